@@ -1,0 +1,89 @@
+#include "core/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <zlib.h>
+
+#include "core/encoding.h"
+
+namespace orgtrail {
+namespace {
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(md, key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &n);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+}  // namespace
+
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
+std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
+std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha256(), key, data);
+}
+std::string HmacSha1(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha1(), key, data);
+}
+
+uint32_t Crc32(std::string_view data, uint32_t crc) {
+  uLong c = crc;
+  const auto* p = reinterpret_cast<const Bytef*>(data.data());
+  size_t left = data.size();
+  while (left > 0) {
+    uInt chunk = left > (1u << 30) ? (1u << 30) : static_cast<uInt>(left);
+    c = crc32(c, p, chunk);
+    p += chunk;
+    left -= chunk;
+  }
+  return static_cast<uint32_t>(c);
+}
+
+uint32_t Crc32c(std::string_view data, uint32_t crc) {
+  // Castagnoli polynomial, reflected (0x82F63B78), table-driven. Neither OpenSSL nor zlib
+  // provides CRC32C; this is the checksum S3 accepts as x-amz-checksum-crc32c.
+  static const auto kTable = [] {
+    struct T {
+      uint32_t v[256];
+    } t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+      t.v[i] = c;
+    }
+    return t;
+  }();
+  uint32_t c = ~crc;
+  for (unsigned char b : data) c = kTable.v[(c ^ b) & 0xFF] ^ (c >> 8);
+  return ~c;
+}
+
+bool SecureEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+}
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+void Sha256Stream::Update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
+}
+std::string Sha256Stream::Final() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &n);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+}  // namespace orgtrail

@@ -1,0 +1,35 @@
+// Digests and MACs, on OpenSSL 3 and zlib. Every function returns raw bytes unless named *Hex.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace orgtrail {
+
+std::string Sha256(std::string_view data);
+std::string Sha256Hex(std::string_view data);
+std::string Sha1(std::string_view data);
+std::string Md5(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);
+std::string HmacSha1(std::string_view key, std::string_view data);
+uint32_t Crc32(std::string_view data, uint32_t crc = 0);
+uint32_t Crc32c(std::string_view data, uint32_t crc = 0);
+// Constant-time comparison of two byte strings.
+bool SecureEquals(std::string_view a, std::string_view b);
+
+// Incremental SHA-256 for streamed bodies.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view data);
+  std::string Final();  // raw 32 bytes
+
+ private:
+  void* ctx_;
+};
+
+}  // namespace orgtrail

@@ -1,0 +1,149 @@
+#include "core/json.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+#include <vector>
+
+namespace orgtrail {
+namespace {
+
+// SAX handler building a Value directly (no intermediate DOM).
+class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> {
+ public:
+  bool Null() { return Put(Value()); }
+  bool Bool(bool b) { return Put(Value(b)); }
+  bool Int(int i) { return Put(Value(static_cast<int64_t>(i))); }
+  bool Uint(unsigned u) { return Put(Value(static_cast<int64_t>(u))); }
+  bool Int64(int64_t i) { return Put(Value(i)); }
+  bool Uint64(uint64_t u) {
+    if (u > static_cast<uint64_t>(INT64_MAX)) return Put(Value(static_cast<double>(u)));
+    return Put(Value(static_cast<int64_t>(u)));
+  }
+  bool Double(double d) { return Put(Value(d)); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return Put(Value(std::string(s, n))); }
+  bool StartObject() {
+    stack_.push_back({Value::MakeMap(), {}});
+    return stack_.size() < kMaxDepth;
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    stack_.back().key.assign(s, n);
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { return Pop(); }
+  bool StartArray() {
+    stack_.push_back({Value::MakeList(), {}});
+    return stack_.size() < kMaxDepth;
+  }
+  bool EndArray(rapidjson::SizeType) { return Pop(); }
+
+  Value result;
+
+ private:
+  static constexpr size_t kMaxDepth = 200;
+  struct Frame {
+    Value value;
+    std::string key;
+  };
+  bool Put(Value v) {
+    if (stack_.empty()) {
+      result = std::move(v);
+      return true;
+    }
+    Frame& f = stack_.back();
+    if (f.value.is_list()) {
+      f.value.MutableList().push_back(std::move(v));
+    } else {
+      // Duplicate keys: the last one wins, as in most JSON readers.
+      f.value.Set(std::move(f.key), std::move(v));
+      f.key.clear();
+    }
+    return true;
+  }
+  bool Pop() {
+    Value v = std::move(stack_.back().value);
+    stack_.pop_back();
+    return Put(std::move(v));
+  }
+  std::vector<Frame> stack_;
+};
+
+template <typename W>
+void Write(W& w, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      w.Null();
+      break;
+    case Value::Kind::kBool:
+      w.Bool(v.AsBool());
+      break;
+    case Value::Kind::kInt:
+      w.Int64(v.AsInt());
+      break;
+    case Value::Kind::kDouble: {
+      double d = v.AsDouble();
+      if (std::isfinite(d))
+        w.Double(d);
+      else
+        w.Null();
+      break;
+    }
+    case Value::Kind::kString: {
+      const std::string& s = v.AsString();
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    case Value::Kind::kList:
+      w.StartArray();
+      for (const Value& e : v.AsList()) Write(w, e);
+      w.EndArray();
+      break;
+    case Value::Kind::kMap:
+      w.StartObject();
+      for (const auto& [k, e] : v.AsMap()) {
+        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        Write(w, e);
+      }
+      w.EndObject();
+      break;
+  }
+}
+
+}  // namespace
+
+Result<Value> ParseJson(std::string_view text) {
+  Builder builder;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream ms(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+  rapidjson::ParseResult ok =
+      reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseValidateEncodingFlag>(
+          is, builder);
+  if (!ok) {
+    std::string msg = rapidjson::GetParseError_En(ok.Code());
+    return AwsError("SerializationException",
+                    msg + " (at offset " + std::to_string(ok.Offset()) + ")");
+  }
+  // Only whitespace may follow the document.
+  for (size_t i = is.Tell(); i < text.size(); ++i) {
+    char c = text[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+      return AwsError("SerializationException",
+                      "Unexpected data after the JSON document (at offset " + std::to_string(i) +
+                          ")");
+  }
+  return std::move(builder.result);
+}
+
+std::string WriteJson(const Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  Write(w, v);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace orgtrail

@@ -1,0 +1,58 @@
+// The audit stage's output: one ApiCall per request that passed authentication, successful,
+// failed or denied (spec/wire.md §5.4: authentication failures are not recorded). Published on
+// the in-process AuditBus; CloudTrail (src/events) builds its records from it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "core/value.h"
+
+namespace orgtrail::gateway {
+
+struct ApiCall {
+  std::string event_id;      // uuid
+  int64_t event_time_ms = 0; // orgtrail clock
+  std::string service;       // "sts"
+  std::string event_source;  // "sts.amazonaws.com"
+  std::string event_name;    // operation name, "GetCallerIdentity"
+  std::string aws_region;
+  std::string source_ip;
+  std::string user_agent;
+  auth::Principal principal;
+  std::string recipient_account_id;
+  Value request_parameters;  // the parsed input (null when parsing failed)
+  Value response_elements;   // the output (null on error)
+  std::string error_code;    // as the client saw it
+  std::string error_message;
+  int http_status = 200;
+  std::string request_id;
+  bool tls = false;
+};
+
+// Fan-out of ApiCalls to subscribers (synchronously, in publish order) plus a bounded ring of
+// recent calls for the admin API. Subscribers must not block.
+class AuditBus {
+ public:
+  using Subscriber = std::function<void(const ApiCall&)>;
+  explicit AuditBus(size_t keep_recent = 1000) : keep_(keep_recent) {}
+  void Subscribe(Subscriber s);
+  void Publish(ApiCall call);
+  std::vector<ApiCall> Recent(size_t limit) const;  // newest last
+  void Clear();
+
+ private:
+  size_t keep_;
+  mutable std::mutex mu_;
+  std::vector<Subscriber> subscribers_;
+  std::deque<ApiCall> recent_;
+};
+
+Value ApiCallToValue(const ApiCall& call);  // for the admin API and logs
+
+}  // namespace orgtrail::gateway

@@ -1,0 +1,75 @@
+// The operation registry (DESIGN.md §3): services register one table of rows per file; the
+// gateway dispatches through it, and services call each other only through it (as AWS service
+// principals, never audited).
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "auth/principal.h"
+#include "core/result.h"
+#include "core/value.h"
+#include "gateway/env.h"
+#include "http/message.h"
+
+namespace orgtrail::spec {
+class Catalog;
+}
+
+namespace orgtrail::gateway {
+
+class Registry;
+
+// Everything a handler may know about the call it serves.
+struct Call {
+  Env& env;
+  Registry& registry;
+  const auth::Principal& principal;
+  std::string service;     // registry name: "sts", "sqs", ...
+  std::string operation;   // "GetCallerIdentity"
+  std::string region;      // request region (credential scope)
+  std::string request_id;
+  const http::Request* http = nullptr;  // null for internal calls
+  bool internal = false;
+  // Set by handlers that must add response headers outside the model (rare).
+  http::Response* response = nullptr;
+
+  int64_t NowMillis() const { return env.clock.NowMillis(); }
+  // The account the call acts in: the principal's account.
+  const std::string& account_id() const { return principal.account_id; }
+};
+
+using Handler = Result<Value> (*)(Call& call, const Value& input);
+
+// One row of a service's operation table: the AWS operation name, verbatim, its handler, and the
+// IAM action when it is not "<prefix>:<Operation>".
+struct OperationRow {
+  std::string_view name;
+  Handler handler;
+  std::string_view action = {};
+};
+
+class Registry {
+ public:
+  // Registers the rows of one table under `service` (the model's registry name).
+  void Register(std::string_view service, std::span<const OperationRow> rows);
+  const OperationRow* Find(std::string_view service, std::string_view operation) const;
+  // Services with at least one handler, sorted.
+  std::vector<std::string> Services() const;
+  // Start-up self-check: every row names an operation of its service's model.
+  Status SelfCheck(const spec::Catalog& catalog) const;
+
+  // Calls another service's operation as `principal` (usually an AWS service principal).
+  // Internal calls skip signature checks and audit; authorization happens in the handler's
+  // own checks (issue: policy enforcement).
+  Result<Value> CallInternal(Env& env, const auth::Principal& principal, std::string_view service,
+                             std::string_view operation, const Value& input,
+                             std::string_view region);
+
+ private:
+  std::map<std::string, std::map<std::string, OperationRow, std::less<>>, std::less<>> rows_;
+};
+
+}  // namespace orgtrail::gateway

@@ -1,0 +1,57 @@
+// Persistence (DESIGN.md §5): explicit rows, grouped in named tables, each row a key and a value
+// (services store JSON text of a Value). Every write is durable when the call returns: an
+// acknowledged write survives kill -9. The schema is versioned (docs/persistence.md).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace orgtrail::store {
+
+struct Row {
+  std::string key;
+  std::string value;
+};
+
+// One write of an atomic batch. value == nullopt deletes the row.
+struct Write {
+  std::string table;
+  std::string key;
+  std::optional<std::string> value;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::optional<std::string> Get(std::string_view table, std::string_view key) = 0;
+  virtual Status Put(std::string_view table, std::string_view key, std::string_view value) = 0;
+  virtual Status Delete(std::string_view table, std::string_view key) = 0;
+  // Applies every write or none.
+  virtual Status Apply(const std::vector<Write>& writes) = 0;
+  // Rows of `table` whose key starts with `prefix`, in key order (bytewise), starting after
+  // `after` (exclusive, "" = from the start), at most `limit` rows (0 = no limit).
+  virtual std::vector<Row> Scan(std::string_view table, std::string_view prefix = "",
+                                std::string_view after = "", size_t limit = 0) = 0;
+  // Removes every row of every table (the admin reset).
+  virtual Status Clear() = 0;
+  // Human-readable kind, for the health endpoint and logs: "sqlite" or "memory".
+  virtual std::string_view Kind() const = 0;
+};
+
+// SQLite 3 in WAL mode at `<dir>/orgtrail.db`; creates the directory and schema if needed and
+// refuses a database written by a newer schema version.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir);
+// Everything in memory; for --in-memory and tests.
+std::unique_ptr<Store> MakeMemoryStore();
+
+inline constexpr int kSchemaVersion = 1;
+
+}  // namespace orgtrail::store
