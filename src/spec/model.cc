@@ -54,8 +54,7 @@ Result<Member> ReadMember(const Service& svc, std::string name, const JsonValue&
   out.name = std::move(name);
   std::string shape_name = Str(m, "shape");
   out.shape = svc.FindShape(shape_name);
-  if (!out.shape)
-    return AwsError("InvalidModel", svc.id + ": unknown shape '" + shape_name + "'");
+  if (!out.shape) return AwsError("InvalidModel", svc.id + ": unknown shape '" + shape_name + "'");
   out.location = LocationOf(Str(m, "location"));
   out.location_name = Str(m, "locationName");
   out.query_name = Str(m, "queryName");
@@ -75,10 +74,14 @@ Result<Member> ReadMember(const Service& svc, std::string name, const JsonValue&
 std::vector<Protocol> ServedProtocols(const JsonValue& meta) {
   std::vector<Protocol> out;
   auto add = [&](const std::string& p) {
-    if (p == "json") out.push_back(Protocol::kJson);
-    else if (p == "query") out.push_back(Protocol::kQuery);
-    else if (p == "rest-xml") out.push_back(Protocol::kRestXml);
-    else if (p == "rest-json") out.push_back(Protocol::kRestJson);
+    if (p == "json")
+      out.push_back(Protocol::kJson);
+    else if (p == "query")
+      out.push_back(Protocol::kQuery);
+    else if (p == "rest-xml")
+      out.push_back(Protocol::kRestXml);
+    else if (p == "rest-json")
+      out.push_back(Protocol::kRestJson);
   };
   auto it = meta.FindMember("protocols");
   if (it != meta.MemberEnd() && it->value.IsArray()) {
@@ -93,10 +96,14 @@ std::vector<Protocol> ServedProtocols(const JsonValue& meta) {
 
 std::string_view ProtocolName(Protocol p) {
   switch (p) {
-    case Protocol::kJson: return "json";
-    case Protocol::kQuery: return "query";
-    case Protocol::kRestXml: return "rest-xml";
-    case Protocol::kRestJson: return "rest-json";
+    case Protocol::kJson:
+      return "json";
+    case Protocol::kQuery:
+      return "query";
+    case Protocol::kRestXml:
+      return "rest-xml";
+    case Protocol::kRestJson:
+      return "rest-json";
   }
   return "?";
 }
@@ -183,7 +190,8 @@ Result<std::unique_ptr<Service>> LoadService(std::string id, std::string_view js
     shape.is_union = Bool(j, "union");
     shape.default_message = Str(j, "documentation");
     auto ns = j.FindMember("xmlNamespace");
-    if (ns != j.MemberEnd() && ns->value.IsObject()) shape.xml_namespace_uri = Str(ns->value, "uri");
+    if (ns != j.MemberEnd() && ns->value.IsObject())
+      shape.xml_namespace_uri = Str(ns->value, "uri");
     auto en = j.FindMember("enum");
     if (en != j.MemberEnd() && en->value.IsArray())
       for (const auto& e : en->value.GetArray())
@@ -198,7 +206,8 @@ Result<std::unique_ptr<Service>> LoadService(std::string id, std::string_view js
       info.code = Str(err->value, "code");
       info.http_status = static_cast<int>(Num(err->value, "httpStatusCode").value_or(0));
       auto sf = err->value.FindMember("senderFault");
-      info.sender_fault = sf == err->value.MemberEnd() || !sf->value.IsBool() || sf->value.GetBool();
+      info.sender_fault =
+          sf == err->value.MemberEnd() || !sf->value.IsBool() || sf->value.GetBool();
       shape.error = info;
     }
     auto members = j.FindMember("members");

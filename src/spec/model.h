@@ -18,8 +18,18 @@ enum class Protocol { kJson, kQuery, kRestXml, kRestJson };
 std::string_view ProtocolName(Protocol p);
 
 enum class ShapeType {
-  kStructure, kList, kMap, kString, kInteger, kLong, kFloat, kDouble, kBoolean, kTimestamp,
-  kBlob, kUnknown
+  kStructure,
+  kList,
+  kMap,
+  kString,
+  kInteger,
+  kLong,
+  kFloat,
+  kDouble,
+  kBoolean,
+  kTimestamp,
+  kBlob,
+  kUnknown
 };
 
 enum class Location { kBody, kUri, kQueryString, kHeader, kHeaders, kStatusCode };
@@ -27,7 +37,7 @@ enum class Location { kBody, kUri, kQueryString, kHeader, kHeaders, kStatusCode 
 struct Shape;
 
 struct Member {
-  std::string name;           // member name in the model
+  std::string name;  // member name in the model
   const Shape* shape = nullptr;
   Location location = Location::kBody;
   std::string location_name;  // wire name (header, query key, uri label, XML element / query key)
@@ -53,7 +63,7 @@ struct ErrorInfo {
 struct Shape {
   std::string name;
   ShapeType type = ShapeType::kUnknown;
-  std::vector<Member> members;       // structure members, model order
+  std::vector<Member> members;        // structure members, model order
   std::vector<std::string> required;  // required member names
   Member member;                      // list element
   Member key, value;                  // map key / value
@@ -82,8 +92,8 @@ struct Operation {
   std::string http_method = "POST";
   std::string request_uri = "/";
   int response_code = 200;
-  const Shape* input = nullptr;   // may be null
-  const Shape* output = nullptr;  // may be null
+  const Shape* input = nullptr;       // may be null
+  const Shape* output = nullptr;      // may be null
   std::string output_result_wrapper;  // Query: "<Op>Result"
   std::vector<const Shape*> errors;
   bool http_checksum_required = false;

@@ -1,0 +1,140 @@
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/encoding.h"
+#include "core/ids.h"
+#include "core/json.h"
+#include "core/time_format.h"
+#include "core/value.h"
+
+namespace orgtrail {
+namespace {
+
+TEST(Value, MapKeepsOrderAndReplaces) {
+  Value v = Value::MakeMap().Set("b", 1).Set("a", "x").Set("b", 2);
+  EXPECT_EQ(v.ToJson(), R"({"b":2,"a":"x"})");
+  EXPECT_EQ(v["b"].AsInt(), 2);
+  EXPECT_TRUE(v["missing"].is_null());
+  EXPECT_EQ(v.GetString("a"), "x");
+  EXPECT_TRUE(v.Erase("a"));
+  EXPECT_FALSE(v.Has("a"));
+}
+
+TEST(Value, LenientAccessors) {
+  EXPECT_EQ(Value(3.9).AsInt(), 3);
+  EXPECT_DOUBLE_EQ(Value(int64_t{7}).AsDouble(), 7.0);
+  EXPECT_EQ(Value("s").AsInt(42), 42);
+  EXPECT_EQ(Value(1).AsString(), "");
+  EXPECT_TRUE(Value().AsList().empty());
+}
+
+TEST(Json, RoundTrip) {
+  auto v = ParseJson(R"( {"a":[1,2.5,"x",true,null],"b":{"c":-9007199254740993}} )");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->ToJson(), R"({"a":[1,2.5,"x",true,null],"b":{"c":-9007199254740993}})");
+  EXPECT_EQ((*v)["b"]["c"].kind(), Value::Kind::kInt);
+}
+
+TEST(Json, Errors) {
+  EXPECT_EQ(ParseJson("{").error().code, "SerializationException");
+  EXPECT_FALSE(ParseJson("{} x").ok());
+  EXPECT_FALSE(ParseJson("\"\xff\"").ok());  // invalid UTF-8
+  std::string deep(1000, '[');
+  EXPECT_FALSE(ParseJson(deep).ok());
+}
+
+TEST(Json, TimestampFractionsPrintShortest) {
+  EXPECT_EQ(Value(1441139757.497).ToJson(), "1441139757.497");
+}
+
+TEST(Encoding, Hex) {
+  EXPECT_EQ(HexEncode("\x01\xab"), "01ab");
+  EXPECT_EQ(*HexDecode("01AB"), "\x01\xab");
+  EXPECT_FALSE(HexDecode("0g").has_value());
+}
+
+TEST(Encoding, Base64) {
+  EXPECT_EQ(Base64Encode("hello world\n"), "aGVsbG8gd29ybGQK");
+  EXPECT_EQ(*Base64Decode("aGVsbG8gd29ybGQK"), "hello world\n");
+  EXPECT_EQ(*Base64Decode("YQ=="), "a");
+  EXPECT_EQ(*Base64Decode("YWI="), "ab");
+  EXPECT_FALSE(Base64Decode("YQ=").has_value());
+  EXPECT_FALSE(Base64Decode("Y=Q=").has_value());
+  EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");
+  EXPECT_EQ(*Base64UrlDecode("-_8"), "\xfb\xff");
+}
+
+TEST(Encoding, Uri) {
+  EXPECT_EQ(UriEncode("a b/c+d~"), "a%20b%2Fc%2Bd~");
+  EXPECT_EQ(UriEncode("a b/c", true), "a%20b/c");
+  EXPECT_EQ(UriDecode("a%20b+c%2"), "a b+c%2");
+  EXPECT_EQ(UriDecode("a+b", true), "a b");
+  auto p = ParseQueryString("Action=GetCallerIdentity&Version=2011-06-15&x&&y=a%3Db");
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[2].first, "x");
+  EXPECT_EQ(p[3].second, "a=b");
+}
+
+TEST(Crypto, KnownDigests) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(HexEncode(HmacSha256("key", "The quick brown fox jumps over the lazy dog")),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  EXPECT_EQ(Base64Encode(std::string("\xaf\x08\x3b\x2d", 4)), "rwg7LQ==");
+  EXPECT_EQ(Crc32("hello world\n"), 0xaf083b2du);
+  EXPECT_EQ(Crc32c("123456789"), 0xe3069283u);
+  Sha256Stream s;
+  s.Update("hello ");
+  s.Update("world\n");
+  EXPECT_EQ(s.Final(), Sha256("hello world\n"));
+  EXPECT_TRUE(SecureEquals("abc", "abc"));
+  EXPECT_FALSE(SecureEquals("abc", "abd"));
+}
+
+TEST(Time, Formats) {
+  int64_t t = 1767225600000;  // 2026-01-01T00:00:00Z, a Thursday
+  EXPECT_EQ(FormatIso8601Millis(t + 5), "2026-01-01T00:00:00.005Z");
+  EXPECT_EQ(FormatIso8601Seconds(t), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(FormatAmzDate(t), "20260101T000000Z");
+  EXPECT_EQ(FormatHttpDate(t), "Thu, 01 Jan 2026 00:00:00 GMT");
+}
+
+TEST(Time, Parse) {
+  EXPECT_EQ(*ParseIso8601("2026-01-01T00:00:00Z"), 1767225600000);
+  EXPECT_EQ(*ParseIso8601("2026-01-01T00:00:00.25Z"), 1767225600250);
+  EXPECT_EQ(*ParseIso8601("2026-01-01T01:00:00+01:00"), 1767225600000);
+  EXPECT_EQ(*ParseIso8601("2026-01-01"), 1767225600000);
+  EXPECT_FALSE(ParseIso8601("2026-13-01T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseIso8601("2026-01-01T00:00:00").has_value());
+  EXPECT_EQ(*ParseAmzDate("20260101T000000Z"), 1767225600000);
+  EXPECT_FALSE(ParseAmzDate("20260101T000000").has_value());
+  EXPECT_EQ(*ParseHttpDate("Thu, 01 Jan 2026 00:00:00 GMT"), 1767225600000);
+  EXPECT_FALSE(ParseHttpDate("Thu, 01 Foo 2026 00:00:00 GMT").has_value());
+}
+
+TEST(Clock, SystemClockOffsetMovesForwardOnly) {
+  SystemClock c;
+  int64_t before = c.NowMillis();
+  c.Advance(3600 * 1000);
+  EXPECT_GE(c.NowMillis() - c.WallMillis(), 3600 * 1000 - 5);
+  EXPECT_FALSE(c.SetNow(before));
+  c.Reset();
+  EXPECT_LT(c.NowMillis() - c.WallMillis(), 1000);
+}
+
+TEST(Ids, FormatsAndDeterminism) {
+  IdSource a(7), b(7);
+  EXPECT_EQ(a.Uuid(), b.Uuid());
+  std::string u = a.Uuid();
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);
+  std::string r = a.S3RequestId();
+  EXPECT_EQ(r.size(), 16u);
+  EXPECT_EQ(r.find_first_not_of("0123456789ABCDEF"), std::string::npos);
+  EXPECT_EQ(a.Chars(5, "x"), "xxxxx");
+}
+
+}  // namespace
+}  // namespace orgtrail
