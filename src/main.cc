@@ -1,1 +1,85 @@
-int main() { return 0; }
+// orgtrail: flags -> Config -> one subcommand.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "gateway/env.h"
+#include "server.h"
+
+namespace {
+
+std::string DefaultDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/orgtrail";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/share/orgtrail";
+  return ".orgtrail";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string version = ORGTRAIL_VERSION;
+  CLI::App app{
+      "orgtrail: the AWS organization audit-logging plane (Organizations, STS, IAM, S3, "
+      "CloudTrail, CloudWatch Logs, CloudWatch, SNS, SQS, Lambda) on one local port, for the "
+      "AWS CLI, boto3 and the AWS SDKs."};
+  app.require_subcommand(1);
+
+  orgtrail::gateway::Config config;
+  config.data_dir = DefaultDataDir();
+  CLI::App* serve = app.add_subcommand("serve", "Run the server (all services on one port)");
+  serve->add_option("--host", config.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", config.port, "Port to listen on")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--data-dir", config.data_dir,
+                    "Data directory (default $XDG_DATA_HOME/orgtrail, else "
+                    "~/.local/share/orgtrail)");
+  serve->add_flag("--in-memory", config.in_memory, "Keep all state in memory (nothing on disk)");
+  serve->add_option("--account-id", config.account_id, "Management account ID")
+      ->check([](const std::string& s) {
+        return s.size() == 12 && s.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : std::string("must be 12 digits");
+      })
+      ->capture_default_str();
+  serve->add_option("--account-email", config.account_email, "Management account e-mail")
+      ->capture_default_str();
+  serve
+      ->add_option("--access-key", config.access_key,
+                   "Access key ID of the orgtrail-admin IAM user")
+      ->capture_default_str();
+  serve
+      ->add_option("--secret-key", config.secret_key,
+                   "Secret access key of the orgtrail-admin IAM user")
+      ->capture_default_str();
+  serve->add_option("--root-access-key-id", config.root_access_key_id,
+                    "Root access key ID of the management account (default: generated once)");
+  serve->add_option("--root-secret-access-key", config.root_secret_access_key,
+                    "Root secret access key (with --root-access-key-id)");
+  serve
+      ->add_option("--max-clock-skew", config.max_clock_skew_seconds,
+                   "Allowed signature clock skew in seconds, decimals allowed (default: AWS's, "
+                   "900 for S3 and JSON services, 300 for Query services)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--log-level", config.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
+  app.add_subcommand("version", "Print the version")->callback([&] {
+    std::printf("orgtrail %s\n", version.c_str());
+  });
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) {
+    if (config.root_access_key_id.empty() != config.root_secret_access_key.empty()) {
+      std::fprintf(stderr,
+                   "orgtrail: --root-access-key-id and --root-secret-access-key go together\n");
+      return 2;
+    }
+    return orgtrail::RunServe(config, version);
+  }
+  return 0;
+}

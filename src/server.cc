@@ -1,1 +1,110 @@
-// placeholder
+#include "server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "gateway/admin.h"
+#include "gateway/audit.h"
+#include "gateway/gateway.h"
+#include "gateway/registry.h"
+#include "http/server.h"
+#include "identity/directory.h"
+#include "services/register_all.h"
+#include "spec/catalog.h"
+#include "store/store.h"
+
+namespace orgtrail {
+namespace {
+
+identity::BootstrapConfig BootstrapFrom(const gateway::Config& c) {
+  return {c.account_id, c.account_email,      c.access_key,
+          c.secret_key, c.root_access_key_id, c.root_secret_access_key};
+}
+
+}  // namespace
+
+int RunServe(const gateway::Config& config, const std::string& version) {
+  // Signals are handled by this thread alone (sigwait below); block them before any thread
+  // starts so workers inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto catalog = spec::Catalog::LoadEmbedded();
+  if (!catalog.ok()) {
+    std::fprintf(stderr, "orgtrail: cannot load service models: %s\n",
+                 catalog.error().message.c_str());
+    return 1;
+  }
+  std::unique_ptr<store::Store> store;
+  if (config.in_memory) {
+    store = store::MakeMemoryStore();
+  } else {
+    auto opened = store::OpenSqliteStore(config.data_dir);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "orgtrail: %s\n", opened.error().message.c_str());
+      return 1;
+    }
+    store = std::move(opened).value();
+  }
+
+  SystemClock clock;
+  IdSource ids = IdSource::FromEntropy();
+  identity::Directory directory(*store, ids, clock);
+  gateway::AuditBus audit;
+  gateway::Env env{clock, ids, *store, directory, audit, config};
+  if (Status st = directory.Bootstrap(BootstrapFrom(config)); !st.ok()) {
+    std::fprintf(stderr, "orgtrail: cannot bootstrap the first account: %s\n",
+                 st.error().message.c_str());
+    return 1;
+  }
+
+  gateway::Registry registry;
+  services::RegisterAll(registry);
+  if (Status st = registry.SelfCheck(**catalog); !st.ok()) {
+    std::fprintf(stderr, "orgtrail: %s\n", st.error().message.c_str());
+    return 1;
+  }
+
+  gateway::AdminApi::Hooks hooks;
+  hooks.version = version;
+  hooks.reset = [&]() -> Status {
+    ORGTRAIL_CHECK(store->Clear());
+    clock.Reset();
+    audit.Clear();
+    return directory.Bootstrap(BootstrapFrom(config));
+  };
+  gateway::AdminApi admin(env, registry, std::move(hooks));
+  gateway::Gateway gw(env, registry, **catalog, admin);
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  http::Server server(options, [&gw](http::Request& req) { return gw.Handle(req); });
+  if (Status st = server.Listen(); !st.ok()) {
+    std::fprintf(stderr, "orgtrail: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "orgtrail %s listening on http://%s:%d (%s)\n", version.c_str(),
+               config.host.c_str(), server.port(),
+               config.in_memory ? "in memory" : ("data in " + config.data_dir).c_str());
+  std::fflush(stderr);
+
+  std::thread serving([&server] { server.Run(); });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::fprintf(stderr, "orgtrail: %s received, shutting down\n",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  server.Stop();
+  serving.join();
+  return 0;
+}
+
+}  // namespace orgtrail

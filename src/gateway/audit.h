@@ -16,11 +16,11 @@
 namespace orgtrail::gateway {
 
 struct ApiCall {
-  std::string event_id;      // uuid
-  int64_t event_time_ms = 0; // orgtrail clock
-  std::string service;       // "sts"
-  std::string event_source;  // "sts.amazonaws.com"
-  std::string event_name;    // operation name, "GetCallerIdentity"
+  std::string event_id;       // uuid
+  int64_t event_time_ms = 0;  // orgtrail clock
+  std::string service;        // "sts"
+  std::string event_source;   // "sts.amazonaws.com"
+  std::string event_name;     // operation name, "GetCallerIdentity"
   std::string aws_region;
   std::string source_ip;
   std::string user_agent;

@@ -1,1 +1,58 @@
-// placeholder
+#include "gateway/registry.h"
+
+#include "spec/catalog.h"
+
+namespace orgtrail::gateway {
+
+void Registry::Register(std::string_view service, std::span<const OperationRow> rows) {
+  auto& table = rows_[std::string(service)];
+  for (const OperationRow& row : rows) table.emplace(std::string(row.name), row);
+}
+
+const OperationRow* Registry::Find(std::string_view service, std::string_view operation) const {
+  auto s = rows_.find(service);
+  if (s == rows_.end()) return nullptr;
+  auto o = s->second.find(operation);
+  return o == s->second.end() ? nullptr : &o->second;
+}
+
+std::vector<std::string> Registry::Services() const {
+  std::vector<std::string> out;
+  for (const auto& [name, table] : rows_)
+    if (!table.empty()) out.push_back(name);
+  return out;
+}
+
+Status Registry::SelfCheck(const spec::Catalog& catalog) const {
+  for (const auto& [service, table] : rows_) {
+    for (const auto& [op, row] : table) {
+      if (!catalog.HasOperation(service, op))
+        return InternalFailure("registry: " + service + " has no operation '" + op + "'");
+      if (row.handler == nullptr)
+        return InternalFailure("registry: " + service + "." + op + " has no handler");
+    }
+  }
+  return Ok();
+}
+
+Result<Value> Registry::CallInternal(Env& env, const auth::Principal& principal,
+                                     std::string_view service, std::string_view operation,
+                                     const Value& input, std::string_view region) {
+  const OperationRow* row = Find(service, operation);
+  if (!row)
+    return AwsError(
+        "NotImplemented",
+        "orgtrail does not implement " + std::string(service) + "." + std::string(operation), 501,
+        false);
+  Call call{env,
+            *this,
+            principal,
+            std::string(service),
+            std::string(operation),
+            std::string(region),
+            env.ids.Uuid()};
+  call.internal = true;
+  return row->handler(call, input);
+}
+
+}  // namespace orgtrail::gateway

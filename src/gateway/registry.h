@@ -27,9 +27,9 @@ struct Call {
   Env& env;
   Registry& registry;
   const auth::Principal& principal;
-  std::string service;     // registry name: "sts", "sqs", ...
-  std::string operation;   // "GetCallerIdentity"
-  std::string region;      // request region (credential scope)
+  std::string service;    // registry name: "sts", "sqs", ...
+  std::string operation;  // "GetCallerIdentity"
+  std::string region;     // request region (credential scope)
   std::string request_id;
   const http::Request* http = nullptr;  // null for internal calls
   bool internal = false;

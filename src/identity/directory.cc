@@ -1,1 +1,325 @@
-// placeholder
+#include "identity/directory.h"
+
+#include "core/json.h"
+
+namespace orgtrail::identity {
+namespace {
+
+constexpr std::string_view kAccounts = "accounts";
+constexpr std::string_view kUsers = "iam_users";
+constexpr std::string_view kKeys = "access_keys";
+
+std::string UserKey(std::string_view account, std::string_view name) {
+  return std::string(account) + "/" + std::string(name);
+}
+
+const char* KindName(KeyKind k) {
+  switch (k) {
+    case KeyKind::kRoot:
+      return "root";
+    case KeyKind::kUser:
+      return "user";
+    case KeyKind::kSession:
+      return "session";
+  }
+  return "user";
+}
+
+KeyKind KindFrom(std::string_view s) {
+  if (s == "root") return KeyKind::kRoot;
+  if (s == "session") return KeyKind::kSession;
+  return KeyKind::kUser;
+}
+
+const char* PrincipalTypeName(auth::PrincipalType t) {
+  switch (t) {
+    case auth::PrincipalType::kRoot:
+      return "Root";
+    case auth::PrincipalType::kAssumedRole:
+      return "AssumedRole";
+    default:
+      return "IAMUser";
+  }
+}
+
+auth::PrincipalType PrincipalTypeFrom(std::string_view s) {
+  if (s == "Root") return auth::PrincipalType::kRoot;
+  if (s == "AssumedRole") return auth::PrincipalType::kAssumedRole;
+  return auth::PrincipalType::kIAMUser;
+}
+
+Value AccountToValue(const Account& a) {
+  return Value::MakeMap()
+      .Set("Id", a.id)
+      .Set("Email", a.email)
+      .Set("Name", a.name)
+      .Set("CreatedMs", a.created_ms);
+}
+
+Account AccountFromValue(const Value& v) {
+  return Account{v.GetString("Id"), v.GetString("Email"), v.GetString("Name"),
+                 v["CreatedMs"].AsInt()};
+}
+
+Value UserToValue(const User& u) {
+  return Value::MakeMap()
+      .Set("AccountId", u.account_id)
+      .Set("UserName", u.name)
+      .Set("Path", u.path)
+      .Set("UserId", u.user_id)
+      .Set("CreatedMs", u.created_ms);
+}
+
+User UserFromValue(const Value& v) {
+  User u;
+  u.account_id = v.GetString("AccountId");
+  u.name = v.GetString("UserName");
+  u.path = v.GetString("Path", "/");
+  u.user_id = v.GetString("UserId");
+  u.created_ms = v["CreatedMs"].AsInt();
+  return u;
+}
+
+Value KeyToValue(const AccessKey& k) {
+  Value v = Value::MakeMap()
+                .Set("AccessKeyId", k.access_key_id)
+                .Set("Secret", k.secret)
+                .Set("AccountId", k.account_id)
+                .Set("Kind", KindName(k.kind))
+                .Set("Status", k.status)
+                .Set("CreatedMs", k.created_ms)
+                .Set("UserName", k.user_name);
+  if (k.kind == KeyKind::kSession) {
+    v.Set("SessionToken", k.session_token)
+        .Set("ExpiresMs", k.expires_ms)
+        .Set("SessionOf", PrincipalTypeName(k.session_of))
+        .Set("RoleArn", k.role_arn)
+        .Set("RoleId", k.role_id)
+        .Set("RoleName", k.role_name)
+        .Set("SessionName", k.session_name)
+        .Set("SourceIdentity", k.source_identity)
+        .Set("Mfa", k.mfa);
+  }
+  return v;
+}
+
+AccessKey KeyFromValue(const Value& v) {
+  AccessKey k;
+  k.access_key_id = v.GetString("AccessKeyId");
+  k.secret = v.GetString("Secret");
+  k.account_id = v.GetString("AccountId");
+  k.kind = KindFrom(v.GetString("Kind"));
+  k.status = v.GetString("Status", "Active");
+  k.created_ms = v["CreatedMs"].AsInt();
+  k.user_name = v.GetString("UserName");
+  k.session_token = v.GetString("SessionToken");
+  k.expires_ms = v["ExpiresMs"].AsInt();
+  k.session_of = PrincipalTypeFrom(v.GetString("SessionOf"));
+  k.role_arn = v.GetString("RoleArn");
+  k.role_id = v.GetString("RoleId");
+  k.role_name = v.GetString("RoleName");
+  k.session_name = v.GetString("SessionName");
+  k.source_identity = v.GetString("SourceIdentity");
+  k.mfa = v["Mfa"].AsBool();
+  return k;
+}
+
+std::optional<Value> GetRow(store::Store& store, std::string_view table, std::string_view key) {
+  auto text = store.Get(table, key);
+  if (!text) return std::nullopt;
+  auto parsed = ParseJson(*text);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(parsed).value();
+}
+
+}  // namespace
+
+Status Directory::Bootstrap(const BootstrapConfig& config) {
+  if (!FindAccount(config.account_id)) {
+    Account account{config.account_id, config.account_email, "Management Account",
+                    clock_.NowMillis()};
+    ORGTRAIL_CHECK(PutAccount(account));
+  }
+  if (!FindUser(config.account_id, kAdminUserName)) {
+    ORGTRAIL_CHECK(CreateUser(config.account_id, kAdminUserName, "/"));
+  }
+  // The admin key follows the flags: replace it if they changed since the last start.
+  auto existing = FindKey(config.admin_access_key);
+  if (!existing || existing->secret != config.admin_secret_key ||
+      existing->account_id != config.account_id || existing->kind != KeyKind::kUser) {
+    AccessKey key;
+    key.access_key_id = config.admin_access_key;
+    key.secret = config.admin_secret_key;
+    key.account_id = config.account_id;
+    key.kind = KeyKind::kUser;
+    key.user_name = std::string(kAdminUserName);
+    key.created_ms = clock_.NowMillis();
+    ORGTRAIL_CHECK(PutKey(key));
+  }
+  // Root keys: fixed by flags, or generated once at first start.
+  bool have_root = false;
+  for (const AccessKey& k : KeysOfAccount(config.account_id))
+    if (k.kind == KeyKind::kRoot) have_root = true;
+  if (!config.root_access_key_id.empty()) {
+    auto fixed = FindKey(config.root_access_key_id);
+    if (!fixed || fixed->secret != config.root_secret_access_key) {
+      AccessKey key;
+      key.access_key_id = config.root_access_key_id;
+      key.secret = config.root_secret_access_key;
+      key.account_id = config.account_id;
+      key.kind = KeyKind::kRoot;
+      key.created_ms = clock_.NowMillis();
+      ORGTRAIL_CHECK(PutKey(key));
+    }
+  } else if (!have_root) {
+    ORGTRAIL_CHECK(CreateLongTermKey(config.account_id, KeyKind::kRoot, ""));
+  }
+  return Ok();
+}
+
+std::optional<Account> Directory::FindAccount(std::string_view id) const {
+  auto v = GetRow(store_, kAccounts, id);
+  if (!v) return std::nullopt;
+  return AccountFromValue(*v);
+}
+
+std::vector<Account> Directory::ListAccounts() const {
+  std::vector<Account> out;
+  for (const store::Row& row : store_.Scan(kAccounts)) {
+    auto v = ParseJson(row.value);
+    if (v.ok()) out.push_back(AccountFromValue(*v));
+  }
+  return out;
+}
+
+Status Directory::PutAccount(const Account& account) {
+  return store_.Put(kAccounts, account.id, AccountToValue(account).ToJson());
+}
+
+std::string Directory::NewAccountId() const {
+  while (true) {
+    std::string id = ids_.Chars(1, "123456789") + ids_.Chars(11, "0123456789");
+    if (!FindAccount(id)) return id;
+  }
+}
+
+std::optional<User> Directory::FindUser(std::string_view account_id, std::string_view name) const {
+  auto v = GetRow(store_, kUsers, UserKey(account_id, name));
+  if (!v) return std::nullopt;
+  return UserFromValue(*v);
+}
+
+Result<User> Directory::CreateUser(std::string_view account_id, std::string_view name,
+                                   std::string_view path) {
+  if (FindUser(account_id, name))
+    return AwsError("EntityAlreadyExists",
+                    "User with name " + std::string(name) + " already exists.");
+  User u;
+  u.account_id = std::string(account_id);
+  u.name = std::string(name);
+  u.path = path.empty() ? "/" : std::string(path);
+  u.user_id = NewUniqueId("AIDA");
+  u.created_ms = clock_.NowMillis();
+  ORGTRAIL_CHECK(store_.Put(kUsers, UserKey(account_id, name), UserToValue(u).ToJson()));
+  return u;
+}
+
+std::optional<AccessKey> Directory::FindKey(std::string_view access_key_id) const {
+  auto v = GetRow(store_, kKeys, access_key_id);
+  if (!v) return std::nullopt;
+  return KeyFromValue(*v);
+}
+
+std::vector<AccessKey> Directory::KeysOfAccount(std::string_view account_id) const {
+  std::vector<AccessKey> out;
+  for (const store::Row& row : store_.Scan(kKeys)) {
+    auto v = ParseJson(row.value);
+    if (!v.ok()) continue;
+    AccessKey k = KeyFromValue(*v);
+    if (k.account_id == account_id) out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Status Directory::PutKey(const AccessKey& key) {
+  return store_.Put(kKeys, key.access_key_id, KeyToValue(key).ToJson());
+}
+
+Result<AccessKey> Directory::CreateLongTermKey(std::string_view account_id, KeyKind kind,
+                                               std::string_view user_name) {
+  AccessKey key;
+  do {
+    key.access_key_id = "AKIA" + ids_.Chars(16, IdSource::kBase32);
+  } while (FindKey(key.access_key_id));
+  key.secret = ids_.Chars(40, IdSource::kSecret);
+  key.account_id = std::string(account_id);
+  key.kind = kind;
+  key.user_name = std::string(user_name);
+  key.created_ms = clock_.NowMillis();
+  ORGTRAIL_CHECK(PutKey(key));
+  return key;
+}
+
+Result<AccessKey> Directory::CreateSessionKey(AccessKey base, int64_t duration_ms) {
+  base.kind = KeyKind::kSession;
+  do {
+    base.access_key_id = "ASIA" + ids_.Chars(16, IdSource::kBase32);
+  } while (FindKey(base.access_key_id));
+  base.secret = ids_.Chars(40, IdSource::kSecret);
+  // Opaque, at least 300 characters (spec/org-iam.md §1.2), base64-like as AWS's are.
+  base.session_token = "IQoJb3JpZ2luX2VjE" + ids_.Base64Bytes(300);
+  base.created_ms = clock_.NowMillis();
+  base.expires_ms = base.created_ms + duration_ms;
+  base.status = "Active";
+  ORGTRAIL_CHECK(PutKey(base));
+  return base;
+}
+
+Result<auth::Principal> Directory::PrincipalFor(const AccessKey& key) const {
+  auth::Principal p;
+  p.account_id = key.account_id;
+  p.access_key_id = key.access_key_id;
+  auth::PrincipalType type = key.kind == KeyKind::kRoot   ? auth::PrincipalType::kRoot
+                             : key.kind == KeyKind::kUser ? auth::PrincipalType::kIAMUser
+                                                          : key.session_of;
+  if (key.kind == KeyKind::kSession) {
+    p.temporary = true;
+    p.session_issued_ms = key.created_ms;
+    p.session_expires_ms = key.expires_ms;
+    p.mfa_authenticated = key.mfa;
+  }
+  p.type = type;
+  switch (type) {
+    case auth::PrincipalType::kRoot:
+      p.arn = "arn:aws:iam::" + key.account_id + ":root";
+      p.user_id = key.account_id;
+      break;
+    case auth::PrincipalType::kIAMUser: {
+      auto user = FindUser(key.account_id, key.user_name);
+      if (!user) return AwsError("UnknownPrincipal", "user " + key.user_name + " is gone");
+      p.arn = user->Arn();
+      p.user_id = user->user_id;
+      p.user_name = user->name;
+      break;
+    }
+    case auth::PrincipalType::kAssumedRole:
+      p.role_arn = key.role_arn;
+      p.role_id = key.role_id;
+      p.role_name = key.role_name;
+      p.session_name = key.session_name;
+      p.source_identity = key.source_identity;
+      p.arn = "arn:aws:sts::" + key.account_id + ":assumed-role/" + key.role_name + "/" +
+              key.session_name;
+      p.user_id = key.role_id + ":" + key.session_name;
+      break;
+    default:
+      break;
+  }
+  return p;
+}
+
+std::string Directory::NewUniqueId(std::string_view prefix) const {
+  return std::string(prefix) + ids_.Chars(17, IdSource::kUpperDigits);
+}
+
+}  // namespace orgtrail::identity

@@ -85,7 +85,8 @@ class Directory {
 
   // Users.
   std::optional<User> FindUser(std::string_view account_id, std::string_view name) const;
-  Result<User> CreateUser(std::string_view account_id, std::string_view name, std::string_view path);
+  Result<User> CreateUser(std::string_view account_id, std::string_view name,
+                          std::string_view path);
 
   // Keys.
   std::optional<AccessKey> FindKey(std::string_view access_key_id) const;

@@ -1,0 +1,77 @@
+# orgtrail front door.
+#   make run    install missing Debian packages, build, start `orgtrail serve` (127.0.0.1:4566)
+#   make test   the same set-up, then every test (unit, CLI, end-to-end, ASan/UBSan unit run)
+#   make build  build build/orgtrail only
+#   make bench  micro benchmarks and the load run (docs/performance.md)
+#   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
+#   make lint   clang-format check and clang-tidy naming checks
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+SERVE_ARGS ?=
+
+DEB_PACKAGES := build-essential cmake g++ pkg-config libboost1.81-dev rapidjson-dev \
+  libpugixml-dev libsqlite3-dev libssl-dev zlib1g-dev libcli11-dev libgtest-dev libgmock-dev \
+  libbenchmark-dev clang clang-format clang-tidy awscli python3-boto3 curl wrk
+
+.PHONY: deps build run test unit-test asan-test bench fuzz lint format clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/orgtrail serve $(SERVE_ARGS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory asan-test
+
+unit-test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+asan-test: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DORGTRAIL_SANITIZE=ON -DORGTRAIL_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -L unit
+
+bench: build
+	./$(BUILD)/micro_bench --benchmark_min_time=0.2
+	bench/load.sh ./$(BUILD)/orgtrail
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DORGTRAIL_FUZZ=ON -DORGTRAIL_TESTS=OFF -DORGTRAIL_BENCH=OFF -DORGTRAIL_WERROR=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@for f in $(FUZZ_BUILD)/*_fuzz; do \
+	  echo "== $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(FUZZ_BUILD)/corpus/$$(basename $$f); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$(basename $$f) \
+	    fuzz/corpus/$$(basename $$f) 2>&1 | tail -n 3 || exit 1; \
+	done
+
+lint: deps $(BUILD)/CMakeCache.txt
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'fuzz/*.cc')
+	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cc' | grep -v _test.cc)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'fuzz/*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

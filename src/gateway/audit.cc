@@ -1,0 +1,60 @@
+#include "gateway/audit.h"
+
+#include "core/time_format.h"
+
+namespace orgtrail::gateway {
+
+void AuditBus::Subscribe(Subscriber s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  subscribers_.push_back(std::move(s));
+}
+
+void AuditBus::Publish(ApiCall call) {
+  std::vector<Subscriber> subs;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    subs = subscribers_;
+  }
+  for (const Subscriber& s : subs) s(call);
+  std::lock_guard<std::mutex> lock(mu_);
+  recent_.push_back(std::move(call));
+  while (recent_.size() > keep_) recent_.pop_front();
+}
+
+std::vector<ApiCall> AuditBus::Recent(size_t limit) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = std::min(limit, recent_.size());
+  return std::vector<ApiCall>(recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end());
+}
+
+void AuditBus::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  recent_.clear();
+}
+
+Value ApiCallToValue(const ApiCall& c) {
+  Value identity = Value::MakeMap().Set("type", auth::UserIdentityType(c.principal.type));
+  if (!c.principal.user_id.empty()) identity.Set("principalId", c.principal.user_id);
+  if (!c.principal.arn.empty()) identity.Set("arn", c.principal.arn);
+  identity.Set("accountId", c.principal.account_id);
+  if (!c.principal.access_key_id.empty()) identity.Set("accessKeyId", c.principal.access_key_id);
+  if (!c.principal.user_name.empty()) identity.Set("userName", c.principal.user_name);
+  Value v = Value::MakeMap()
+                .Set("eventID", c.event_id)
+                .Set("eventTime", FormatIso8601Seconds(c.event_time_ms))
+                .Set("eventSource", c.event_source)
+                .Set("eventName", c.event_name)
+                .Set("awsRegion", c.aws_region)
+                .Set("sourceIPAddress", c.source_ip)
+                .Set("userAgent", c.user_agent)
+                .Set("userIdentity", std::move(identity))
+                .Set("requestParameters", c.request_parameters)
+                .Set("responseElements", c.response_elements)
+                .Set("requestID", c.request_id)
+                .Set("recipientAccountId", c.recipient_account_id)
+                .Set("httpStatus", c.http_status);
+  if (!c.error_code.empty()) v.Set("errorCode", c.error_code).Set("errorMessage", c.error_message);
+  return v;
+}
+
+}  // namespace orgtrail::gateway

@@ -1,0 +1,97 @@
+#include "gateway/gateway.h"
+
+#include <exception>
+
+#include "core/encoding.h"
+#include "gateway/stages.h"
+#include "protocol/codec.h"
+
+namespace orgtrail::gateway {
+
+http::Response Gateway::Handle(http::Request& req) {
+  if (StartsWith(req.path, "/_orgtrail/")) return admin_.Handle(req);
+
+  // route
+  protocol::Route route = protocol::RouteRequest(req, catalog_, auth::PeekScope(req).service);
+  const bool s3 = route.service && route.service->name == "s3";
+  protocol::ResponseContext ctx;
+  ctx.request_id = s3 ? env_.ids.S3RequestId() : env_.ids.Uuid();
+  if (s3) ctx.host_id = env_.ids.Base64Bytes(48);
+  ctx.head = req.method == "HEAD";
+  auto fail = [&](const AwsError& e) { return protocol::SerializeError(route, e, ctx); };
+
+  // authenticate (failures are not audited: spec/wire.md §5.4)
+  auto authn = Authenticate(env_, req, route);
+  if (!authn.ok()) return fail(authn.error());
+  if (!route.service || !route.operation) {
+    if (route.protocol == spec::Protocol::kQuery)
+      return fail(AwsError(
+          "InvalidAction",
+          "The action " + route.operation_name + " is not valid for this web service.", 400));
+    if (s3)
+      return fail(AwsError("MethodNotAllowed",
+                           "The specified method is not allowed against this resource.", 405));
+    return fail(AwsError("UnknownOperationException", "",
+                         route.protocol == spec::Protocol::kRestJson ? 404 : 400));
+  }
+
+  Call call{env_,
+            registry_,
+            authn->principal,
+            route.service->name,
+            route.operation_name,
+            authn->region,
+            ctx.request_id,
+            &req};
+  ApiCall record;
+  record.event_id = env_.ids.Uuid();
+  record.event_time_ms = env_.clock.NowMillis();
+  record.service = route.service->name;
+  record.event_source = EventSource(*route.service);
+  record.event_name = route.operation_name;
+  record.aws_region = authn->region;
+  record.source_ip = req.remote_ip;
+  record.user_agent = req.HeaderOr("User-Agent");
+  record.principal = authn->principal;
+  record.recipient_account_id = authn->principal.account_id;
+  record.request_id = ctx.request_id;
+  record.tls = req.secure;
+
+  // parse -> authorize -> dispatch
+  Result<Value> outcome = [&]() -> Result<Value> {
+    ORGTRAIL_TRY(Value input, protocol::ParseInput(req, route));
+    record.request_parameters = input;
+    ORGTRAIL_CHECK(Authorize(call, route));
+    const OperationRow* row = registry_.Find(route.service->name, route.operation_name);
+    if (!row)
+      return AwsError(
+          "NotImplemented",
+          "orgtrail does not implement " + route.service->service_id + "." + route.operation_name,
+          501, false);
+    try {
+      return row->handler(call, input);
+    } catch (const std::exception& e) {
+      return InternalFailure(std::string("internal failure: ") + e.what());
+    } catch (...) {
+      return InternalFailure("internal failure");
+    }
+  }();
+
+  // serialize
+  http::Response response;
+  if (outcome.ok()) {
+    response = protocol::SerializeOutput(route, *outcome, ctx);
+    record.response_elements = std::move(outcome).value();
+  } else {
+    response = fail(outcome.error());
+    record.error_code = outcome.error().code;
+    record.error_message = outcome.error().message;
+  }
+  record.http_status = response.status;
+
+  // audit
+  env_.audit.Publish(std::move(record));
+  return response;
+}
+
+}  // namespace orgtrail::gateway

@@ -1,0 +1,9 @@
+#include "services/register_all.h"
+
+#include "services/sts/sts.h"
+
+namespace orgtrail::services {
+
+void RegisterAll(gateway::Registry& registry) { RegisterSts(registry); }
+
+}  // namespace orgtrail::services
