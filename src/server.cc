@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/log.h"
 #include "gateway/admin.h"
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
@@ -31,6 +32,7 @@ identity::BootstrapConfig BootstrapFrom(const gateway::Config& c) {
 int RunServe(const gateway::Config& config, const std::string& version) {
   // Signals are handled by this thread alone (sigwait below); block them before any thread
   // starts so workers inherit the mask.
+  log::SetLevel(log::ParseLevel(config.log_level));
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -92,18 +94,17 @@ int RunServe(const gateway::Config& config, const std::string& version) {
     std::fprintf(stderr, "orgtrail: %s\n", st.error().message.c_str());
     return 1;
   }
-  std::fprintf(stderr, "orgtrail %s listening on http://%s:%d (%s)\n", version.c_str(),
-               config.host.c_str(), server.port(),
-               config.in_memory ? "in memory" : ("data in " + config.data_dir).c_str());
-  std::fflush(stderr);
+  log::Info("orgtrail " + version + " listening on http://" + config.host + ":" +
+            std::to_string(server.port()) +
+            (config.in_memory ? " (in memory)" : " (data in " + config.data_dir + ")"));
 
   std::thread serving([&server] { server.Run(); });
   int sig = 0;
   sigwait(&signals, &sig);
-  std::fprintf(stderr, "orgtrail: %s received, shutting down\n",
-               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  log::Info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + " received, shutting down");
   server.Stop();
   serving.join();
+  log::Info("stopped");
   return 0;
 }
 

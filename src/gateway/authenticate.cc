@@ -6,13 +6,11 @@
 namespace orgtrail::gateway {
 namespace {
 
-bool AllowsAnonymous(const protocol::Route& route, const http::Request& req) {
-  if (!route.service) return false;
-  if (route.service->name == "s3") return true;
-  // Public SNS endpoints (spec/wire.md §3.1 rule 2).
-  if (route.service->name == "sns" && req.method == "GET")
-    return route.operation_name == "ConfirmSubscription" || route.operation_name == "Unsubscribe";
-  return false;
+// Anonymous S3 requests are authorized later by bucket policy; the public SNS endpoints
+// (spec/wire.md §3.1 rule 2) need no signature at all.
+bool AllowsAnonymous(const protocol::Route& route) {
+  if (route.unauthenticated) return true;
+  return route.service && route.service->name == "s3";
 }
 
 int64_t SkewWindowMillis(const Config& config, const protocol::Route& route) {
@@ -31,6 +29,7 @@ Result<Authenticated> Authenticate(Env& env, http::Request& req, const protocol:
   opts.s3 = s3;
   opts.wall_now_ms = env.clock.WallMillis();
   opts.max_skew_ms = SkewWindowMillis(env.config, route);
+  if (route.virtual_host) opts.s3_vhost_bucket = route.bucket;
   const int64_t now = env.clock.NowMillis();
   auth::KeyLookup lookup = [&](std::string_view akid) -> std::optional<auth::KeySecret> {
     auto key = env.identity.FindKey(akid);
@@ -48,7 +47,7 @@ Result<Authenticated> Authenticate(Env& env, http::Request& req, const protocol:
   Authenticated out;
   out.region = ok.region.empty() ? env.config.default_region : ok.region;
   if (ok.method == auth::AuthMethod::kAnonymous) {
-    if (!AllowsAnonymous(route, req))
+    if (!AllowsAnonymous(route))
       return AuthErrorToAws({auth::AuthErrorKind::kMissingAuthentication, "", {}}, route);
     out.principal = auth::AnonymousPrincipal();
     return out;

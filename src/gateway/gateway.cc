@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/encoding.h"
+#include "core/log.h"
 #include "gateway/stages.h"
 #include "protocol/codec.h"
 
@@ -23,17 +24,7 @@ http::Response Gateway::Handle(http::Request& req) {
   // authenticate (failures are not audited: spec/wire.md §5.4)
   auto authn = Authenticate(env_, req, route);
   if (!authn.ok()) return fail(authn.error());
-  if (!route.service || !route.operation) {
-    if (route.protocol == spec::Protocol::kQuery)
-      return fail(AwsError(
-          "InvalidAction",
-          "The action " + route.operation_name + " is not valid for this web service.", 400));
-    if (s3)
-      return fail(AwsError("MethodNotAllowed",
-                           "The specified method is not allowed against this resource.", 405));
-    return fail(AwsError("UnknownOperationException", "",
-                         route.protocol == spec::Protocol::kRestJson ? 404 : 400));
-  }
+  if (!route.service || !route.operation) return fail(protocol::UnknownOperationError(route));
 
   Call call{env_,
             registry_,
@@ -88,6 +79,11 @@ http::Response Gateway::Handle(http::Request& req) {
     record.error_message = outcome.error().message;
   }
   record.http_status = response.status;
+
+  if (log::Enabled(log::Level::kDebug))
+    log::Debug(req.method + " " + req.target + " -> " + std::to_string(response.status) + " " +
+               record.service + "." + record.event_name + " by " + record.principal.arn +
+               (record.error_code.empty() ? "" : " (" + record.error_code + ")"));
 
   // audit
   env_.audit.Publish(std::move(record));
