@@ -1,1 +1,524 @@
-// placeholder
+// HTTP/1.1 server on Boost.Asio/Beast (RFC 9110, RFC 9112).
+//
+// One io_context runs on `threads` threads. Each connection is a Session bound to its own strand:
+// read the header (request_parser with the configured limits), answer `Expect: 100-continue`
+// (RFC 9110 §10.1.1), read the body in pieces so the idle timeout is a per-read inactivity
+// timeout, call the handler synchronously on the strand, write the response, and loop while the
+// connection is kept alive (RFC 9112 §9.3). Parsing, chunked decoding and limits are Beast's.
+#include "http/server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/encoding.h"
+#include "core/time_format.h"
+
+namespace orgtrail::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+// A std::string body that does not trust Content-Length for its first allocation: a request that
+// claims gigabytes reserves at most kMaxReserve up front and grows as bytes really arrive.
+struct StringBody {
+  using value_type = std::string;
+  static std::uint64_t size(const value_type& v) { return v.size(); }
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& b) : body_(b) {}
+
+    void init(const boost::optional<std::uint64_t>& length, beast::error_code& ec) {
+      if (length) body_.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, kMaxReserve)));
+      ec = {};
+    }
+    template <class ConstBufferSequence>
+    size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      size_t n = 0;
+      for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers);
+           ++it) {
+        net::const_buffer b = *it;
+        body_.append(static_cast<const char*>(b.data()), b.size());
+        n += b.size();
+      }
+      ec = {};
+      return n;
+    }
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    static constexpr std::uint64_t kMaxReserve = 8ULL << 20;
+    value_type& body_;
+  };
+};
+
+using Parser = bhttp::request_parser<StringBody>;
+
+void ConfigureParser(Parser& p, const ServerOptions& o) {
+  p.header_limit(static_cast<std::uint32_t>(std::min<size_t>(o.max_header_bytes, UINT32_MAX)));
+  p.body_limit(static_cast<std::uint64_t>(o.max_body_bytes));
+}
+
+// Moves a parsed message into the Request the rest of orgtrail sees. Beast keeps fields in
+// arrival order with the name as it was received.
+Request ToRequest(bhttp::request<StringBody>&& msg) {
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.SetTarget(std::string(msg.target()));
+  for (const auto& f : msg) {
+    req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+  }
+  req.body = std::move(msg.body());
+  return req;
+}
+
+// The status for a request that failed to parse.
+int StatusForParseError(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  return 400;
+}
+
+// RFC 9110 §6.6.1: Date in IMF-fixdate. Formatted at most once a second per thread.
+const std::string& CurrentHttpDate() {
+  thread_local int64_t cached_sec = -1;
+  thread_local std::string cached;
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  if (ms / 1000 != cached_sec) {
+    cached_sec = ms / 1000;
+    cached = FormatHttpDate(cached_sec * 1000);
+  }
+  return cached;
+}
+
+// Appends a header line; CR and LF in names or values become spaces (no response splitting).
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  size_t start = out.size();
+  out.append(name).append(": ").append(value);
+  for (size_t i = start; i < out.size(); ++i) {
+    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  }
+  out.append("\r\n");
+}
+
+// Serializes the status line and headers. `send_body` is false for HEAD requests.
+std::string SerializeHead(const Response& resp, bool head_request, bool keep_alive, bool http10) {
+  std::string out;
+  out.reserve(256);
+  out.append("HTTP/1.1 ").append(std::to_string(resp.status)).push_back(' ');
+  out.append(bhttp::obsolete_reason(static_cast<bhttp::status>(resp.status)));
+  out.append("\r\n");
+  bool has_date = false, has_server = false, has_connection = false;
+  for (const Header& h : resp.headers) {
+    if (IEquals(h.name, "Content-Length") || IEquals(h.name, "Transfer-Encoding")) continue;
+    has_date = has_date || IEquals(h.name, "Date");
+    has_server = has_server || IEquals(h.name, "Server");
+    has_connection = has_connection || IEquals(h.name, "Connection");
+    AppendHeader(out, h.name, h.value);
+  }
+  // RFC 9110 §8.6: no Content-Length in 1xx and 204 responses; in 304 only when announced.
+  if (resp.status >= 200 && resp.status != 204 &&
+      (resp.status != 304 || resp.content_length >= 0)) {
+    long long len = static_cast<long long>(resp.body.size());
+    if ((head_request || resp.status == 304) && resp.body.empty() && resp.content_length >= 0) {
+      len = resp.content_length;
+    }
+    AppendHeader(out, "Content-Length", std::to_string(len));
+  }
+  if (!has_date) AppendHeader(out, "Date", CurrentHttpDate());
+  if (!has_server) AppendHeader(out, "Server", "orgtrail");
+  if (!has_connection) {
+    if (!keep_alive) {
+      AppendHeader(out, "Connection", "close");
+    } else if (http10) {
+      AppendHeader(out, "Connection", "keep-alive");
+    }
+  }
+  out.append("\r\n");
+  return out;
+}
+
+// Whether the handler asked to close the connection.
+bool ResponseCloses(const Response& resp) {
+  const std::string* c = resp.FindHeader("Connection");
+  return c != nullptr && IEquals(*c, "close");
+}
+
+std::string LowerFirst(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
+class Session;
+
+// Everything the server shares with its sessions. The acceptor and the stop timer live on one
+// strand; sessions each live on their own.
+struct ServerState {
+  ServerState(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)) {}
+
+  void Accept();
+  void DoStop();
+  void WaitForSessions(std::chrono::steady_clock::time_point deadline);
+
+  const ServerOptions options;
+  const RequestHandler handler;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> bound_port{0};
+
+  // Live sessions, so that Stop() can close the idle ones. Declared before the io_context so it
+  // outlives every session destroyed with the io_context's pending handlers.
+  std::mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+  net::io_context ioc{std::max(1, options.threads)};
+  net::strand<net::io_context::executor_type> strand = net::make_strand(ioc);
+  tcp::acceptor acceptor{strand};
+  net::steady_timer stop_timer{strand};
+};
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr auto kStopGrace = std::chrono::seconds(10);
+constexpr size_t kMaxDrainBytes = 1 << 20;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerState* server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  ~Session() {
+    std::lock_guard lock(server_->sessions_mu);
+    server_->sessions.erase(this);
+  }
+
+  void Start() {
+    {
+      std::lock_guard lock(server_->sessions_mu);
+      server_->sessions.emplace(this, weak_from_this());
+    }
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = ep.address().to_string();
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called (through the strand) when the server stops: a connection waiting for a new request
+  // closes now; one in the middle of a request finishes it and then closes.
+  void Shutdown() {
+    if (waiting_for_request_ && buffer_.size() == 0) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.socket().close(ec);
+    }
+  }
+
+  beast::tcp_stream::executor_type executor() { return stream_.get_executor(); }
+
+ private:
+  void Timeout() {
+    stream_.expires_after(std::chrono::seconds(server_->options.idle_timeout_seconds));
+  }
+
+  void ReadHeader() {
+    if (server_->stopping && buffer_.size() == 0) return Close();
+    parser_.emplace();
+    ConfigureParser(*parser_, server_->options);
+    waiting_for_request_ = true;
+    Timeout();
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    waiting_for_request_ = false;
+    if (ec) return OnReadError(ec);
+    const auto& msg = parser_->get();
+    if (!parser_->is_done() && msg.version() >= 11) {
+      auto expect = msg.find(bhttp::field::expect);
+      if (expect != msg.end() && IEquals(expect->value(), "100-continue")) {
+        Timeout();
+        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                         [self = shared_from_this()](beast::error_code wec, size_t) {
+                           if (wec) return self->Close();
+                           self->ReadBody();
+                         });
+        return;
+      }
+    }
+    ReadBody();
+  }
+
+  // Reads the body one piece at a time so that the idle timeout restarts with every read.
+  void ReadBody() {
+    if (parser_->is_done()) return Handle();
+    Timeout();
+    bhttp::async_read_some(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) return self->OnReadError(ec);
+                             self->ReadBody();
+                           });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == bhttp::error::partial_message) {
+      return Close();
+    }
+    // Malformed or over a limit: answer and close (RFC 9112 §2.2).
+    unread_input_ = true;
+    response_ = Response{};
+    response_.status = StatusForParseError(ec);
+    WriteResponse(/*head_request=*/false, /*keep_alive=*/false, /*http10=*/false);
+  }
+
+  void Handle() {
+    auto msg = parser_->release();
+    bool keep_alive = msg.keep_alive();
+    bool http10 = msg.version() < 11;
+    bool head = msg.method() == bhttp::verb::head;
+    Request req = ToRequest(std::move(msg));
+    req.remote_ip = remote_ip_;
+    req.secure = false;
+    try {
+      response_ = server_->handler(req);
+    } catch (...) {
+      response_ = Response{};
+      response_.status = 500;
+    }
+    if (ResponseCloses(response_) || server_->stopping) keep_alive = false;
+    WriteResponse(head, keep_alive, http10);
+  }
+
+  void WriteResponse(bool head_request, bool keep_alive, bool http10) {
+    head_ = SerializeHead(response_, head_request, keep_alive, http10);
+    std::array<net::const_buffer, 2> buffers = {
+        net::buffer(head_),
+        net::buffer(response_.body.data(), head_request ? 0 : response_.body.size())};
+    Timeout();
+    net::async_write(stream_, buffers,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                       self->response_ = Response{};
+                       self->head_.clear();
+                       if (ec) return self->Close();
+                       if (!keep_alive) return self->EndConnection();
+                       self->ReadHeader();
+                     });
+  }
+
+  void EndConnection() {
+    if (unread_input_ || buffer_.size() > 0) return Drain();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Close();
+  }
+
+  // Graceful close: stop sending, then read and discard what the client still sends (bounded),
+  // so that unread input does not turn the close into a reset that loses our response.
+  void Drain() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    DrainSome();
+  }
+
+  void DrainSome() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->Close();
+                              self->DrainSome();
+                            });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  ServerState* server_;
+  beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  Response response_;
+  std::string head_;
+  std::string remote_ip_;
+  size_t drained_ = 0;
+  bool waiting_for_request_ = false;
+  bool unread_input_ = false;  // a request was rejected before its end was read
+};
+
+void ServerState::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), this)->Start();
+    if (stopping) return;
+    if (ec) {
+      // Out of descriptors and the like: back off briefly instead of spinning.
+      auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(50));
+      timer->async_wait([this, timer](beast::error_code) {
+        if (!stopping) Accept();
+      });
+      return;
+    }
+    Accept();
+  });
+}
+
+void ServerState::DoStop() {
+  beast::error_code ec;
+  acceptor.close(ec);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto& [ptr, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) {
+    net::post(s->executor(), [s] { s->Shutdown(); });
+  }
+  WaitForSessions(std::chrono::steady_clock::now() + kStopGrace);
+}
+
+// Polls until every session has ended (then the io_context runs out of work and Run() returns),
+// or forces the io_context to stop after the grace period.
+void ServerState::WaitForSessions(std::chrono::steady_clock::time_point deadline) {
+  {
+    std::lock_guard lock(sessions_mu);
+    if (sessions.empty()) return;
+  }
+  if (std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  stop_timer.expires_after(std::chrono::milliseconds(5));
+  stop_timer.async_wait([this, deadline](beast::error_code ec) {
+    if (!ec) WaitForSessions(deadline);
+  });
+}
+
+}  // namespace
+
+struct Server::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+Server::Server(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Server::~Server() {
+  impl_->ioc.stop();
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+Status Server::Listen() {
+  const ServerOptions& o = impl_->options;
+  std::string where = o.host + ":" + std::to_string(o.port);
+  auto fail = [&](const std::string& why) -> Status {
+    return AwsError("ListenFailed", "cannot listen on " + where + ": " + why);
+  };
+  if (o.port < 0 || o.port > 65535) return fail("invalid port");
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  auto address = net::ip::make_address(o.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, static_cast<unsigned short>(o.port));
+  } else {
+    tcp::resolver resolver(impl_->ioc);
+    auto results = resolver.resolve(o.host, std::to_string(o.port),
+                                    tcp::resolver::numeric_service | tcp::resolver::passive, ec);
+    if (ec || results.empty()) return fail("invalid address");
+    endpoint = results.begin()->endpoint();
+  }
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (ec) return fail(LowerFirst(ec.message()));
+  a.set_option(net::socket_base::reuse_address(true), ec);
+  a.bind(endpoint, ec);
+  if (ec) {
+    beast::error_code ignored;
+    a.close(ignored);
+    return fail(LowerFirst(ec.message()));
+  }
+  a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    beast::error_code ignored;
+    a.close(ignored);
+    return fail(LowerFirst(ec.message()));
+  }
+  impl_->bound_port = a.local_endpoint(ec).port();
+  return Ok();
+}
+
+int Server::port() const { return impl_->bound_port; }
+
+void Server::Run() {
+  if (impl_->acceptor.is_open() && !impl_->stopping) {
+    net::post(impl_->strand, [impl = impl_.get()] { impl->Accept(); });
+  }
+  std::vector<std::thread> workers;
+  for (int i = 1; i < impl_->options.threads; ++i) {
+    workers.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  }
+  impl_->ioc.run();
+  for (auto& t : workers) t.join();
+}
+
+void Server::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  net::post(impl_->strand, [impl = impl_.get()] { impl->DoStop(); });
+}
+
+Result<Request> ParseRequestBytes(std::string_view bytes, const ServerOptions& options) {
+  Parser parser;
+  ConfigureParser(parser, options);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t offset = 0;
+  while (!parser.is_done() && offset < bytes.size()) {
+    size_t n = parser.put(net::buffer(bytes.data() + offset, bytes.size() - offset), ec);
+    offset += n;
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      if (n == 0) break;
+      continue;
+    }
+    if (ec) return AwsError("BadRequest", ec.message(), StatusForParseError(ec));
+  }
+  if (!parser.is_done()) {
+    if (parser.is_header_done()) {
+      parser.put_eof(ec);
+      if (ec || !parser.is_done()) return AwsError("BadRequest", "incomplete request body", 400);
+    } else {
+      return AwsError("BadRequest", "incomplete request header", 400);
+    }
+  }
+  return ToRequest(parser.release());
+}
+
+}  // namespace orgtrail::http
