@@ -1,1 +1,301 @@
-// placeholder
+// The SQLite store (docs/persistence.md). One connection, guarded by one mutex, with every
+// statement prepared once. WAL journal with synchronous=NORMAL: a transaction is in the WAL file
+// (the operating system's page cache) when COMMIT returns, so it survives the process being
+// killed; only a power loss or kernel crash can drop the last commits
+// (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "store/store.h"
+
+namespace orgtrail::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS rows("
+    "  tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
+    "  PRIMARY KEY(tbl, key)) WITHOUT ROWID;";
+
+// Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
+// bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
+// collation (memcmp), so the order is bytewise.
+constexpr const char* kScanSql[4] = {
+    "SELECT key, value FROM rows WHERE tbl = ?1 AND key >= ?2 ORDER BY key LIMIT ?4",
+    "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 ORDER BY key LIMIT ?4",
+    "SELECT key, value FROM rows WHERE tbl = ?1 AND key >= ?2 AND key < ?3 ORDER BY key LIMIT ?4",
+    "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 AND key < ?3 ORDER BY key LIMIT ?4",
+};
+
+// The smallest string greater than every string starting with `prefix`; "" when there is none
+// (empty prefix, or only 0xFF bytes).
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { Finalize(); }
+
+  void Finalize() {
+    sqlite3_finalize(s_);
+    s_ = nullptr;
+  }
+
+  int Prepare(sqlite3* db, const char* sql) {
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
+  }
+  sqlite3_stmt* get() const { return s_; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+// Resets a statement and clears its bindings when it goes out of scope.
+class Use {
+ public:
+  explicit Use(const Stmt& s) : s_(s.get()) {}
+  ~Use() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+
+  Use& Text(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Use& Blob(int i, std::string_view v) {
+    // A zero-length blob must still be a blob, not NULL: pass a non-null pointer.
+    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Use& Int(int i, long long v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(s_); }
+  std::string Column(int i) const {
+    const void* p = sqlite3_column_blob(s_, i);
+    int n = sqlite3_column_bytes(s_, i);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  ~SqliteStore() override {
+    // Statements first, then the connection (the last close checkpoints the WAL).
+    for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_}) st->Finalize();
+    for (Stmt& st : scan_) st.Finalize();
+    sqlite3_close_v2(db_);
+  }
+
+  // Opens the database, sets the pragmas, creates or checks the schema and prepares statements.
+  Status Open(const std::string& dir) {
+    int rc =
+        sqlite3_open_v2(path_.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return Unusable(dir);
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (!Exec("PRAGMA synchronous=NORMAL")) return Unusable(dir);
+    {
+      Stmt wal;
+      if (Prepare(wal, "PRAGMA journal_mode=WAL") != SQLITE_OK) return Unusable(dir);
+      Use q(wal);
+      if (q.Step() != SQLITE_ROW) return Unusable(dir);
+      if (q.Column(0) != "wal") {
+        return AwsError("StoreUnusable", "data directory " + dir +
+                                             " is not usable: the file system does not support "
+                                             "the SQLite WAL journal");
+      }
+    }
+    if (!Exec("BEGIN IMMEDIATE")) return Unusable(dir);
+    Status st = InitSchema(dir);
+    if (!st.ok()) {
+      Exec("ROLLBACK");
+      return st;
+    }
+    if (!Exec("COMMIT")) return Unusable(dir);
+    if (Prepare(get_, "SELECT value FROM rows WHERE tbl = ?1 AND key = ?2") != SQLITE_OK ||
+        Prepare(put_, "INSERT OR REPLACE INTO rows(tbl, key, value) VALUES(?1, ?2, ?3)") !=
+            SQLITE_OK ||
+        Prepare(del_, "DELETE FROM rows WHERE tbl = ?1 AND key = ?2") != SQLITE_OK ||
+        Prepare(clear_, "DELETE FROM rows") != SQLITE_OK ||
+        Prepare(begin_, "BEGIN IMMEDIATE") != SQLITE_OK ||
+        Prepare(commit_, "COMMIT") != SQLITE_OK || Prepare(rollback_, "ROLLBACK") != SQLITE_OK) {
+      return Unusable(dir);
+    }
+    for (int i = 0; i < 4; ++i) {
+      if (Prepare(scan_[i], kScanSql[i]) != SQLITE_OK) return Unusable(dir);
+    }
+    return Ok();
+  }
+
+  std::optional<std::string> Get(std::string_view table, std::string_view key) override {
+    std::lock_guard lock(mu_);
+    Use q(get_);
+    q.Text(1, table).Text(2, key);
+    if (q.Step() != SQLITE_ROW) return std::nullopt;
+    return q.Column(0);
+  }
+
+  Status Put(std::string_view table, std::string_view key, std::string_view value) override {
+    std::lock_guard lock(mu_);
+    return Step(put_, table, key, value);
+  }
+
+  Status Delete(std::string_view table, std::string_view key) override {
+    std::lock_guard lock(mu_);
+    return Step(del_, table, key, std::nullopt);
+  }
+
+  Status Apply(const std::vector<Write>& writes) override {
+    std::lock_guard lock(mu_);
+    if (Status st = Run(begin_); !st.ok()) return st;
+    for (const Write& w : writes) {
+      Status st =
+          w.value ? Step(put_, w.table, w.key, *w.value) : Step(del_, w.table, w.key, std::nullopt);
+      if (!st.ok()) {
+        (void)Run(rollback_);
+        return st;
+      }
+    }
+    if (Status st = Run(commit_); !st.ok()) {
+      (void)Run(rollback_);
+      return st;
+    }
+    return Ok();
+  }
+
+  std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
+                        size_t limit) override {
+    // Keys > after are all >= prefix when after >= prefix; otherwise keys >= prefix are > after.
+    bool exclusive = !after.empty() && after >= prefix;
+    std::string end = PrefixEnd(prefix);
+    std::lock_guard lock(mu_);
+    Use q(scan_[(exclusive ? 1 : 0) + (end.empty() ? 0 : 2)]);
+    q.Text(1, table).Text(2, exclusive ? after : prefix);
+    if (!end.empty()) q.Text(3, end);
+    q.Int(4, limit == 0 ? -1 : static_cast<long long>(limit));
+    std::vector<Row> rows;
+    while (q.Step() == SQLITE_ROW) rows.push_back({q.Column(0), q.Column(1)});
+    return rows;
+  }
+
+  Status Clear() override {
+    std::lock_guard lock(mu_);
+    return Run(clear_);
+  }
+
+  std::string_view Kind() const override { return "sqlite"; }
+
+ private:
+  Status InitSchema(const std::string& dir) {
+    if (!Exec(kSchema)) return Unusable(dir);
+    Stmt read;
+    if (Prepare(read, "SELECT value FROM meta WHERE key = 'schema_version'") != SQLITE_OK) {
+      return Unusable(dir);
+    }
+    Use q(read);
+    int rc = q.Step();
+    if (rc == SQLITE_DONE) {
+      std::string sql = "INSERT INTO meta(key, value) VALUES('schema_version', '" +
+                        std::to_string(kSchemaVersion) + "')";
+      return Exec(sql.c_str()) ? Ok() : Unusable(dir);
+    }
+    if (rc != SQLITE_ROW) return Unusable(dir);
+    std::string text = q.Column(0);
+    int version = 0;
+    try {
+      size_t used = 0;
+      version = std::stoi(text, &used);
+      if (used != text.size()) version = 0;
+    } catch (const std::exception&) {
+      version = 0;
+    }
+    if (version <= 0) {
+      return AwsError("StoreUnusable",
+                      "database " + path_ + " has an unreadable schema version '" + text + "'");
+    }
+    if (version > kSchemaVersion) {
+      return AwsError("StoreUnusable",
+                      "database " + path_ + " has schema version " + std::to_string(version) +
+                          ", newer than this orgtrail supports (" + std::to_string(kSchemaVersion) +
+                          "); use a newer orgtrail or another data directory");
+    }
+    // Version 1 is the first schema: there is nothing to migrate from yet.
+    return Ok();
+  }
+
+  int Prepare(Stmt& s, const char* sql) { return s.Prepare(db_, sql); }
+
+  bool Exec(const char* sql) {
+    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+
+  Status Unusable(const std::string& dir) const {
+    const char* why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    return AwsError("StoreUnusable", "data directory " + dir + " is not usable: " + why);
+  }
+
+  Status Failed() const { return InternalFailure(std::string("store: ") + sqlite3_errmsg(db_)); }
+
+  // Runs a statement without parameters or rows (BEGIN, COMMIT, DELETE FROM rows).
+  Status Run(const Stmt& s) {
+    Use q(s);
+    return q.Step() == SQLITE_DONE ? Ok() : Failed();
+  }
+
+  // Runs put_ (with a value) or del_ (without).
+  Status Step(const Stmt& s, std::string_view table, std::string_view key,
+              std::optional<std::string_view> value) {
+    Use q(s);
+    q.Text(1, table).Text(2, key);
+    if (value) q.Blob(3, *value);
+    return q.Step() == SQLITE_DONE ? Ok() : Failed();
+  }
+
+  const std::string path_;
+  std::mutex mu_;
+  sqlite3* db_ = nullptr;
+  Stmt get_, put_, del_, clear_, begin_, commit_, rollback_;
+  Stmt scan_[4];
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
+  auto unusable = [&dir](std::string why) -> AwsError {
+    if (!why.empty() && why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] + 32);
+    return AwsError("StoreUnusable", "data directory " + dir + " is not usable: " + why);
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return unusable(ec.message());
+  if (!std::filesystem::is_directory(dir, ec)) return unusable("not a directory");
+  auto store = std::make_unique<SqliteStore>((std::filesystem::path(dir) / "orgtrail.db").string());
+  ORGTRAIL_CHECK(store->Open(dir));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace orgtrail::store

@@ -1,0 +1,173 @@
+// What only the SQLite store promises: the file format (docs/persistence.md), persistence across
+// reopen and across kill -9, and refusing what it cannot use.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "store/store.h"
+
+namespace orgtrail::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  SqliteStoreTest() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-sqlite-XXXXXX").string();
+    dir_ = mkdtemp(tmpl.data()) ? tmpl : "";
+  }
+  ~SqliteStoreTest() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<Store> Open() {
+    auto r = OpenSqliteStore(dir_);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? std::move(r).value() : nullptr;
+  }
+
+  std::string DbPath() const { return dir_ + "/orgtrail.db"; }
+
+  // Runs one SQL statement on the database file directly; returns the first column of the first
+  // row ("" when none).
+  std::string Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(DbPath().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(SqliteStoreTest, CreatesDirectoryAndSchema) {
+  dir_ += "/nested/data";
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(std::filesystem::exists(DbPath()));
+  s.reset();
+  EXPECT_EQ(Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSchemaVersion));
+  EXPECT_EQ(Sql("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(Sql("SELECT count(*) FROM sqlite_master WHERE name = 'rows'"), "1");
+}
+
+TEST_F(SqliteStoreTest, RowsAreReadableWithPlainSql) {
+  auto s = Open();
+  ASSERT_TRUE(s->Put("accounts", "111111111111", R"({"Id":"111111111111"})").ok());
+  s.reset();
+  EXPECT_EQ(Sql("SELECT value FROM rows WHERE tbl = 'accounts' AND key = '111111111111'"),
+            R"({"Id":"111111111111"})");
+}
+
+TEST_F(SqliteStoreTest, ReopenPersists) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Put("accounts", "a", "1").ok());
+    ASSERT_TRUE(s->Apply({{"access_keys", "AKIA1", "k"}, {"accounts", "b", "2"}}).ok());
+    ASSERT_TRUE(s->Delete("accounts", "a").ok());
+  }
+  auto s = Open();
+  EXPECT_EQ(s->Get("accounts", "a"), std::nullopt);
+  EXPECT_EQ(s->Get("accounts", "b"), "2");
+  EXPECT_EQ(s->Get("access_keys", "AKIA1"), "k");
+}
+
+TEST_F(SqliteStoreTest, ClearKeepsMeta) {
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Put("t", "k", "v").ok());
+    ASSERT_TRUE(s->Clear().ok());
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM rows"), "0");
+  EXPECT_EQ(Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSchemaVersion));
+  EXPECT_NE(Open(), nullptr);
+}
+
+// An acknowledged write survives the process being killed with SIGKILL right after Put returns:
+// no destructor, no checkpoint, no flush by us.
+TEST_F(SqliteStoreTest, AcknowledgedWriteSurvivesKill9) {
+  { ASSERT_NE(Open(), nullptr); }  // create the schema in this process
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto r = OpenSqliteStore(dir_);
+    if (!r.ok()) _exit(2);
+    Store& s = **r;
+    for (int i = 0; i < 50; ++i) {
+      if (!s.Put("accounts", "k" + std::to_string(i), "v" + std::to_string(i)).ok()) _exit(3);
+    }
+    if (!s.Apply({{"access_keys", "AKIA", "x"}, {"accounts", "k0", std::nullopt}}).ok()) _exit(4);
+    if (!s.Put("accounts", "last", "acknowledged").ok()) _exit(5);
+    kill(getpid(), SIGKILL);
+    _exit(6);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->Get("accounts", "last"), "acknowledged");
+  EXPECT_EQ(s->Get("accounts", "k0"), std::nullopt);
+  EXPECT_EQ(s->Get("accounts", "k49"), "v49");
+  EXPECT_EQ(s->Get("access_keys", "AKIA"), "x");
+  EXPECT_EQ(s->Scan("accounts").size(), 50u);  // k1..k49 and last
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  { ASSERT_NE(Open(), nullptr); }
+  Sql("UPDATE meta SET value = '" + std::to_string(kSchemaVersion + 1) +
+      "' WHERE key = 'schema_version'");
+  auto r = OpenSqliteStore(dir_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("schema version " + std::to_string(kSchemaVersion + 1) +
+                                   ", newer than this orgtrail supports"),
+            std::string::npos)
+      << r.error().message;
+}
+
+TEST_F(SqliteStoreTest, UnusableDirectoryHasClearError) {
+  std::string file = dir_ + "/plain-file";
+  std::ofstream(file) << "x";
+  auto r = OpenSqliteStore(file + "/data");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message.rfind("data directory " + file + "/data is not usable: ", 0), 0u)
+      << r.error().message;
+  auto r2 = OpenSqliteStore(file);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().message, "data directory " + file + " is not usable: not a directory");
+}
+
+TEST_F(SqliteStoreTest, NotADatabaseHasClearError) {
+  std::ofstream(DbPath()) << std::string(4096, 'x');
+  auto r = OpenSqliteStore(dir_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message.rfind("data directory " + dir_ + " is not usable: ", 0), 0u)
+      << r.error().message;
+}
+
+TEST_F(SqliteStoreTest, TwoStoresOnOneDirectorySeeEachOther) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_TRUE(a->Put("t", "k", "from-a").ok());
+  EXPECT_EQ(b->Get("t", "k"), "from-a");
+}
+
+}  // namespace
+}  // namespace orgtrail::store

@@ -1,0 +1,221 @@
+// One behavioural suite for every Store implementation (typed tests), so the in-memory store that
+// unit tests use behaves exactly like the SQLite store that orgtrail serve uses.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace orgtrail::store {
+namespace {
+
+// A fresh directory under the system temporary directory, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-store-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct SqliteKind {
+  static std::unique_ptr<Store> Make(const std::string& dir) {
+    auto r = OpenSqliteStore(dir);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? std::move(r).value() : nullptr;
+  }
+  static constexpr std::string_view kKind = "sqlite";
+};
+
+struct MemoryKind {
+  static std::unique_ptr<Store> Make(const std::string&) { return MakeMemoryStore(); }
+  static constexpr std::string_view kKind = "memory";
+};
+
+template <typename Kind>
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = Kind::Make(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::vector<std::string> Keys(std::string_view table, std::string_view prefix = "",
+                                std::string_view after = "", size_t limit = 0) {
+    std::vector<std::string> keys;
+    for (const Row& r : store_->Scan(table, prefix, after, limit)) keys.push_back(r.key);
+    return keys;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+using Kinds = ::testing::Types<SqliteKind, MemoryKind>;
+TYPED_TEST_SUITE(StoreTest, Kinds);
+
+using V = std::vector<std::string>;
+
+TYPED_TEST(StoreTest, Kind) { EXPECT_EQ(this->store_->Kind(), TypeParam::kKind); }
+
+TYPED_TEST(StoreTest, GetMissingIsNullopt) {
+  EXPECT_EQ(this->store_->Get("accounts", "111111111111"), std::nullopt);
+}
+
+TYPED_TEST(StoreTest, PutGetOverwrite) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("accounts", "111111111111", R"({"Name":"a"})").ok());
+  EXPECT_EQ(s.Get("accounts", "111111111111"), R"({"Name":"a"})");
+  ASSERT_TRUE(s.Put("accounts", "111111111111", R"({"Name":"b"})").ok());
+  EXPECT_EQ(s.Get("accounts", "111111111111"), R"({"Name":"b"})");
+}
+
+TYPED_TEST(StoreTest, TablesAreSeparate) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("accounts", "k", "1").ok());
+  ASSERT_TRUE(s.Put("access_keys", "k", "2").ok());
+  EXPECT_EQ(s.Get("accounts", "k"), "1");
+  EXPECT_EQ(s.Get("access_keys", "k"), "2");
+  EXPECT_EQ(this->Keys("accounts"), V{"k"});
+}
+
+TYPED_TEST(StoreTest, DeleteRemovesAndMissingDeleteIsOk) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("t", "k", "v").ok());
+  ASSERT_TRUE(s.Delete("t", "k").ok());
+  EXPECT_EQ(s.Get("t", "k"), std::nullopt);
+  EXPECT_TRUE(s.Delete("t", "k").ok());
+  EXPECT_TRUE(s.Delete("never", "k").ok());
+}
+
+TYPED_TEST(StoreTest, ValuesAreBinarySafeAndEmptyIsPresent) {
+  Store& s = *this->store_;
+  std::string bin("a\0b\xff\x01", 5);
+  ASSERT_TRUE(s.Put("t", "bin", bin).ok());
+  ASSERT_TRUE(s.Put("t", "empty", "").ok());
+  EXPECT_EQ(s.Get("t", "bin"), bin);
+  EXPECT_EQ(s.Get("t", "empty"), std::string());
+}
+
+TYPED_TEST(StoreTest, EmptyKeyIsAKey) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("t", "", "root").ok());
+  ASSERT_TRUE(s.Put("t", "a", "1").ok());
+  EXPECT_EQ(s.Get("t", ""), "root");
+  EXPECT_EQ(this->Keys("t"), (V{"", "a"}));
+  EXPECT_EQ(this->Keys("t", "", ""), (V{"", "a"}));
+}
+
+TYPED_TEST(StoreTest, ApplyWritesAndDeletesInOrder) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("t", "old", "x").ok());
+  std::vector<Write> batch = {
+      {"t", "a", "1"}, {"t", "old", std::nullopt}, {"u", "b", "2"}, {"t", "a", "3"}};
+  ASSERT_TRUE(s.Apply(batch).ok());
+  EXPECT_EQ(s.Get("t", "a"), "3");
+  EXPECT_EQ(s.Get("t", "old"), std::nullopt);
+  EXPECT_EQ(s.Get("u", "b"), "2");
+  EXPECT_TRUE(s.Apply({}).ok());
+}
+
+TYPED_TEST(StoreTest, ScanIsBytewiseOrdered) {
+  Store& s = *this->store_;
+  for (std::string k : {"b", "B", "a", "ab", "\xff", "\x01", "a/b", "\xc3\xa9", "Z"}) {
+    ASSERT_TRUE(s.Put("t", k, "v" + k).ok());
+  }
+  EXPECT_EQ(this->Keys("t"), (V{"\x01", "B", "Z", "a", "a/b", "ab", "b", "\xc3\xa9", "\xff"}));
+  auto rows = s.Scan("t", "ab");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].value, "vab");
+}
+
+TYPED_TEST(StoreTest, ScanPrefix) {
+  Store& s = *this->store_;
+  for (std::string k : {"111/alice", "111/bob", "1111/x", "112/carol", "11", "2/dan"}) {
+    ASSERT_TRUE(s.Put("users", k, "{}").ok());
+  }
+  EXPECT_EQ(this->Keys("users", "111/"), (V{"111/alice", "111/bob"}));
+  EXPECT_EQ(this->Keys("users", "111"), (V{"111/alice", "111/bob", "1111/x"}));
+  EXPECT_EQ(this->Keys("users", "3"), V{});
+  EXPECT_EQ(this->Keys("other", ""), V{});
+}
+
+TYPED_TEST(StoreTest, ScanPrefixEndingInFF) {
+  Store& s = *this->store_;
+  for (std::string k : {"a\xff", "a\xff\xff", "a\xff\x01", "b", "a\xfe"}) {
+    ASSERT_TRUE(s.Put("t", k, "").ok());
+  }
+  EXPECT_EQ(this->Keys("t", "a\xff"), (V{"a\xff", "a\xff\x01", "a\xff\xff"}));
+  EXPECT_EQ(this->Keys("t", "\xff"), V{});
+}
+
+TYPED_TEST(StoreTest, ScanAfterAndLimitPaginate) {
+  Store& s = *this->store_;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(s.Put("t", "k" + std::to_string(i), "").ok());
+  ASSERT_TRUE(s.Put("t", "j", "").ok());
+  ASSERT_TRUE(s.Put("t", "l", "").ok());
+  EXPECT_EQ(this->Keys("t", "k", "", 3), (V{"k0", "k1", "k2"}));
+  EXPECT_EQ(this->Keys("t", "k", "k2", 3), (V{"k3", "k4", "k5"}));
+  EXPECT_EQ(this->Keys("t", "k", "k8", 3), (V{"k9"}));
+  EXPECT_EQ(this->Keys("t", "k", "k9", 3), V{});
+  EXPECT_EQ(this->Keys("t", "k", "a", 2), (V{"k0", "k1"}));  // after before the prefix
+  EXPECT_EQ(this->Keys("t", "k", "z"), V{});                 // after past the prefix
+  EXPECT_EQ(this->Keys("t", "k", "k45"), (V{"k5", "k6", "k7", "k8", "k9"}));  // not a key
+  EXPECT_EQ(this->Keys("t", "", "k9"), (V{"l"}));
+  // Walking pages reaches every row once.
+  std::vector<std::string> all;
+  std::string after;
+  for (;;) {
+    auto page = this->Keys("t", "", after, 4);
+    if (page.empty()) break;
+    all.insert(all.end(), page.begin(), page.end());
+    after = page.back();
+  }
+  EXPECT_EQ(all.size(), 12u);
+  EXPECT_EQ(all, this->Keys("t"));
+}
+
+TYPED_TEST(StoreTest, ClearRemovesEveryRowAndStoreStaysUsable) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("a", "1", "x").ok());
+  ASSERT_TRUE(s.Put("b", "2", "y").ok());
+  ASSERT_TRUE(s.Clear().ok());
+  EXPECT_EQ(s.Get("a", "1"), std::nullopt);
+  EXPECT_EQ(this->Keys("b"), V{});
+  ASSERT_TRUE(s.Put("a", "1", "z").ok());
+  EXPECT_EQ(s.Get("a", "1"), "z");
+}
+
+TYPED_TEST(StoreTest, ConcurrentWritersAndReaders) {
+  Store& s = *this->store_;
+  constexpr int kThreads = 4, kWrites = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&s, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        std::string key = std::to_string(t) + "/" + std::to_string(i);
+        EXPECT_TRUE(s.Put("t", key, key).ok());
+        EXPECT_EQ(s.Get("t", key), key);
+        if (i % 10 == 0) (void)s.Scan("t", std::to_string(t) + "/", "", 5);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(s.Scan("t").size(), static_cast<size_t>(kThreads * kWrites));
+}
+
+}  // namespace
+}  // namespace orgtrail::store
