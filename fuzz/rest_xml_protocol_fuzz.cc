@@ -1,0 +1,77 @@
+// libFuzzer target: REST-XML (S3) protocol. Input:
+//   "<METHOD> <request-target>\n<Host>\n<Name>: <value>\n...\n\n<body>"
+// Routes against the embedded S3 model, parses and validates the input, then renders the parsed
+// Value as the operation's output and an error. Every XML document rendered must be well-formed.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+#include "protocol/internal.h"
+
+namespace {
+
+const orgtrail::spec::Catalog& Models() {
+  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
+  return *catalog;
+}
+
+std::string_view NextLine(std::string_view& in) {
+  size_t nl = in.find('\n');
+  std::string_view line = in.substr(0, nl);
+  in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+  return line;
+}
+
+void CheckWellFormed(const std::string& body) {
+  if (body.empty() || body.front() != '<') return;  // raw payloads
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace orgtrail;
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  std::string_view request_line = NextLine(in);
+  size_t sp = request_line.find(' ');
+  if (sp == std::string_view::npos) return 0;
+
+  http::Request req;
+  req.method = std::string(request_line.substr(0, sp));
+  req.SetTarget(std::string(request_line.substr(sp + 1)));
+  req.headers.push_back({"Host", std::string(NextLine(in))});
+  while (!in.empty()) {
+    std::string_view line = NextLine(in);
+    if (line.empty()) break;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    req.headers.push_back(
+        {std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
+  }
+  req.body = std::string(in);
+
+  const spec::Service* s3 = Models().Find("s3");
+  if (!s3) std::abort();
+  protocol::Route route;
+  protocol::internal::RouteRest(req, *s3, route);
+  if (route.operation && route.operation_name != route.operation->name) std::abort();
+
+  protocol::ResponseContext ctx;
+  ctx.request_id = "0000000000000000";
+  ctx.host_id = "aG9zdA==";
+  ctx.head = req.method == "HEAD";
+  Result<Value> input = protocol::internal::ParseRestXmlInput(req, route);
+  if (input.ok()) {
+    CheckWellFormed(protocol::internal::SerializeRestXmlOutput(route, *input, ctx).body);
+  } else {
+    if (input.error().code.empty()) std::abort();
+    http::Response err = protocol::internal::SerializeRestXmlError(route, input.error(), ctx);
+    if (err.status < 400) std::abort();
+    CheckWellFormed(err.body);
+  }
+  return 0;
+}
