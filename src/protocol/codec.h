@@ -33,6 +33,13 @@ struct Route {
   bool virtual_host = false;
   // Query protocol: the merged, decoded form/query parameters (parsed once while routing).
   std::vector<std::pair<std::string, std::string>> query_params;
+  // Query-compatible JSON services (CloudWatch, SQS): the model that carries the Query error
+  // codes and statuses (the service's own model, or its legacy Query model).
+  const spec::Service* query_model = nullptr;
+  // A public endpoint served without SigV4 (SNS subscription links, spec/wire.md §3.1 rule 2).
+  // operation_name is then the Action, or the file name for the HTML/PEM pages
+  // ("confirmation.html", "unsubscribe.html", "SimpleNotificationService-<id>.pem").
+  bool unauthenticated = false;
 };
 
 // Chooses service and operation (spec/wire.md §3). `scope_service` is the SigV4 credential
@@ -61,6 +68,11 @@ http::Response SerializeOutput(const Route& route, const Value& output, const Re
 // come from the error shape named by err.code when the model has one; err.status overrides.
 // Works with route.service == null (generic rendering for the route's protocol).
 http::Response SerializeError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+
+// The protocol-level error for a route whose operation is unknown (spec/wire.md §6.6): JSON
+// 400 UnknownOperationException (no message), Query 400 InvalidAction, REST-XML 405
+// MethodNotAllowed, REST-JSON 404 UnknownOperationException.
+AwsError UnknownOperationError(const Route& route);
 
 // The error code a service uses for model-constraint validation failures (wire.md §6.6).
 std::string_view ValidationErrorCode(const spec::Service& service);

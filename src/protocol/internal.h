@@ -1,6 +1,7 @@
 // Shared between the protocol layer's files; not part of its public face (codec.h).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -47,9 +48,23 @@ struct ErrorFacts {
   bool sender_fault = true;
   std::string message;     // err.message, or the shape's default message
 };
-ErrorFacts ResolveError(const spec::Service* service, const AwsError& err);
+// `query_model` (Route::query_model) supplies Query codes and statuses a query-compatible JSON
+// model lacks.
+ErrorFacts ResolveError(const spec::Service* service, const AwsError& err,
+                        const spec::Service* query_model = nullptr);
 
 // Timestamp rendering by shape/member format and protocol default (spec/wire.md §7).
+// `format` is iso8601 (also ""), unixTimestamp or rfc822.
 std::string FormatTimestamp(double epoch_seconds, const std::string& format);
+
+// Shortest round-trip decimal form of a double ("1.5", "1e+21"); integral values without ".0".
+std::string FormatDouble(double d);
+
+// Epoch seconds rounded to milliseconds as a JSON-ready Value: kInt when whole, else kDouble.
+Value EpochSecondsValue(double epoch_seconds);
+
+// Epoch seconds from a timestamp Value (number, or ISO 8601 / RFC 7231 string); nullopt when
+// neither.
+std::optional<double> TimestampSeconds(const Value& v);
 
 }  // namespace orgtrail::protocol::internal

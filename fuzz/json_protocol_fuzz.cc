@@ -1,0 +1,40 @@
+// libFuzzer target: JSON 1.0/1.1 protocol. Input: "<X-Amz-Target>\n<body>". Routes, parses and
+// validates against the embedded models, then re-serializes the parsed Value and an error.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "protocol/codec.h"
+
+namespace {
+
+const orgtrail::spec::Catalog& Models() {
+  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
+  return *catalog;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace orgtrail;
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  size_t nl = in.find('\n');
+  std::string_view target = nl == std::string_view::npos ? in : in.substr(0, nl);
+  std::string_view body = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+
+  http::Request req;
+  req.method = "POST";
+  req.SetTarget("/");
+  req.headers = {{"X-Amz-Target", std::string(target)},
+                 {"Content-Type", "application/x-amz-json-1.1"}};
+  req.body = std::string(body);
+  protocol::Route route = protocol::RouteRequest(req, Models(), "");
+  protocol::ResponseContext ctx{"fuzz", "", false};
+  Result<Value> parsed = protocol::ParseInput(req, route);
+  if (parsed.ok()) {
+    (void)protocol::SerializeOutput(route, parsed.value(), ctx);
+  } else {
+    (void)protocol::SerializeError(route, parsed.error(), ctx);
+  }
+  return 0;
+}

@@ -1,0 +1,71 @@
+// The protocol layer's public entry points: dispatch by the route's protocol.
+#include "protocol/codec.h"
+
+#include "protocol/internal.h"
+
+namespace orgtrail::protocol {
+
+AwsError UnknownOperationError(const Route& route) {
+  // spec/wire.md §6.6 (statuses and texts are orgtrail decisions where AWS varies).
+  switch (route.protocol) {
+    case spec::Protocol::kJson:
+      return AwsError("UnknownOperationException", "", 400);
+    case spec::Protocol::kQuery:
+      return AwsError("InvalidAction",
+                      "The action " + route.operation_name + " is not valid for this web service.",
+                      400);
+    case spec::Protocol::kRestXml:
+      return AwsError("MethodNotAllowed",
+                      "The specified method is not allowed against this resource.", 405);
+    case spec::Protocol::kRestJson:
+      return AwsError("UnknownOperationException", "", 404);
+  }
+  return AwsError("UnknownOperationException", "", 400);
+}
+
+Result<Value> ParseInput(const http::Request& req, const Route& route) {
+  if (route.service == nullptr || route.operation == nullptr) return UnknownOperationError(route);
+  // Each protocol's parser also checks the model's constraints (internal::Validate).
+  switch (route.protocol) {
+    case spec::Protocol::kJson:
+      return internal::ParseJsonInput(req, route);
+    case spec::Protocol::kQuery:
+      return internal::ParseQueryInput(req, route);
+    case spec::Protocol::kRestXml:
+      return internal::ParseRestXmlInput(req, route);
+    case spec::Protocol::kRestJson:
+      return internal::ParseRestJsonInput(req, route);
+  }
+  return UnknownOperationError(route);
+}
+
+http::Response SerializeOutput(const Route& route, const Value& output,
+                               const ResponseContext& ctx) {
+  switch (route.protocol) {
+    case spec::Protocol::kJson:
+      return internal::SerializeJsonOutput(route, output, ctx);
+    case spec::Protocol::kQuery:
+      return internal::SerializeQueryOutput(route, output, ctx);
+    case spec::Protocol::kRestXml:
+      return internal::SerializeRestXmlOutput(route, output, ctx);
+    case spec::Protocol::kRestJson:
+      return internal::SerializeRestJsonOutput(route, output, ctx);
+  }
+  return internal::SerializeJsonOutput(route, output, ctx);
+}
+
+http::Response SerializeError(const Route& route, const AwsError& err, const ResponseContext& ctx) {
+  switch (route.protocol) {
+    case spec::Protocol::kJson:
+      return internal::SerializeJsonError(route, err, ctx);
+    case spec::Protocol::kQuery:
+      return internal::SerializeQueryError(route, err, ctx);
+    case spec::Protocol::kRestXml:
+      return internal::SerializeRestXmlError(route, err, ctx);
+    case spec::Protocol::kRestJson:
+      return internal::SerializeRestJsonError(route, err, ctx);
+  }
+  return internal::SerializeJsonError(route, err, ctx);
+}
+
+}  // namespace orgtrail::protocol
