@@ -131,7 +131,7 @@ class Validator {
       }
       case spec::ShapeType::kString:
         if (!v.is_string()) break;
-        CheckLength(shape, v, CodePoints(v.AsString()));
+        if (shape.min || shape.max) CheckLength(shape, v, CodePoints(v.AsString()));
         if (!shape.enum_values.empty()) CheckEnum(shape, v);
         break;
       case spec::ShapeType::kBlob:
