@@ -8,7 +8,6 @@
 
 #include "core/encoding.h"
 #include "core/time_format.h"
-#include "protocol/internal.h"
 
 namespace orgtrail::protocol::rest {
 namespace {
@@ -105,9 +104,11 @@ std::string FormatTimestamp(const Value& epoch_seconds, std::string_view format)
 
 std::optional<Value> TimestampValue(const Value& v) {
   if (v.is_number()) return v;
-  if (auto secs = internal::TimestampSeconds(v)) return internal::EpochSecondsValue(*secs);
+  if (v.is_string()) return ParseTimestamp(v.AsString(), kIso8601);
   return std::nullopt;
 }
+
+Value EpochSeconds(const Value& v) { return SecondsFromMillis(MillisOf(v)); }
 
 std::string NumberText(const Value& v) {
   if (v.is_int()) return std::to_string(v.AsInt());

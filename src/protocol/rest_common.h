@@ -42,6 +42,8 @@ std::string FormatTimestamp(const Value& epoch_seconds, std::string_view format)
 // A timestamp Value as epoch seconds: numbers as they are, ISO 8601 / RFC 7231 strings parsed
 // (handlers should return numbers; strings are accepted leniently). nullopt otherwise.
 std::optional<Value> TimestampValue(const Value& v);
+// Epoch seconds rounded to milliseconds: kInt when whole, else kDouble.
+Value EpochSeconds(const Value& v);
 
 // Renders a number the way AWS writes it in text (integers without a fraction).
 std::string NumberText(const Value& v);

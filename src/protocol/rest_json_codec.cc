@@ -114,7 +114,7 @@ Value ToWire(const Value& v, const spec::Shape& shape, std::string_view ts_forma
     case spec::ShapeType::kTimestamp: {
       auto t = rest::TimestampValue(v);
       if (!t) return v;
-      if (ts_format == rest::kUnixTimestamp) return EpochSecondsValue(t->AsDouble());
+      if (ts_format == rest::kUnixTimestamp) return rest::EpochSeconds(*t);
       return Value(rest::FormatTimestamp(*t, ts_format));
     }
     default:
@@ -199,7 +199,7 @@ http::Response SerializeRestJsonOutput(const Route& route, const Value& out,
 
 http::Response SerializeRestJsonError(const Route& route, const AwsError& err,
                                       const ResponseContext& ctx) {
-  ErrorFacts facts = ResolveError(route.service, err, route.query_model);
+  ErrorFacts facts = ResolveError(route.service, err);
   std::string type = facts.type.empty() ? err.code : facts.type;
   int status = facts.status;
   for (const LambdaCode& c : kLambdaCodes) {

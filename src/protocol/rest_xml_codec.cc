@@ -460,6 +460,8 @@ http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
       resp.SetHeader("Content-Type", std::string(kContentTypeXml));
     }
   }
+  // A ranged GetObject answers 206 (RFC 9110 §15.3.7); the model has no statusCode member.
+  if (resp.status == 200 && resp.FindHeader("Content-Range")) resp.status = 206;
   if (ctx.head) {
     resp.content_length =
         content_length >= 0 ? content_length : static_cast<long long>(resp.body.size());
@@ -470,7 +472,7 @@ http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
 
 http::Response SerializeRestXmlError(const Route& route, const AwsError& err,
                                      const ResponseContext& ctx) {
-  ErrorFacts facts = ResolveError(route.service, err, route.query_model);
+  ErrorFacts facts = ResolveError(route.service, err);
   std::string code = facts.query_code.empty() ? err.code : facts.query_code;
   int status = facts.status;
   std::string message = facts.message;

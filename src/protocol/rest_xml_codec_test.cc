@@ -176,6 +176,12 @@ TEST_F(RestXmlTest, GetObjectBodyAndHeaders) {
   EXPECT_EQ(*resp.FindHeader("x-amz-delete-marker"), "false");
   EXPECT_EQ(resp.FindHeader("Content-Length"), nullptr);  // framing belongs to the server
 
+  Value ranged = out;
+  ranged.Set("Body", "ell").Set("ContentLength", 3).Set("ContentRange", "bytes 1-3/5");
+  resp = internal::SerializeRestXmlOutput(RouteFor("GetObject"), ranged, Ctx());
+  EXPECT_EQ(resp.status, 206);
+  EXPECT_EQ(*resp.FindHeader("Content-Range"), "bytes 1-3/5");
+
   // HEAD: headers only, the object's length announced.
   out.Erase("Body");
   resp = internal::SerializeRestXmlOutput(RouteFor("HeadObject"), out, Ctx(/*head=*/true));
