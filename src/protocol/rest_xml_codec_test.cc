@@ -301,6 +301,31 @@ TEST_F(RestXmlTest, DeleteObjectsBodyWithFlattenedList) {
   EXPECT_EQ((*in)["Delete"], Value::MakeMap().Set("Objects", objects).Set("Quiet", true));
 }
 
+TEST_F(RestXmlTest, CompleteMultipartUploadBodyAndDeleteObjectsOutput) {
+  Result<Value> in = Parse(Req("POST", "/b/big.bin?uploadId=U1", {},
+                               "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/"
+                               "2006-03-01/\"><Part><ETag>\"e1\"</ETag><PartNumber>1</PartNumber>"
+                               "</Part><Part><ETag>\"e2\"</ETag><PartNumber>2</PartNumber></Part>"
+                               "</CompleteMultipartUpload>"));
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->GetString("UploadId"), "U1");
+  Value parts = Value::MakeList();
+  parts.Append(Value::MakeMap().Set("ETag", "\"e1\"").Set("PartNumber", 1));
+  parts.Append(Value::MakeMap().Set("ETag", "\"e2\"").Set("PartNumber", 2));
+  EXPECT_EQ((*in)["MultipartUpload"], Value::MakeMap().Set("Parts", parts));
+
+  Value deleted = Value::MakeList();
+  deleted.Append(Value::MakeMap().Set("Key", "a"));
+  Value errors = Value::MakeList();
+  errors.Append(Value::MakeMap().Set("Key", "b").Set("Code", "AccessDenied"));
+  http::Response resp = internal::SerializeRestXmlOutput(
+      RouteFor("DeleteObjects"), Value::MakeMap().Set("Deleted", deleted).Set("Errors", errors),
+      Ctx());
+  EXPECT_EQ(resp.body, kDecl + "<DeleteResult " + kNs +
+                           "><Deleted><Key>a</Key></Deleted>"
+                           "<Error><Key>b</Key><Code>AccessDenied</Code></Error></DeleteResult>");
+}
+
 TEST_F(RestXmlTest, PrefixedElementsAndAttributesAreRead) {
   Result<Value> in =
       Parse(Req("PUT", "/b?acl", {},
