@@ -42,7 +42,9 @@ struct KeySecret {
 using KeyLookup = std::function<std::optional<KeySecret>(std::string_view access_key_id)>;
 
 // Failure kinds. The gateway renders each per protocol (spec/wire.md §5.11); `message` holds
-// the AWS text where the text does not depend on the protocol.
+// the AWS text where the text does not depend on the protocol. Where S3 words a failure
+// differently (malformed header, missing date, unknown key, expired token, skew, mismatch),
+// the message follows VerifyOptions::s3.
 enum class AuthErrorKind {
   kMissingAuthentication,   // no signature on a service that requires one
   kMalformedAuthorization,  // Authorization header cannot be parsed
@@ -78,20 +80,25 @@ struct VerifyOptions {
   bool s3 = false;           // S3 rules: raw canonical URI, payload modes, SigV2, x-amz-* check
   int64_t wall_now_ms = 0;   // wall clock (never the orgtrail clock)
   int64_t max_skew_ms = 15 * 60 * 1000;
+  // S3 virtual-host style: the bucket named by Host. SigV2 signs the canonical resource
+  // /<bucket>/<key> whatever the addressing style (spec/wire.md §3.3); empty for path style.
+  std::string_view s3_vhost_bucket;
 };
 
 struct Verified {
   AuthMethod method = AuthMethod::kAnonymous;
   std::string access_key_id;
-  std::string region;         // scope region; "us-east-1" for SigV2
+  std::string region;  // scope region; "us-east-1" for SigV2
   int64_t request_time_ms = 0;
   std::string session_token;  // as presented, "" if none
 };
 
 // Verifies `req`. Anonymous requests (no signature at all) come back as Verified with
 // method kAnonymous; the caller decides whether the service accepts them. For aws-chunked
-// payloads the body is decoded in place (req.body becomes the object bytes) and
-// Content-Encoding loses its aws-chunked token.
+// payloads the body is decoded in place (req.body becomes the object bytes), Content-Encoding
+// loses its aws-chunked token, Content-Length (when present) becomes the decoded length, and
+// each trailer (e.g. x-amz-checksum-crc32) is added as a request header unless already present,
+// so that later stages see one shape whatever the transfer mode.
 std::variant<Verified, AuthError> Verify(http::Request& req, const VerifyOptions& opts,
                                          const KeyLookup& lookup);
 
@@ -104,8 +111,30 @@ std::string SigningKey(std::string_view secret, std::string_view date, std::stri
 std::string StringToSign(std::string_view amz_date, std::string_view scope,
                          std::string_view canonical_request);
 
+// aws-chunked bodies (spec/wire.md §5.6, §5.7). With `signing`, every chunk signature is
+// checked (chain seeded by the request signature) and, when trailers are present, the
+// x-amz-trailer-signature too; without it chunk extensions are ignored.
+struct ChunkSigning {
+  std::string signing_key;     // raw bytes, SigningKey(...)
+  std::string amz_date;        // YYYYMMDDTHHMMSSZ
+  std::string scope;           // yyyymmdd/region/service/aws4_request
+  std::string seed_signature;  // hex signature of the request headers
+};
+struct AwsChunkedBody {
+  std::string data;  // the decoded object bytes
+  // Trailer lines in arrival order (lower-cased names, trimmed values), without
+  // x-amz-trailer-signature.
+  std::vector<std::pair<std::string, std::string>> trailers;
+};
+// Malformed framing → kIncompleteBody; chunk or trailer signature mismatch → kSignatureMismatch.
+std::variant<AwsChunkedBody, AuthError> DecodeAwsChunked(std::string_view body,
+                                                         const ChunkSigning* signing);
+
 // Signs a request with SigV4 header auth (adds X-Amz-Date, X-Amz-Content-SHA256 for s3,
 // X-Amz-Security-Token if a token is given, and Authorization). For tests and benchmarks.
+// Signs every header except Authorization, Expect, User-Agent and X-Amzn-Trace-Id (as botocore
+// does); adds `Host: localhost` when the request has no Host. An X-Amz-Content-SHA256 already
+// present (UNSIGNED-PAYLOAD, a streaming mode) is kept and signed as is.
 void SignRequest(http::Request& req, std::string_view access_key, std::string_view secret,
                  std::string_view region, std::string_view service, int64_t now_ms,
                  std::string_view session_token = "");
