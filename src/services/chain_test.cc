@@ -23,6 +23,7 @@ class GatewayTest : public ::testing::Test {
                     .ok());
     services::RegisterAll(registry_);
     ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());
+    gateway_ = std::make_unique<Gateway>(env_, registry_, *catalog_, admin_);
   }
 
   http::Request Query(std::string body, std::string_view key = "test",
@@ -49,7 +50,7 @@ class GatewayTest : public ::testing::Test {
     return req;
   }
 
-  http::Response Send(http::Request req) { return gateway_.Handle(req); }
+  http::Response Send(http::Request req) { return gateway_->Handle(req); }
 
   std::unique_ptr<spec::Catalog> catalog_;
   std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
@@ -61,7 +62,7 @@ class GatewayTest : public ::testing::Test {
   Env env_{clock_, ids_, *store_, directory_, audit_, config_};
   Registry registry_;
   AdminApi admin_{env_, registry_, {"test", nullptr}};
-  Gateway gateway_{env_, registry_, *catalog_, admin_};
+  std::unique_ptr<Gateway> gateway_;
 };
 
 TEST_F(GatewayTest, GetCallerIdentityAnswersTheAdminUser) {
