@@ -61,9 +61,12 @@ fuzz: deps
 	  -DORGTRAIL_FUZZ=ON -DORGTRAIL_TESTS=OFF -DORGTRAIL_BENCH=OFF -DORGTRAIL_WERROR=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@for f in $(FUZZ_BUILD)/*_fuzz; do \
-	  echo "== $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(FUZZ_BUILD)/corpus/$$(basename $$f); \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$(basename $$f) \
-	    fuzz/corpus/$$(basename $$f) 2>&1 | tail -n 3 || exit 1; \
+	  name=$$(basename $$f); corpus=$(FUZZ_BUILD)/corpus/$$name; mkdir -p $$corpus; \
+	  seeds=""; [ -d fuzz/corpus/$$name ] && seeds=fuzz/corpus/$$name; \
+	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$corpus $$seeds > $(FUZZ_BUILD)/$$name.log 2>&1 \
+	    || { tail -n 40 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|Done' $(FUZZ_BUILD)/$$name.log | tail -n 2; \
 	done
 
 lint: deps $(BUILD)/CMakeCache.txt
