@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "env_command.h"
 #include "gateway/env.h"
 #include "server.h"
 
@@ -68,6 +69,30 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
 
+  orgtrail::EnvOptions env_options;
+  CLI::App* env = app.add_subcommand(
+      "env",
+      "Print shell exports (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, "
+      "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL) with temporary credentials for another account, "
+      "from STS AssumeRole with the credentials in the environment (default test/test). Use: "
+      "eval \"$(orgtrail env --account 123456789012)\"");
+  env->add_option("--account", env_options.account_id, "Account to become")
+      ->required()
+      ->check([](const std::string& s) {
+        return s.size() == 12 && s.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : std::string("must be 12 digits");
+      });
+  env->add_option("--role", env_options.role, "Role to assume in that account")
+      ->capture_default_str();
+  env->add_option("--endpoint", env_options.endpoint,
+                  "orgtrail endpoint (default $AWS_ENDPOINT_URL, else http://127.0.0.1:4566)");
+  env->add_option("--region", env_options.region,
+                  "Region (default $AWS_REGION or $AWS_DEFAULT_REGION, else us-east-1)");
+  env->add_option("--duration", env_options.duration_seconds, "Session duration in seconds")
+      ->check(CLI::Range(900, 43200))
+      ->capture_default_str();
+
   app.add_subcommand("version", "Print the version")->callback([&] {
     std::printf("orgtrail %s\n", version.c_str());
   });
@@ -81,5 +106,6 @@ int main(int argc, char** argv) {
     }
     return orgtrail::RunServe(config, version);
   }
+  if (env->parsed()) return orgtrail::RunEnv(env_options);
   return 0;
 }

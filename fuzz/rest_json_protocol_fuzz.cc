@@ -1,0 +1,78 @@
+// libFuzzer target: REST-JSON (Lambda) protocol. Input:
+//   "<METHOD> <request-target>\n<Name>: <value>\n...\n\n<body>"
+// Routes against the embedded Lambda model, parses and validates the input, then renders the
+// parsed Value as the operation's output and an error. Every JSON body rendered must parse.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/json.h"
+#include "protocol/internal.h"
+
+namespace {
+
+const orgtrail::spec::Catalog& Models() {
+  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
+  return *catalog;
+}
+
+std::string_view NextLine(std::string_view& in) {
+  size_t nl = in.find('\n');
+  std::string_view line = in.substr(0, nl);
+  in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+  return line;
+}
+
+void CheckJson(const orgtrail::http::Response& r) {
+  const std::string* type = r.FindHeader("Content-Type");
+  if (r.body.empty() || !type || type->find("json") == std::string::npos) return;
+  if (!orgtrail::ParseJson(r.body).ok()) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace orgtrail;
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  std::string_view request_line = NextLine(in);
+  size_t sp = request_line.find(' ');
+  if (sp == std::string_view::npos) return 0;
+
+  http::Request req;
+  req.method = std::string(request_line.substr(0, sp));
+  req.SetTarget(std::string(request_line.substr(sp + 1)));
+  req.headers.push_back({"Host", "127.0.0.1:4566"});
+  while (!in.empty()) {
+    std::string_view line = NextLine(in);
+    if (line.empty()) break;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    req.headers.push_back(
+        {std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
+  }
+  req.body = std::string(in);
+
+  const spec::Service* lambda = Models().Find("lambda");
+  if (!lambda) std::abort();
+  protocol::Route route;
+  route.service = lambda;
+  route.protocol = spec::Protocol::kRestJson;
+  protocol::internal::RouteRest(req, *lambda, route);
+  if (route.operation && route.operation_name != route.operation->name) std::abort();
+  if (!route.operation) return 0;
+
+  protocol::ResponseContext ctx;
+  ctx.request_id = "00000000-0000-4000-8000-000000000000";
+  Result<Value> input = protocol::internal::ParseRestJsonInput(req, route);
+  if (input.ok()) {
+    CheckJson(protocol::internal::SerializeRestJsonOutput(route, *input, ctx));
+  } else {
+    if (input.error().code.empty()) std::abort();
+    http::Response err = protocol::internal::SerializeRestJsonError(route, input.error(), ctx);
+    if (err.status < 400) std::abort();
+    CheckJson(err);
+  }
+  return 0;
+}
