@@ -15,6 +15,8 @@
 #include "gateway/registry.h"
 #include "http/server.h"
 #include "identity/directory.h"
+#include "identity/iam.h"
+#include "identity/organizations.h"
 #include "services/register_all.h"
 #include "spec/catalog.h"
 #include "store/store.h"
@@ -60,8 +62,10 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   SystemClock clock;
   IdSource ids = IdSource::FromEntropy();
   identity::Directory directory(*store, ids, clock);
+  identity::Iam iam(*store, ids, clock);
+  identity::Organizations orgs(*store, ids, clock, directory, iam);
   gateway::AuditBus audit;
-  gateway::Env env{clock, ids, *store, directory, audit, config};
+  gateway::Env env{clock, ids, *store, directory, iam, orgs, audit, config};
   if (Status st = directory.Bootstrap(BootstrapFrom(config)); !st.ok()) {
     std::fprintf(stderr, "orgtrail: cannot bootstrap the first account: %s\n",
                  st.error().message.c_str());

@@ -10,6 +10,8 @@
 
 namespace orgtrail::identity {
 class Directory;
+class Iam;
+class Organizations;
 }
 
 namespace orgtrail::gateway {
@@ -38,6 +40,8 @@ struct Env {
   IdSource& ids;
   store::Store& store;
   identity::Directory& identity;
+  identity::Iam& iam;
+  identity::Organizations& orgs;
   AuditBus& audit;
   const Config& config;
 };

@@ -6,6 +6,8 @@
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
 #include "identity/directory.h"
+#include "identity/iam.h"
+#include "identity/organizations.h"
 #include "services/register_all.h"
 
 namespace orgtrail::gateway {
@@ -57,9 +59,11 @@ class GatewayTest : public ::testing::Test {
   FakeClock clock_;
   IdSource ids_{1};
   identity::Directory directory_{*store_, ids_, clock_};
+  identity::Iam iam_{*store_, ids_, clock_};
+  identity::Organizations orgs_{*store_, ids_, clock_, directory_, iam_};
   AuditBus audit_;
   Config config_;
-  Env env_{clock_, ids_, *store_, directory_, audit_, config_};
+  Env env_{clock_, ids_, *store_, directory_, iam_, orgs_, audit_, config_};
   Registry registry_;
   AdminApi admin_{env_, registry_, {"test", nullptr}};
   std::unique_ptr<Gateway> gateway_;
