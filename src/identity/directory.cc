@@ -1,5 +1,7 @@
 #include "identity/directory.h"
 
+#include <algorithm>
+
 #include "core/json.h"
 
 namespace orgtrail::identity {
@@ -62,12 +64,20 @@ Account AccountFromValue(const Value& v) {
 }
 
 Value UserToValue(const User& u) {
-  return Value::MakeMap()
-      .Set("AccountId", u.account_id)
-      .Set("UserName", u.name)
-      .Set("Path", u.path)
-      .Set("UserId", u.user_id)
-      .Set("CreatedMs", u.created_ms);
+  Value v = Value::MakeMap()
+                .Set("AccountId", u.account_id)
+                .Set("UserName", u.name)
+                .Set("Path", u.path)
+                .Set("UserId", u.user_id)
+                .Set("CreatedMs", u.created_ms);
+  if (!u.tags.empty()) {
+    Value tags = Value::MakeList();
+    for (const Tag& t : u.tags)
+      tags.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
+    v.Set("Tags", std::move(tags));
+  }
+  if (!u.permissions_boundary_arn.empty()) v.Set("PermissionsBoundary", u.permissions_boundary_arn);
+  return v;
 }
 
 User UserFromValue(const Value& v) {
@@ -77,6 +87,9 @@ User UserFromValue(const Value& v) {
   u.path = v.GetString("Path", "/");
   u.user_id = v.GetString("UserId");
   u.created_ms = v["CreatedMs"].AsInt();
+  for (const Value& t : v["Tags"].AsList())
+    u.tags.push_back(Tag{t.GetString("Key"), t.GetString("Value")});
+  u.permissions_boundary_arn = v.GetString("PermissionsBoundary");
   return u;
 }
 
@@ -224,6 +237,23 @@ Result<User> Directory::CreateUser(std::string_view account_id, std::string_view
   return u;
 }
 
+std::vector<User> Directory::ListUsers(std::string_view account_id) const {
+  std::vector<User> out;
+  for (const store::Row& row : store_.Scan(kUsers, std::string(account_id) + "/")) {
+    auto v = ParseJson(row.value);
+    if (v.ok()) out.push_back(UserFromValue(*v));
+  }
+  return out;
+}
+
+Status Directory::PutUser(const User& user) {
+  return store_.Put(kUsers, UserKey(user.account_id, user.name), UserToValue(user).ToJson());
+}
+
+Status Directory::DeleteUser(std::string_view account_id, std::string_view name) {
+  return store_.Delete(kUsers, UserKey(account_id, name));
+}
+
 std::optional<AccessKey> Directory::FindKey(std::string_view access_key_id) const {
   auto v = GetRow(store_, kKeys, access_key_id);
   if (!v) return std::nullopt;
@@ -243,6 +273,21 @@ std::vector<AccessKey> Directory::KeysOfAccount(std::string_view account_id) con
 
 Status Directory::PutKey(const AccessKey& key) {
   return store_.Put(kKeys, key.access_key_id, KeyToValue(key).ToJson());
+}
+
+Status Directory::DeleteKey(std::string_view access_key_id) {
+  return store_.Delete(kKeys, access_key_id);
+}
+
+std::vector<AccessKey> Directory::KeysOfUser(std::string_view account_id,
+                                             std::string_view user_name) const {
+  std::vector<AccessKey> out;
+  for (AccessKey& k : KeysOfAccount(account_id))
+    if (k.kind == KeyKind::kUser && k.user_name == user_name) out.push_back(std::move(k));
+  std::stable_sort(out.begin(), out.end(), [](const AccessKey& a, const AccessKey& b) {
+    return a.created_ms < b.created_ms;
+  });
+  return out;
 }
 
 Result<AccessKey> Directory::CreateLongTermKey(std::string_view account_id, KeyKind kind,

@@ -26,12 +26,21 @@ struct Account {
   int64_t created_ms = 0;
 };
 
+// An IAM tag (users, roles, managed policies).
+struct Tag {
+  std::string key;
+  std::string value;
+  bool operator==(const Tag&) const = default;
+};
+
 struct User {
   std::string account_id;
   std::string name;
   std::string path = "/";
   std::string user_id;  // AIDA…
   int64_t created_ms = 0;
+  std::vector<Tag> tags;
+  std::string permissions_boundary_arn;  // "" if none
   std::string Arn() const { return "arn:aws:iam::" + account_id + ":user" + path + name; }
 };
 
@@ -87,11 +96,20 @@ class Directory {
   std::optional<User> FindUser(std::string_view account_id, std::string_view name) const;
   Result<User> CreateUser(std::string_view account_id, std::string_view name,
                           std::string_view path);
+  // The account's users in name order (byte order).
+  std::vector<User> ListUsers(std::string_view account_id) const;
+  // Rewrites an existing user's row (tags, boundary, path).
+  Status PutUser(const User& user);
+  // Removes the user's row only; callers check what still refers to it (IAM's DeleteUser).
+  Status DeleteUser(std::string_view account_id, std::string_view name);
 
   // Keys.
   std::optional<AccessKey> FindKey(std::string_view access_key_id) const;
   std::vector<AccessKey> KeysOfAccount(std::string_view account_id) const;
   Status PutKey(const AccessKey& key);
+  Status DeleteKey(std::string_view access_key_id);
+  // The long-term keys (kind kUser) of one user, oldest first.
+  std::vector<AccessKey> KeysOfUser(std::string_view account_id, std::string_view user_name) const;
   // Mints a long-term key pair (AKIA…) for a user or for an account's root.
   Result<AccessKey> CreateLongTermKey(std::string_view account_id, KeyKind kind,
                                       std::string_view user_name);

@@ -1,0 +1,233 @@
+// Row keys, row <-> struct conversion and error texts shared by the IAM model's files.
+#include <cctype>
+
+#include "core/json.h"
+#include "identity/iam_internal.h"
+
+namespace orgtrail::identity::iam_internal {
+
+std::string Key(std::string_view a, std::string_view b) {
+  return std::string(a) + "/" + std::string(b);
+}
+std::string Key(std::string_view a, std::string_view b, std::string_view c) {
+  return Key(a, b) + "/" + std::string(c);
+}
+std::string Key(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
+  return Key(a, b, c) + "/" + std::string(d);
+}
+
+const char* KindName(EntityKind kind) {
+  switch (kind) {
+    case EntityKind::kUser:
+      return "user";
+    case EntityKind::kGroup:
+      return "group";
+    case EntityKind::kRole:
+      return "role";
+  }
+  return "user";
+}
+
+std::optional<Value> GetRow(store::Store& store, std::string_view table, std::string_view key) {
+  auto text = store.Get(table, key);
+  if (!text) return std::nullopt;
+  auto parsed = ParseJson(*text);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(parsed).value();
+}
+
+std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::string_view prefix) {
+  std::vector<Value> out;
+  for (const store::Row& row : store.Scan(table, prefix)) {
+    auto parsed = ParseJson(row.value);
+    if (parsed.ok()) out.push_back(std::move(parsed).value());
+  }
+  return out;
+}
+
+Value TagsToValue(const std::vector<Tag>& tags) {
+  Value out = Value::MakeList();
+  for (const Tag& t : tags) out.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
+  return out;
+}
+
+std::vector<Tag> TagsFromValue(const Value& v) {
+  std::vector<Tag> out;
+  for (const Value& t : v.AsList()) out.push_back(Tag{t.GetString("Key"), t.GetString("Value")});
+  return out;
+}
+
+Result<std::vector<Tag>> MergeTags(std::vector<Tag> current, const std::vector<Tag>& added) {
+  for (const Tag& t : added) {
+    bool replaced = false;
+    for (Tag& c : current) {
+      if (c.key == t.key) {
+        c.value = t.value;
+        replaced = true;
+      }
+    }
+    if (!replaced) current.push_back(t);
+  }
+  if (current.size() > static_cast<size_t>(kMaxTags))
+    return AwsError("LimitExceeded", "Cannot exceed quota for TagsPerResource: 50");
+  return current;
+}
+
+std::vector<Tag> RemoveTags(std::vector<Tag> current, const std::vector<std::string>& keys) {
+  std::erase_if(current, [&](const Tag& t) {
+    for (const std::string& k : keys)
+      if (k == t.key) return true;
+    return false;
+  });
+  return current;
+}
+
+Value RoleToRow(const Role& r) {
+  return Value::MakeMap()
+      .Set("AccountId", r.account_id)
+      .Set("RoleName", r.name)
+      .Set("Path", r.path)
+      .Set("RoleId", r.role_id)
+      .Set("AssumeRolePolicyDocument", r.assume_role_policy)
+      .Set("Description", r.description)
+      .Set("MaxSessionDuration", r.max_session_seconds)
+      .Set("CreatedMs", r.created_ms)
+      .Set("PermissionsBoundary", r.permissions_boundary_arn)
+      .Set("Tags", TagsToValue(r.tags));
+}
+
+Role RoleFromRow(const Value& v) {
+  Role r;
+  r.account_id = v.GetString("AccountId");
+  r.name = v.GetString("RoleName");
+  r.path = v.GetString("Path", "/");
+  r.role_id = v.GetString("RoleId");
+  r.assume_role_policy = v.GetString("AssumeRolePolicyDocument");
+  r.description = v.GetString("Description");
+  r.max_session_seconds = v["MaxSessionDuration"].AsInt(3600);
+  r.created_ms = v["CreatedMs"].AsInt();
+  r.permissions_boundary_arn = v.GetString("PermissionsBoundary");
+  r.tags = TagsFromValue(v["Tags"]);
+  return r;
+}
+
+Value GroupToRow(const Group& g) {
+  return Value::MakeMap()
+      .Set("AccountId", g.account_id)
+      .Set("GroupName", g.name)
+      .Set("Path", g.path)
+      .Set("GroupId", g.group_id)
+      .Set("CreatedMs", g.created_ms);
+}
+
+Group GroupFromRow(const Value& v) {
+  Group g;
+  g.account_id = v.GetString("AccountId");
+  g.name = v.GetString("GroupName");
+  g.path = v.GetString("Path", "/");
+  g.group_id = v.GetString("GroupId");
+  g.created_ms = v["CreatedMs"].AsInt();
+  return g;
+}
+
+Value PolicyToRow(const ManagedPolicy& p) {
+  return Value::MakeMap()
+      .Set("AccountId", p.account_id)
+      .Set("PolicyName", p.name)
+      .Set("Path", p.path)
+      .Set("PolicyId", p.policy_id)
+      .Set("Description", p.description)
+      .Set("DefaultVersionId", p.default_version)
+      .Set("NextVersion", p.next_version)
+      .Set("CreatedMs", p.created_ms)
+      .Set("UpdatedMs", p.updated_ms)
+      .Set("Tags", TagsToValue(p.tags));
+}
+
+ManagedPolicy PolicyFromRow(const Value& v) {
+  ManagedPolicy p;
+  p.account_id = v.GetString("AccountId");
+  p.name = v.GetString("PolicyName");
+  p.path = v.GetString("Path", "/");
+  p.policy_id = v.GetString("PolicyId");
+  p.description = v.GetString("Description");
+  p.default_version = v.GetString("DefaultVersionId", "v1");
+  p.next_version = static_cast<int>(v["NextVersion"].AsInt(2));
+  p.created_ms = v["CreatedMs"].AsInt();
+  p.updated_ms = v["UpdatedMs"].AsInt();
+  p.tags = TagsFromValue(v["Tags"]);
+  return p;
+}
+
+Value VersionToRow(const PolicyVersion& v) {
+  return Value::MakeMap()
+      .Set("VersionId", v.version_id)
+      .Set("Document", v.document)
+      .Set("CreatedMs", v.created_ms);
+}
+
+PolicyVersion VersionFromRow(const Value& v) {
+  PolicyVersion out;
+  out.version_id = v.GetString("VersionId");
+  out.document = v.GetString("Document");
+  out.created_ms = v["CreatedMs"].AsInt();
+  return out;
+}
+
+std::optional<PolicyArnParts> ParsePolicyArn(std::string_view arn) {
+  constexpr std::string_view kPrefix = "arn:aws:iam::";
+  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view rest = arn.substr(kPrefix.size());
+  size_t colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string_view account = rest.substr(0, colon);
+  std::string_view resource = rest.substr(colon + 1);
+  constexpr std::string_view kPolicy = "policy/";
+  if (resource.substr(0, kPolicy.size()) != kPolicy) return std::nullopt;
+  std::string_view path_name = resource.substr(kPolicy.size() - 1);  // keeps the leading '/'
+  size_t slash = path_name.rfind('/');
+  std::string_view name = path_name.substr(slash + 1);
+  if (account.empty() || name.empty()) return std::nullopt;
+  return PolicyArnParts{std::string(account), std::string(path_name.substr(0, slash + 1)),
+                        std::string(name)};
+}
+
+size_t PolicySize(std::string_view document) {
+  size_t n = 0;
+  for (char c : document)
+    if (!std::isspace(static_cast<unsigned char>(c))) ++n;
+  return n;
+}
+
+AwsError NoSuchUser(std::string_view name) {
+  return AwsError("NoSuchEntity", "The user with name " + std::string(name) + " cannot be found.");
+}
+AwsError NoSuchRole(std::string_view name) {
+  return AwsError("NoSuchEntity", "The role with name " + std::string(name) + " cannot be found.");
+}
+AwsError NoSuchGroup(std::string_view name) {
+  return AwsError("NoSuchEntity", "The group with name " + std::string(name) + " cannot be found.");
+}
+AwsError NoSuchPolicy(std::string_view arn) {
+  return AwsError("NoSuchEntity", "Policy " + std::string(arn) + " was not found.");
+}
+AwsError NotAttachable(std::string_view arn) {
+  return AwsError("NoSuchEntity",
+                  "Policy " + std::string(arn) + " does not exist or is not attachable.");
+}
+AwsError NoSuchInline(EntityKind kind, std::string_view policy_name) {
+  return AwsError("NoSuchEntity", std::string("The ") + KindName(kind) + " policy with name " +
+                                      std::string(policy_name) + " cannot be found.");
+}
+AwsError ProtectedRole(std::string_view name) {
+  return AwsError("UnmodifiableEntity", "Cannot perform the operation on the protected role '" +
+                                            std::string(name) +
+                                            "' - this role is only modifiable by AWS");
+}
+AwsError NotModifiableAwsPolicy(std::string_view arn) {
+  // decision: AWS managed policies are read-only; the wording is orgtrail's.
+  return AwsError("InvalidInput", "Policy " + std::string(arn) +
+                                      " is an AWS managed policy and cannot be modified.");
+}
+
+}  // namespace orgtrail::identity::iam_internal
