@@ -1,9 +1,13 @@
 #include "services/register_all.h"
 
+#include "services/iam/iam.h"
 #include "services/sts/sts.h"
 
 namespace orgtrail::services {
 
-void RegisterAll(gateway::Registry& registry) { RegisterSts(registry); }
+void RegisterAll(gateway::Registry& registry) {
+  RegisterSts(registry);
+  RegisterIam(registry);
+}
 
 }  // namespace orgtrail::services
