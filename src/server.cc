@@ -14,6 +14,7 @@
 #include "gateway/gateway.h"
 #include "gateway/registry.h"
 #include "http/server.h"
+#include "identity/bootstrap.h"
 #include "identity/directory.h"
 #include "identity/iam.h"
 #include "identity/organizations.h"
@@ -66,7 +67,7 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   identity::Organizations orgs(*store, ids, clock, directory, iam);
   gateway::AuditBus audit;
   gateway::Env env{clock, ids, *store, directory, iam, orgs, audit, config};
-  if (Status st = directory.Bootstrap(BootstrapFrom(config)); !st.ok()) {
+  if (Status st = identity::Bootstrap(directory, iam, BootstrapFrom(config)); !st.ok()) {
     std::fprintf(stderr, "orgtrail: cannot bootstrap the first account: %s\n",
                  st.error().message.c_str());
     return 1;
@@ -85,7 +86,7 @@ int RunServe(const gateway::Config& config, const std::string& version) {
     ORGTRAIL_CHECK(store->Clear());
     clock.Reset();
     audit.Clear();
-    return directory.Bootstrap(BootstrapFrom(config));
+    return identity::Bootstrap(directory, iam, BootstrapFrom(config));
   };
   gateway::AdminApi admin(env, registry, std::move(hooks));
   gateway::Gateway gw(env, registry, **catalog, admin);

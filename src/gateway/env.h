@@ -12,7 +12,7 @@ namespace orgtrail::identity {
 class Directory;
 class Iam;
 class Organizations;
-}
+}  // namespace orgtrail::identity
 
 namespace orgtrail::gateway {
 

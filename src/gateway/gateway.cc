@@ -52,13 +52,13 @@ http::Response Gateway::Handle(http::Request& req) {
   Result<Value> outcome = [&]() -> Result<Value> {
     ORGTRAIL_TRY(Value input, protocol::ParseInput(req, route));
     record.request_parameters = input;
-    ORGTRAIL_CHECK(Authorize(call, route));
     const OperationRow* row = registry_.Find(route.service->name, route.operation_name);
     if (!row)
       return AwsError(
           "NotImplemented",
           "orgtrail does not implement " + route.service->service_id + "." + route.operation_name,
           501, false);
+    ORGTRAIL_CHECK(Authorize(call, route, *row, input));
     try {
       return row->handler(call, input);
     } catch (const std::exception& e) {

@@ -43,12 +43,25 @@ struct Call {
 
 using Handler = Result<Value> (*)(Call& call, const Value& input);
 
-// One row of a service's operation table: the AWS operation name, verbatim, its handler, and the
-// IAM action when it is not "<prefix>:<Operation>".
+// What the authorize stage evaluates an operation against (spec/org-iam.md §5.3).
+struct AuthzTarget {
+  std::vector<std::string> resources;  // ARNs; empty = {"*"}
+  std::string resource_account;        // owner of the resources; "" = the caller's account
+  std::string resource_policy;         // JSON text of the resource (or trust) policy; "" = none
+  bool trust_policy = false;           // resource_policy is a role trust policy
+  std::vector<std::pair<std::string, std::string>> context;  // extra condition keys
+};
+// Names the resources of one call. May refuse the call outright (e.g. AssumeRole by root).
+using TargetFn = Result<AuthzTarget> (*)(Call& call, const Value& input);
+
+// One row of a service's operation table: the AWS operation name, verbatim, its handler, the
+// IAM action when it is not "<prefix>:<Operation>", and the function naming its resources when
+// they are not "*" in the caller's account.
 struct OperationRow {
   std::string_view name;
   Handler handler;
   std::string_view action = {};
+  TargetFn target = nullptr;
 };
 
 class Registry {

@@ -28,9 +28,11 @@ Result<Authenticated> Authenticate(Env& env, http::Request& req, const protocol:
 // route's protocol (spec/wire.md §5.11).
 AwsError AuthErrorToAws(const auth::AuthError& err, const protocol::Route& route);
 
-// authorize: may the principal call this operation? Structural rules now (sessions from
-// GetSessionToken, anonymous callers); the IAM policy engine plugs in here.
-Status Authorize(const Call& call, const protocol::Route& route);
+// authorize: may the principal call this operation? The structural rules of GetSessionToken
+// sessions, then the policy engine (src/policy) over identity, boundary, session, resource and
+// service control policies (spec/org-iam.md §5). Denials carry the service's own error.
+Status Authorize(Call& call, const protocol::Route& route, const OperationRow& row,
+                 const Value& input);
 
 // The IAM action of an operation: the row's override, else "<signing prefix>:<Operation>".
 std::string ActionOf(const protocol::Route& route, const OperationRow* row);

@@ -5,6 +5,7 @@
 #include "auth/verify.h"
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
+#include "identity/bootstrap.h"
 #include "identity/directory.h"
 #include "identity/iam.h"
 #include "identity/organizations.h"
@@ -19,9 +20,9 @@ class GatewayTest : public ::testing::Test {
     auto c = spec::Catalog::LoadEmbedded();
     ASSERT_TRUE(c.ok());
     catalog_ = std::move(c).value();
-    ASSERT_TRUE(directory_
-                    .Bootstrap({"000000000000", "a@example.com", "test", "test",
-                                "AKIAROOTROOTROOTROOT", "rootsecret"})
+    ASSERT_TRUE(identity::Bootstrap(directory_, iam_,
+                                    {"000000000000", "a@example.com", "test", "test",
+                                     "AKIAROOTROOTROOTROOT", "rootsecret"})
                     .ok());
     services::RegisterAll(registry_);
     ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());

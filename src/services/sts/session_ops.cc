@@ -46,6 +46,9 @@ constexpr gateway::OperationRow kSessionOps[] = {
 
 }  // namespace
 
-void RegisterSts(gateway::Registry& registry) { registry.Register("sts", kSessionOps); }
+void RegisterSts(gateway::Registry& registry) {
+  registry.Register("sts", kSessionOps);
+  RegisterStsRoleOps(registry);
+}
 
 }  // namespace orgtrail::services

@@ -7,5 +7,6 @@
 namespace orgtrail::services {
 
 void RegisterSts(gateway::Registry& registry);
+void RegisterStsRoleOps(gateway::Registry& registry);  // role_ops.cc
 
 }  // namespace orgtrail::services
