@@ -1,6 +1,7 @@
 #include "services/register_all.h"
 
 #include "services/iam/iam.h"
+#include "services/organizations/organizations.h"
 #include "services/sts/sts.h"
 
 namespace orgtrail::services {
@@ -8,6 +9,7 @@ namespace orgtrail::services {
 void RegisterAll(gateway::Registry& registry) {
   RegisterSts(registry);
   RegisterIam(registry);
+  RegisterOrganizations(registry);
 }
 
 }  // namespace orgtrail::services
