@@ -74,8 +74,11 @@ Result<Value> ListAccountsForParent(Call& call, const Value& input) {
   const std::string parent = input.GetString("ParentId");
   ORGTRAIL_TRY(auto children, Model(call).ChildrenOf(org, parent, "ACCOUNT"));
   std::vector<Value> items;
-  for (const OrgMember& m : SortedMembers(call, org))
-    if (m.parent_id == parent) items.push_back(AccountValue(call, org, m));
+  for (const OrgMember& m : SortedMembers(call, org)) {
+    bool child = std::any_of(children.begin(), children.end(),
+                             [&](const identity::OrgChild& c) { return c.id == m.account_id; });
+    if (child) items.push_back(AccountValue(call, org, m));
+  }
   return Page(input, "Accounts", std::move(items));
 }
 
