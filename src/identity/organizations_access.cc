@@ -209,13 +209,13 @@ Status Organizations::TagResource(const OrgInfo& org, std::string_view resource_
                                   const OrgTags& tags) {
   std::lock_guard lock(mu_);
   ORGTRAIL_TRY(OrgTags current, TagsOf(org, resource_id));
-  for (const auto& [k, v] : tags) {
-    auto it =
-        std::find_if(current.begin(), current.end(), [&](const auto& t) { return t.first == k; });
+  for (const auto& tag : tags) {
+    auto it = std::find_if(current.begin(), current.end(),
+                           [&tag](const auto& t) { return t.first == tag.first; });
     if (it != current.end()) {
-      it->second = v;
+      it->second = tag.second;
     } else {
-      current.emplace_back(k, v);
+      current.push_back(tag);
     }
   }
   if (current.size() > 50)

@@ -66,6 +66,10 @@ class OrganizationAccessTest(OrgtrailTestCase):
             "--role-session-name", "walkthrough"))["Credentials"]
         return creds
 
+    def assertNoOutputOk(self, result):
+        self.assertEqual(result.returncode, 0, result)
+        self.assertEqual(result.stdout.strip(), "", result)
+
     def as_creds(self, creds):
         return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
                 "session_token": creds["SessionToken"]}
@@ -116,7 +120,7 @@ class OrganizationAccessTest(OrgtrailTestCase):
         arn = "arn:aws:iam::%s:role/NoSuchRole" % accounts["member"]
         sts = self.client("sts")
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
-            sts.assume_role(RoleArn=arn, RoleSessionName="x")
+            sts.assume_role(RoleArn=arn, RoleSessionName="session")
         self.assertClientError(
             ctx.exception, "AccessDenied", 403,
             "User: arn:aws:iam::000000000000:user/orgtrail-admin is not authorized to perform: "
@@ -126,7 +130,7 @@ class OrganizationAccessTest(OrgtrailTestCase):
                                secret_key=root["SecretAccessKey"])
         with self.assertRaises(botocore.exceptions.ClientError) as ctx:
             root_sts.assume_role(RoleArn="arn:aws:iam::%s:role/OrganizationAccountAccessRole"
-                                 % accounts["member"], RoleSessionName="x")
+                                 % accounts["member"], RoleSessionName="session")
         self.assertClientError(ctx.exception, "AccessDenied", 403,
                                "Roles may not be assumed by root accounts.")
 
@@ -200,11 +204,11 @@ class OrganizationAccessTest(OrgtrailTestCase):
                           "--account-id", accounts["log"],
                           "--service-principal", "cloudtrail.amazonaws.com")
         self.assertCliError(before, "ConstraintViolationException")
-        self.assertCliOk(self.aws(2, "organizations", "enable-aws-service-access",
-                                  "--service-principal", "cloudtrail.amazonaws.com"))
-        self.assertCliOk(self.aws(2, "organizations", "register-delegated-administrator",
-                                  "--account-id", accounts["log"],
-                                  "--service-principal", "cloudtrail.amazonaws.com"))
+        self.assertNoOutputOk(self.aws(2, "organizations", "enable-aws-service-access",
+                                       "--service-principal", "cloudtrail.amazonaws.com"))
+        self.assertNoOutputOk(self.aws(2, "organizations", "register-delegated-administrator",
+                                       "--account-id", accounts["log"],
+                                       "--service-principal", "cloudtrail.amazonaws.com"))
         admins = self.assertCliOk(self.aws(
             2, "organizations", "list-delegated-administrators",
             "--service-principal", "cloudtrail.amazonaws.com"))["DelegatedAdministrators"]
