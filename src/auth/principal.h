@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace orgtrail::auth {
 
@@ -26,11 +27,13 @@ struct Principal {
   int64_t session_expires_ms = 0;
   bool mfa_authenticated = false;
   // Role sessions: the role behind the session.
-  std::string role_arn;   // arn:aws:iam::<acct>:role/<path><name>
-  std::string role_id;    // AROA…
+  std::string role_arn;  // arn:aws:iam::<acct>:role/<path><name>
+  std::string role_id;   // AROA…
   std::string role_name;
   std::string session_name;
   std::string source_identity;
+  // Session policies passed to AssumeRole (documents); they narrow the role's permissions.
+  std::vector<std::string> session_policies;
 
   bool is_root() const { return type == PrincipalType::kRoot; }
   bool is_anonymous() const { return type == PrincipalType::kAnonymous; }

@@ -200,6 +200,9 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
     if (auto boundary = call.env.iam.PermissionsBoundary(p))
       in.boundary = compile(*boundary, policy::PolicyKind::kIdentity);
     if (p.type == auth::PrincipalType::kAssumedRole) {
+      for (const std::string& doc : p.session_policies)
+        if (const policy::Policy* pol = compile(doc, policy::PolicyKind::kIdentity))
+          in.session.push_back(pol);
       if (auto role = call.env.iam.FindRoleByArn(p.role_arn))
         req.principal.is_service_linked_role = role->service_linked();
     }

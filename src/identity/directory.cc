@@ -111,6 +111,12 @@ Value KeyToValue(const AccessKey& k) {
         .Set("RoleName", k.role_name)
         .Set("SessionName", k.session_name)
         .Set("SourceIdentity", k.source_identity)
+        .Set("SessionPolicies",
+             [&] {
+               Value list = Value::MakeList();
+               for (const std::string& doc : k.session_policies) list.Append(doc);
+               return list;
+             }())
         .Set("Mfa", k.mfa);
   }
   return v;
@@ -133,6 +139,8 @@ AccessKey KeyFromValue(const Value& v) {
   k.role_name = v.GetString("RoleName");
   k.session_name = v.GetString("SessionName");
   k.source_identity = v.GetString("SourceIdentity");
+  for (const Value& doc : v["SessionPolicies"].AsList())
+    k.session_policies.push_back(doc.AsString());
   k.mfa = v["Mfa"].AsBool();
   return k;
 }
@@ -353,6 +361,7 @@ Result<auth::Principal> Directory::PrincipalFor(const AccessKey& key) const {
       p.role_name = key.role_name;
       p.session_name = key.session_name;
       p.source_identity = key.source_identity;
+      p.session_policies = key.session_policies;
       p.arn = "arn:aws:sts::" + key.account_id + ":assumed-role/" + key.role_name + "/" +
               key.session_name;
       p.user_id = key.role_id + ":" + key.session_name;

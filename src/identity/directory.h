@@ -62,6 +62,8 @@ struct AccessKey {
   int64_t expires_ms = 0;
   auth::PrincipalType session_of = auth::PrincipalType::kIAMUser;  // Root, IAMUser or AssumedRole
   std::string role_arn, role_id, role_name, session_name, source_identity;
+  // Session policies (AssumeRole Policy and PolicyArns), as policy documents.
+  std::vector<std::string> session_policies;
   bool mfa = false;
 };
 

@@ -134,6 +134,52 @@ class OrganizationAccessTest(OrgtrailTestCase):
         self.assertClientError(ctx.exception, "AccessDenied", 403,
                                "Roles may not be assumed by root accounts.")
 
+    def test_session_policies_and_external_id(self):
+        iam = self.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "secret-42"}}}]}
+        iam.create_role(RoleName="ops", AssumeRolePolicyDocument=json.dumps(trust))
+        iam.attach_role_policy(RoleName="ops", PolicyArn=ADMIN_POLICY_ARN)
+        arn = "arn:aws:iam::000000000000:role/ops"
+        sts = self.client("sts")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            sts.assume_role(RoleArn=arn, RoleSessionName="no-id")
+        self.assertClientError(ctx.exception, "AccessDenied", 403)
+
+        only_list_roles = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]})
+        out = sts.assume_role(RoleArn=arn, RoleSessionName="narrow", ExternalId="secret-42",
+                              Policy=only_list_roles)
+        self.assertGreater(out["PackedPolicySize"], 0)
+        creds = self.as_creds(out["Credentials"])
+        self.assertCliOk(self.aws(2, "iam", "list-roles", **creds))
+        denied = self.aws(2, "iam", "list-users", **creds)
+        self.assertCliError(denied, "AccessDenied")
+        self.assertIn("arn:aws:sts::000000000000:assumed-role/ops/narrow", denied.stderr)
+        self.assertIn("because no session policy allows the iam:ListUsers action", denied.stderr)
+
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            sts.assume_role(RoleArn=arn, RoleSessionName="bad", ExternalId="secret-42",
+                            Policy='{"Statement": "nope"}')
+        self.assertClientError(ctx.exception, "MalformedPolicyDocument", 400)
+
+        # The narrow session may not assume roles at all; a full session may, for one hour.
+        narrow = self.client("sts", access_key=creds["access_key"],
+                             secret_key=creds["secret_key"], session_token=creds["session_token"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            narrow.assume_role(RoleArn=arn, RoleSessionName="chain", ExternalId="secret-42")
+        self.assertClientError(ctx.exception, "AccessDenied", 403)
+        full = self.as_creds(sts.assume_role(RoleArn=arn, RoleSessionName="full",
+                                             ExternalId="secret-42")["Credentials"])
+        wide = self.client("sts", access_key=full["access_key"], secret_key=full["secret_key"],
+                           session_token=full["session_token"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            wide.assume_role(RoleArn=arn, RoleSessionName="chain", ExternalId="secret-42",
+                             DurationSeconds=7200)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationError")
+
     def test_identity_policies_allow_and_explicit_deny_wins(self):
         iam = self.client("iam")
         iam.create_user(UserName="auditor")

@@ -3,6 +3,7 @@
 #include "gateway/registry.h"
 #include "identity/directory.h"
 #include "identity/iam.h"
+#include "policy/document.h"
 #include "services/sts/sts.h"
 
 namespace orgtrail::services {
@@ -39,6 +40,38 @@ Result<gateway::AuthzTarget> AssumeRoleTarget(Call& call, const Value& input) {
   return target;
 }
 
+// Session policies (§3.2 rule 4): the inline Policy and the managed PolicyArns, as documents.
+// Returns them with the packed size AWS reports (percent of the 2048-character allowance).
+Result<std::pair<std::vector<std::string>, int64_t>> SessionPolicies(Call& call,
+                                                                     const identity::Role& role,
+                                                                     const Value& input) {
+  std::vector<std::string> docs;
+  int64_t packed = 0;
+  if (const Value* inline_policy = input.Find("Policy")) {
+    const std::string& text = inline_policy->AsString();
+    if (Status st = policy::ValidateDocument(text, policy::PolicyKind::kIdentity); !st.ok())
+      return AwsError("MalformedPolicyDocumentException", st.error().message);
+    docs.push_back(text);
+    for (char c : text)
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r') ++packed;
+  }
+  for (const Value& ref : input["PolicyArns"].AsList()) {
+    std::string arn = ref.GetString("arn");
+    auto managed = call.env.iam.GetPolicy(role.account_id, arn);
+    if (!managed.ok()) return managed.error();
+    ORGTRAIL_TRY(identity::PolicyVersion version,
+                 call.env.iam.GetPolicyVersion(role.account_id, arn, managed->default_version));
+    docs.push_back(version.document);
+    packed += static_cast<int64_t>(arn.size());
+  }
+  int64_t percent = (packed * 100 + 2047) / 2048;
+  if (percent > 100)
+    return AwsError("PackedPolicyTooLargeException",
+                    "Packed size of the policies exceeds 2048 characters (" +
+                        std::to_string(percent) + "% of the allowed size).");
+  return std::make_pair(std::move(docs), percent);
+}
+
 Result<Value> AssumeRole(Call& call, const Value& input) {
   const std::string arn = input.GetString("RoleArn");
   auto role = call.env.iam.FindRoleByArn(arn);
@@ -68,6 +101,8 @@ Result<Value> AssumeRole(Call& call, const Value& input) {
   base.role_name = role->name;
   base.session_name = input.GetString("RoleSessionName");
   base.source_identity = input.GetString("SourceIdentity");
+  ORGTRAIL_TRY(auto session, SessionPolicies(call, *role, input));
+  base.session_policies = std::move(session.first);
   ORGTRAIL_TRY(identity::AccessKey key, call.env.identity.CreateSessionKey(base, duration * 1000));
   Value out =
       Value::MakeMap()
@@ -81,6 +116,7 @@ Result<Value> AssumeRole(Call& call, const Value& input) {
                    .Set("AssumedRoleId", role->role_id + ":" + base.session_name)
                    .Set("Arn", "arn:aws:sts::" + role->account_id + ":assumed-role/" + role->name +
                                    "/" + base.session_name));
+  if (!base.session_policies.empty()) out.Set("PackedPolicySize", session.second);
   if (!base.source_identity.empty()) out.Set("SourceIdentity", base.source_identity);
   return out;
 }
