@@ -209,6 +209,15 @@ TEST_F(IamOpsTest, ManagedPoliciesVersionsAndAttachments) {
   EXPECT_EQ(Between(gone.body, "Message"), "Policy " + arn + " was not found.");
 }
 
+TEST_F(IamOpsTest, UnknownBoundaryCreatesNoUser) {
+  http::Response r = Call("CreateUser", "UserName=b&PermissionsBoundary=" +
+                                            UriEncode("arn:aws:iam::000000000000:policy/none"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(Between(r.body, "Message"),
+            "Policy arn:aws:iam::000000000000:policy/none does not exist or is not attachable.");
+  EXPECT_EQ(Call("GetUser", "UserName=b").status, 404);
+}
+
 TEST_F(IamOpsTest, PagingWithMarkerAndMaxItems) {
   for (const char* name : {"u1", "u2", "u3"})
     ASSERT_EQ(Call("CreateUser", std::string("UserName=") + name).status, 200);

@@ -11,13 +11,16 @@ using identity::EntityKind;
 
 // API_CreateUser.html
 Result<Value> CreateUser(Call& call, const Value& input) {
+  const std::string boundary = input.GetString("PermissionsBoundary");
+  if (!boundary.empty() && !Model(call).FindPolicy(call.account_id(), boundary))
+    return AwsError("NoSuchEntity", "Policy " + boundary + " does not exist or is not attachable.");
   ORGTRAIL_TRY(identity::User user,
                Model(call).CreateUser(call.account_id(), input.GetString("UserName"),
                                       input.GetString("Path", "/"), TagsFrom(input["Tags"])));
-  if (input.Has("PermissionsBoundary")) {
-    ORGTRAIL_CHECK(Model(call).PutPermissionsBoundary(
-        call.account_id(), EntityKind::kUser, user.name, input.GetString("PermissionsBoundary")));
-    user.permissions_boundary_arn = input.GetString("PermissionsBoundary");
+  if (!boundary.empty()) {
+    ORGTRAIL_CHECK(Model(call).PutPermissionsBoundary(call.account_id(), EntityKind::kUser,
+                                                      user.name, boundary));
+    user.permissions_boundary_arn = boundary;
   }
   return Value::MakeMap().Set("User", UserValue(user, true));
 }
