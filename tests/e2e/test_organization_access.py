@@ -204,6 +204,35 @@ class OrganizationAccessTest(OrgtrailTestCase):
         self.assertCliError(refused, "AccessDenied")
         self.assertIn("with an explicit deny in an identity-based policy", refused.stderr)
 
+    def test_simulation_answers_from_the_enforcing_engine(self):
+        iam = self.client("iam")
+        iam.create_user(UserName="writer")
+        iam.put_user_policy(UserName="writer", PolicyName="logs", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "logs:CreateLogStream",
+                 "Resource": "arn:aws:logs:us-east-1:000000000000:log-group:app:*"},
+                {"Effect": "Deny", "Action": "logs:DeleteLogGroup", "Resource": "*"}]}))
+        arn = "arn:aws:iam::000000000000:user/writer"
+        results = iam.simulate_principal_policy(
+            PolicySourceArn=arn,
+            ActionNames=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DeleteLogGroup"],
+            ResourceArns=["arn:aws:logs:us-east-1:000000000000:log-group:app:log-stream:s1"],
+        )["EvaluationResults"]
+        decisions = {r["EvalActionName"]: r["EvalDecision"] for r in results}
+        self.assertEqual(decisions, {"logs:CreateLogStream": "allowed",
+                                     "logs:PutLogEvents": "implicitDeny",
+                                     "logs:DeleteLogGroup": "explicitDeny"})
+        custom = iam.simulate_custom_policy(
+            PolicyInputList=[json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})],
+            ActionNames=["s3:GetObject"], ResourceArns=["arn:aws:s3:::b/k", "arn:aws:s3:::c/k"],
+        )["EvaluationResults"]
+        self.assertEqual([r["EvalDecision"] for r in custom], ["allowed", "implicitDeny"])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::000000000000:user/nobody",
+                                          ActionNames=["s3:GetObject"])
+        self.assertClientError(ctx.exception, "NoSuchEntity", 404)
+
     def test_scp_on_member_ou_stops_root_and_admin_role_not_management(self):
         org, accounts = self.create_organization()
         orgs = self.client("organizations")

@@ -20,6 +20,7 @@ void RegisterRoleOps(gateway::Registry& registry);
 void RegisterPolicyOps(gateway::Registry& registry);
 void RegisterAttachOps(gateway::Registry& registry);
 void RegisterInlineOps(gateway::Registry& registry);
+void RegisterSimulateOps(gateway::Registry& registry);  // simulate_ops.cc
 
 inline identity::Iam& Model(gateway::Call& call) { return call.env.iam; }
 

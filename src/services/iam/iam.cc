@@ -12,6 +12,7 @@ void RegisterIam(gateway::Registry& registry) {
   iam::RegisterPolicyOps(registry);
   iam::RegisterAttachOps(registry);
   iam::RegisterInlineOps(registry);
+  iam::RegisterSimulateOps(registry);
 }
 
 }  // namespace orgtrail::services
