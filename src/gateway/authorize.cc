@@ -167,8 +167,8 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
   if (call.service == "sts" && call.operation == "GetCallerIdentity") return Ok();
 
   AuthzTarget target;
-  if (row.target) {
-    ORGTRAIL_TRY(target, row.target(call, input));
+  if (TargetFn fn = row.target ? row.target : call.registry.DefaultTarget(call.service)) {
+    ORGTRAIL_TRY(target, fn(call, input));
   }
 
   policy::Request req;

@@ -16,6 +16,15 @@ const OperationRow* Registry::Find(std::string_view service, std::string_view op
   return o == s->second.end() ? nullptr : &o->second;
 }
 
+void Registry::SetDefaultTarget(std::string_view service, TargetFn target) {
+  default_targets_[std::string(service)] = target;
+}
+
+TargetFn Registry::DefaultTarget(std::string_view service) const {
+  auto it = default_targets_.find(service);
+  return it == default_targets_.end() ? nullptr : it->second;
+}
+
 std::vector<std::string> Registry::Services() const {
   std::vector<std::string> out;
   for (const auto& [name, table] : rows_)

@@ -69,6 +69,10 @@ class Registry {
   // Registers the rows of one table under `service` (the model's registry name).
   void Register(std::string_view service, std::span<const OperationRow> rows);
   const OperationRow* Find(std::string_view service, std::string_view operation) const;
+  // A service's default for rows without a target function (IAM names its entities this way);
+  // without one, resources are "*" in the caller's account.
+  void SetDefaultTarget(std::string_view service, TargetFn target);
+  TargetFn DefaultTarget(std::string_view service) const;
   // Services with at least one handler, sorted.
   std::vector<std::string> Services() const;
   // Start-up self-check: every row names an operation of its service's model.
@@ -83,6 +87,7 @@ class Registry {
 
  private:
   std::map<std::string, std::map<std::string, OperationRow, std::less<>>, std::less<>> rows_;
+  std::map<std::string, TargetFn, std::less<>> default_targets_;
 };
 
 }  // namespace orgtrail::gateway

@@ -134,6 +134,26 @@ class OrganizationAccessTest(OrgtrailTestCase):
         self.assertClientError(ctx.exception, "AccessDenied", 403,
                                "Roles may not be assumed by root accounts.")
 
+    def test_iam_resources_are_the_entities(self):
+        iam = self.client("iam")
+        for name in ("dev-a", "prod-a", "reader"):
+            iam.create_user(UserName=name)
+        iam.put_user_policy(UserName="reader", PolicyName="dev-only", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "iam:GetUser",
+                 "Resource": "arn:aws:iam::000000000000:user/dev-*"}]}))
+        key = iam.create_access_key(UserName="reader")["AccessKey"]
+        reader = self.client("iam", access_key=key["AccessKeyId"],
+                             secret_key=key["SecretAccessKey"])
+        self.assertEqual(reader.get_user(UserName="dev-a")["User"]["UserName"], "dev-a")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            reader.get_user(UserName="prod-a")
+        self.assertClientError(
+            ctx.exception, "AccessDenied", 403,
+            "User: arn:aws:iam::000000000000:user/reader is not authorized to perform: "
+            "iam:GetUser on resource: arn:aws:iam::000000000000:user/prod-a because no "
+            "identity-based policy allows the iam:GetUser action")
+
     def test_session_policies_and_external_id(self):
         iam = self.client("iam")
         trust = {"Version": "2012-10-17", "Statement": [{

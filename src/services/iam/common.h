@@ -21,6 +21,7 @@ void RegisterPolicyOps(gateway::Registry& registry);
 void RegisterAttachOps(gateway::Registry& registry);
 void RegisterInlineOps(gateway::Registry& registry);
 void RegisterSimulateOps(gateway::Registry& registry);  // simulate_ops.cc
+void RegisterIamTargets(gateway::Registry& registry);   // targets.cc
 
 inline identity::Iam& Model(gateway::Call& call) { return call.env.iam; }
 

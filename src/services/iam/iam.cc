@@ -13,6 +13,7 @@ void RegisterIam(gateway::Registry& registry) {
   iam::RegisterAttachOps(registry);
   iam::RegisterInlineOps(registry);
   iam::RegisterSimulateOps(registry);
+  iam::RegisterIamTargets(registry);
 }
 
 }  // namespace orgtrail::services
