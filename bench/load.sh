@@ -138,10 +138,10 @@ else
         busy = (m1 > m0) ? (1 - (i1 - i0) / (m1 - m0)) * n * 100 : 0   # % of one core
         other = busy - server - wrk; if (other < 0) other = 0
         printf "summary: %s requests/s, all answers 2xx (wrk reports no non-2xx)\n", rps
-        printf "cpu (%% of one core, %d cores = %d%%): server %.0f%% (busy threads %s), wrk %.0f%% (%d thread%s), other processes %.0f%%, idle %.0f%%\n",
+        printf "cpu (%% of one core, %d cores = %d%%): server %.0f%% (busy threads %s), wrk %.0f%% (%d thread%s), everything else (other processes, kernel threads) %.0f%%, idle %.0f%%\n",
                n, n * 100, server, per_thread, wrk, t, (t > 1 ? "s" : ""), other, n * 100 - busy
         if (other > 15)
-          printf "bottleneck: not attributable - other work on the machine took %.0f%% of a core during the run; the figure is a lower bound\n", other
+          printf "bottleneck: not attributable - other work on the machine took %.0f%% of a core during the run; the figure is a lower bound (server %.0f%% + wrk %.0f%% of the %d%% available)\n", other, server, wrk, n * 100
         else if (wrk >= 90 * t)
           printf "bottleneck: the load generator (each wrk thread near a full core)\n"
         else if (n * 100 - busy < 10)
