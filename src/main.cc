@@ -1,5 +1,6 @@
 // orgtrail: flags -> Config -> one subcommand.
 #include <CLI/CLI.hpp>
+#include <openssl/crypto.h>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -21,6 +22,9 @@ std::string DefaultDataDir() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // orgtrail uses OpenSSL only for digests and MACs: the system-wide openssl.cnf (providers,
+  // engines) is not needed, and not reading it saves start-up time and memory.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   const std::string version = ORGTRAIL_VERSION;
   CLI::App app{
       "orgtrail: the AWS organization audit-logging plane (Organizations, STS, IAM, S3, "

@@ -67,13 +67,25 @@ class IndexReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Index
     return true;
   }
   bool StartObject() { return ++depth_ > 0; }
-  bool EndObject(rapidjson::SizeType) { return --depth_ >= 0; }
+  bool EndObject(rapidjson::SizeType) {
+    // The models put "metadata" and "operations" before "shapes": once both are read, stop, so
+    // that start-up never touches the shapes (most of each model's text, and of idle memory).
+    if (--depth_ == 1 && section_ == kOperations && seen_metadata_) {
+      done_ = true;
+      return false;
+    }
+    if (depth_ == 1 && section_ == kMetadata) seen_metadata_ = true;
+    return depth_ >= 0;
+  }
+  bool done() const { return done_; }
   bool StartArray() { return ++depth_ > 0; }
   bool EndArray(rapidjson::SizeType) { return --depth_ >= 0; }
 
  private:
   enum Section { kOther, kMetadata, kOperations };
   int depth_ = 0;
+  bool seen_metadata_ = false;
+  bool done_ = false;
   Section section_ = kOther;
   std::string key_;
   std::string *signing_, *endpoint_, *target_, *version_, *protocol_;
@@ -97,7 +109,8 @@ Status Catalog::Add(std::string id, std::string_view json) {
                       &protocols, &e->operations);
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(json.data(), json.size());
-  if (!reader.Parse(ms, handler)) return AwsError("InvalidModel", e->id + ": not valid JSON");
+  if (!reader.Parse(ms, handler) && !handler.done())
+    return AwsError("InvalidModel", e->id + ": not valid JSON");
   if (e->signing_name.empty()) e->signing_name = endpoint;
   if (protocols.empty()) protocols.push_back(protocol);
   for (const std::string& p : protocols) {
