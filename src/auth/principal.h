@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace orgtrail::auth {
@@ -34,6 +35,8 @@ struct Principal {
   std::string source_identity;
   // Session policies passed to AssumeRole (documents); they narrow the role's permissions.
   std::vector<std::string> session_policies;
+  // aws:PrincipalTag/<key> values (role sessions: role tags overridden by session tags).
+  std::vector<std::pair<std::string, std::string>> principal_tags;
 
   bool is_root() const { return type == PrincipalType::kRoot; }
   bool is_anonymous() const { return type == PrincipalType::kAnonymous; }

@@ -73,6 +73,7 @@ void FillContext(const Call& call, const std::optional<identity::OrgInfo>& org,
     ctx.Set("aws:TokenIssueTime", FormatIso8601Seconds(p.session_issued_ms));
     ctx.Set("aws:MultiFactorAuthPresent", p.mfa_authenticated ? "true" : "false");
   }
+  for (const auto& [key, value] : p.principal_tags) ctx.Set("aws:PrincipalTag/" + key, value);
   ctx.Set("aws:RequestedRegion", call.region);
   if (call.http) {
     if (const std::string* ua = call.http->FindHeader("User-Agent")) ctx.Set("aws:UserAgent", *ua);

@@ -111,6 +111,13 @@ Value KeyToValue(const AccessKey& k) {
         .Set("RoleName", k.role_name)
         .Set("SessionName", k.session_name)
         .Set("SourceIdentity", k.source_identity)
+        .Set("SessionTags",
+             [&] {
+               Value list = Value::MakeList();
+               for (const Tag& t : k.session_tags)
+                 list.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
+               return list;
+             }())
         .Set("SessionPolicies",
              [&] {
                Value list = Value::MakeList();
@@ -141,6 +148,8 @@ AccessKey KeyFromValue(const Value& v) {
   k.source_identity = v.GetString("SourceIdentity");
   for (const Value& doc : v["SessionPolicies"].AsList())
     k.session_policies.push_back(doc.AsString());
+  for (const Value& t : v["SessionTags"].AsList())
+    k.session_tags.push_back({t.GetString("Key"), t.GetString("Value")});
   k.mfa = v["Mfa"].AsBool();
   return k;
 }
@@ -353,6 +362,7 @@ Result<auth::Principal> Directory::PrincipalFor(const AccessKey& key) const {
       p.arn = user->Arn();
       p.user_id = user->user_id;
       p.user_name = user->name;
+      for (const Tag& t : user->tags) p.principal_tags.emplace_back(t.key, t.value);
       break;
     }
     case auth::PrincipalType::kAssumedRole:
@@ -362,6 +372,7 @@ Result<auth::Principal> Directory::PrincipalFor(const AccessKey& key) const {
       p.session_name = key.session_name;
       p.source_identity = key.source_identity;
       p.session_policies = key.session_policies;
+      for (const Tag& t : key.session_tags) p.principal_tags.emplace_back(t.key, t.value);
       p.arn = "arn:aws:sts::" + key.account_id + ":assumed-role/" + key.role_name + "/" +
               key.session_name;
       p.user_id = key.role_id + ":" + key.session_name;

@@ -64,6 +64,8 @@ struct AccessKey {
   std::string role_arn, role_id, role_name, session_name, source_identity;
   // Session policies (AssumeRole Policy and PolicyArns), as policy documents.
   std::vector<std::string> session_policies;
+  // Principal tags of a role session: the role's tags overridden by AssumeRole session tags.
+  std::vector<Tag> session_tags;
   bool mfa = false;
 };
 

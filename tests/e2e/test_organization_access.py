@@ -200,6 +200,25 @@ class OrganizationAccessTest(OrgtrailTestCase):
                              DurationSeconds=7200)
         self.assertEqual(ctx.exception.response["Error"]["Code"], "ValidationError")
 
+    def test_session_tags_are_principal_tags(self):
+        iam = self.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+        iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=json.dumps(trust),
+                        Tags=[{"Key": "team", "Value": "blue"}])
+        iam.put_role_policy(RoleName="tagged", PolicyName="by-team", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:PrincipalTag/team": "red"}}}]}))
+        arn = "arn:aws:iam::000000000000:role/tagged"
+        sts = self.client("sts")
+        blue = self.as_creds(sts.assume_role(RoleArn=arn, RoleSessionName="blue")["Credentials"])
+        self.assertCliError(self.aws(2, "iam", "list-roles", **blue), "AccessDenied")
+        red = self.as_creds(sts.assume_role(RoleArn=arn, RoleSessionName="red",
+                                            Tags=[{"Key": "team", "Value": "red"}])["Credentials"])
+        self.assertCliOk(self.aws(2, "iam", "list-roles", **red))
+
     def test_identity_policies_allow_and_explicit_deny_wins(self):
         iam = self.client("iam")
         iam.create_user(UserName="auditor")

@@ -1,5 +1,6 @@
 // STS AssumeRole (spec/org-iam.md §3.2).
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+#include "core/encoding.h"
 #include "gateway/registry.h"
 #include "identity/directory.h"
 #include "identity/iam.h"
@@ -102,6 +103,14 @@ Result<Value> AssumeRole(Call& call, const Value& input) {
   base.session_name = input.GetString("RoleSessionName");
   base.source_identity = input.GetString("SourceIdentity");
   ORGTRAIL_TRY(auto session, SessionPolicies(call, *role, input));
+  // Principal tags: the role's tags, overridden by session tags of the same key (case-insensitive).
+  base.session_tags = role->tags;
+  for (const Value& tag : input["Tags"].AsList()) {
+    std::string key = tag.GetString("Key");
+    std::erase_if(base.session_tags,
+                  [&key](const identity::Tag& t) { return IEquals(t.key, key); });
+    base.session_tags.push_back({key, tag.GetString("Value")});
+  }
   base.session_policies = std::move(session.first);
   ORGTRAIL_TRY(identity::AccessKey key, call.env.identity.CreateSessionKey(base, duration * 1000));
   Value out =
