@@ -44,6 +44,13 @@ TEST(Json, Errors) {
   EXPECT_FALSE(ParseJson(deep).ok());
 }
 
+TEST(Json, OutputIsAlwaysValidUtf8) {
+  Value v = Value::MakeMap().Set("m", std::string("a\xae\xc3\xa9z\xe2\x82"));
+  EXPECT_EQ(v.ToJson(), "{\"m\":\"a\xEF\xBF\xBD\xC3\xA9z\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+  EXPECT_TRUE(ParseJson(v.ToJson()).ok());
+  EXPECT_EQ(Value("caf\xc3\xa9 \xf0\x9f\x98\x80").ToJson(), "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+}
+
 TEST(Json, TimestampFractionsPrintShortest) {
   EXPECT_EQ(Value(1441139757.497).ToJson(), "1441139757.497");
 }

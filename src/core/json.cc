@@ -72,6 +72,53 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   std::vector<Frame> stack_;
 };
 
+// Input stream over a byte range for rapidjson::UTF8<>::Validate.
+struct ByteStream {
+  using Ch = char;
+  const char* p;
+  const char* end;
+  Ch Peek() const { return p < end ? *p : '\0'; }
+  Ch Take() { return p < end ? *p++ : '\0'; }
+  size_t Tell() const { return 0; }
+};
+struct NullSink {
+  using Ch = char;
+  void Put(Ch) {}
+};
+
+// JSON text must be UTF-8: bytes that are not (a blob or a header echoed in a message) are
+// replaced with U+FFFD, so clients always receive a document they can decode.
+std::string ValidUtf8(const std::string& s) {
+  bool ascii = true;
+  for (unsigned char c : s) ascii &= c < 0x80;
+  if (ascii) return s;
+  std::string out;
+  ByteStream in{s.data(), s.data() + s.size()};
+  NullSink sink;
+  while (in.p < in.end) {
+    const char* start = in.p;
+    if (static_cast<unsigned char>(*start) < 0x80 ||
+        (rapidjson::UTF8<>::Validate(in, sink) && in.p <= in.end)) {
+      if (in.p == start) ++in.p;
+      out.append(start, in.p);
+    } else {
+      in.p = start + 1;
+      out.append("\xEF\xBF\xBD");
+    }
+  }
+  return out;
+}
+
+template <typename W>
+void WriteString(W& w, const std::string& s, bool key) {
+  std::string valid = ValidUtf8(s);
+  auto n = static_cast<rapidjson::SizeType>(valid.size());
+  if (key)
+    w.Key(valid.data(), n, true);
+  else
+    w.String(valid.data(), n, true);
+}
+
 template <typename W>
 void Write(W& w, const Value& v) {
   switch (v.kind()) {
@@ -92,11 +139,9 @@ void Write(W& w, const Value& v) {
         w.Null();
       break;
     }
-    case Value::Kind::kString: {
-      const std::string& s = v.AsString();
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    case Value::Kind::kString:
+      WriteString(w, v.AsString(), false);
       break;
-    }
     case Value::Kind::kList:
       w.StartArray();
       for (const Value& e : v.AsList()) Write(w, e);
@@ -105,7 +150,7 @@ void Write(W& w, const Value& v) {
     case Value::Kind::kMap:
       w.StartObject();
       for (const auto& [k, e] : v.AsMap()) {
-        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        WriteString(w, k, true);
         Write(w, e);
       }
       w.EndObject();
