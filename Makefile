@@ -17,7 +17,7 @@ DEB_PACKAGES := build-essential cmake g++ pkg-config libboost1.81-dev rapidjson-
   libpugixml-dev libsqlite3-dev libssl-dev zlib1g-dev libcli11-dev libgtest-dev libgmock-dev \
   libbenchmark-dev clang clang-format clang-tidy awscli python3-boto3 curl wrk
 
-.PHONY: deps build run test unit-test asan-test bench fuzz lint format clean
+.PHONY: deps build build-all run test unit-test asan-test bench fuzz lint format clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -34,16 +34,19 @@ $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target orgtrail
+
+build-all: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
 	./$(BUILD)/orgtrail serve $(SERVE_ARGS)
 
-test: build
+test: build-all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory asan-test
 
-unit-test: build
+unit-test: build-all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 asan-test: deps
@@ -52,7 +55,7 @@ asan-test: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
-bench: build
+bench: build-all
 	./$(BUILD)/micro_bench --benchmark_min_time=0.2
 	bench/load.sh ./$(BUILD)/orgtrail
 
