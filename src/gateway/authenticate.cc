@@ -31,8 +31,10 @@ Result<Authenticated> Authenticate(Env& env, http::Request& req, const protocol:
   opts.max_skew_ms = SkewWindowMillis(env.config, route);
   if (route.virtual_host) opts.s3_vhost_bucket = route.bucket;
   const int64_t now = env.clock.NowMillis();
+  // The verifier looks the key up once; the same record then yields the principal.
+  std::optional<identity::AccessKey> key;
   auth::KeyLookup lookup = [&](std::string_view akid) -> std::optional<auth::KeySecret> {
-    auto key = env.identity.FindKey(akid);
+    key = env.identity.FindKey(akid);
     if (!key || key->status != "Active") return std::nullopt;
     auth::KeySecret secret;
     secret.secret = key->secret;
@@ -52,8 +54,8 @@ Result<Authenticated> Authenticate(Env& env, http::Request& req, const protocol:
     out.principal = auth::AnonymousPrincipal();
     return out;
   }
-  auto key = env.identity.FindKey(ok.access_key_id);
-  if (!key) return AuthErrorToAws({auth::AuthErrorKind::kUnknownKey, "", {}}, route);
+  if (!key || key->access_key_id != ok.access_key_id)
+    return AuthErrorToAws({auth::AuthErrorKind::kUnknownKey, "", {}}, route);
   auto principal = env.identity.PrincipalFor(*key);
   if (!principal.ok()) return AuthErrorToAws({auth::AuthErrorKind::kUnknownKey, "", {}}, route);
   out.principal = std::move(principal).value();

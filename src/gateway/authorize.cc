@@ -204,8 +204,9 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
       for (const std::string& doc : p.session_policies)
         if (const policy::Policy* pol = compile(doc, policy::PolicyKind::kIdentity))
           in.session.push_back(pol);
-      if (auto role = call.env.iam.FindRoleByArn(p.role_arn))
-        req.principal.is_service_linked_role = role->service_linked();
+      // Service-linked roles live under /aws-service-role/: the ARN says so, no lookup needed.
+      req.principal.is_service_linked_role =
+          p.role_arn.find(":role/aws-service-role/") != std::string::npos;
     }
   }
   if (!target.resource_policy.empty()) {
