@@ -76,7 +76,7 @@ http::Response Gateway::Handle(http::Request& req) {
   } else {
     response = fail(outcome.error());
     record.error_code = outcome.error().code;
-    record.error_message = outcome.error().message;
+    record.error_message = protocol::ErrorMessage(route, outcome.error());
   }
   record.http_status = response.status;
 

@@ -54,6 +54,11 @@ http::Response SerializeOutput(const Route& route, const Value& output,
   return internal::SerializeJsonOutput(route, output, ctx);
 }
 
+std::string ErrorMessage(const Route& route, const AwsError& err) {
+  if (!err.message.empty()) return err.message;
+  return internal::ResolveError(route.service, err, route.query_model).message;
+}
+
 http::Response SerializeError(const Route& route, const AwsError& err, const ResponseContext& ctx) {
   switch (route.protocol) {
     case spec::Protocol::kJson:

@@ -21,10 +21,10 @@
 namespace orgtrail::protocol {
 
 struct Route {
-  const spec::Service* service = nullptr;  // model spoken on the wire (sqs-query for Query SQS)
+  const spec::Service* service = nullptr;      // model spoken on the wire (sqs-query for Query SQS)
   const spec::Operation* operation = nullptr;  // null: unknown operation (see operation_name)
   spec::Protocol protocol = spec::Protocol::kJson;
-  std::string operation_name;                  // as requested ("" when nothing names one)
+  std::string operation_name;  // as requested ("" when nothing names one)
   // REST: URI labels, percent-decoded ({Bucket}, {Key+}, {FunctionName}, ...).
   std::map<std::string, std::string, std::less<>> labels;
   // S3: addressing as received.
@@ -47,7 +47,7 @@ struct Route {
 // with operation == null; a request naming no known service (unknown X-Amz-Target prefix or
 // Query Version) with service == null and the protocol its shape implies. Never fails.
 Route RouteRequest(const http::Request& req, const spec::Catalog& catalog,
-                           std::string_view scope_service);
+                   std::string_view scope_service);
 
 // Parses the request into a Value for route.operation's input shape and validates it against
 // the model (required, types, enums, lengths, ranges, patterns). Errors are AWS-shaped:
@@ -56,9 +56,9 @@ Route RouteRequest(const http::Request& req, const spec::Catalog& catalog,
 Result<Value> ParseInput(const http::Request& req, const Route& route);
 
 struct ResponseContext {
-  std::string request_id;   // x-amzn-RequestId / x-amz-request-id
-  std::string host_id;      // S3 x-amz-id-2
-  bool head = false;        // HEAD request: no body
+  std::string request_id;  // x-amzn-RequestId / x-amz-request-id
+  std::string host_id;     // S3 x-amz-id-2
+  bool head = false;       // HEAD request: no body
 };
 
 // Serializes a handler's output Value for route.operation (status from the model's responseCode).
@@ -68,6 +68,10 @@ http::Response SerializeOutput(const Route& route, const Value& output, const Re
 // come from the error shape named by err.code when the model has one; err.status overrides.
 // Works with route.service == null (generic rendering for the route's protocol).
 http::Response SerializeError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+
+// The message the client receives for `err`: err.message, or the model's default message of
+// its error shape (what the audit stage records, spec/cloudtrail.md: the client's view).
+std::string ErrorMessage(const Route& route, const AwsError& err);
 
 // The protocol-level error for a route whose operation is unknown (spec/wire.md §6.6): JSON
 // 400 UnknownOperationException (no message), Query 400 InvalidAction, REST-XML 405
