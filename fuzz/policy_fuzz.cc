@@ -8,19 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_input.h"
 #include "policy/document.h"
 #include "policy/evaluate.h"
 
 namespace {
 
 using namespace orgtrail::policy;  // NOLINT
-
-std::string_view NextLine(std::string_view& in) {
-  size_t nl = in.find('\n');
-  std::string_view line = in.substr(0, nl);
-  in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
-  return line;
-}
 
 }  // namespace
 
@@ -31,13 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view rest = nul == std::string_view::npos ? std::string_view() : in.substr(nul + 1);
 
   Request req;
-  req.action = std::string(NextLine(rest));
+  req.action = std::string(orgtrail::fuzz::NextLine(rest));
   if (req.action.empty()) req.action = "s3:GetObject";
-  std::string resource(NextLine(rest));
+  std::string resource(orgtrail::fuzz::NextLine(rest));
   if (!resource.empty()) req.resources.push_back(resource);
   req.resources.push_back("arn:aws:logs:us-east-1:111111111111:log-group:g:log-stream:");
   while (!rest.empty()) {
-    std::string_view line = NextLine(rest);
+    std::string_view line = orgtrail::fuzz::NextLine(rest);
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
     req.context.Add(line.substr(0, eq), std::string(line.substr(eq + 1)));

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_input.h"
 #include "protocol/internal.h"
 
 namespace {
@@ -16,13 +17,6 @@ namespace {
 const orgtrail::spec::Catalog& Models() {
   static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
   return *catalog;
-}
-
-std::string_view NextLine(std::string_view& in) {
-  size_t nl = in.find('\n');
-  std::string_view line = in.substr(0, nl);
-  in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
-  return line;
 }
 
 void CheckWellFormed(const std::string& body) {
@@ -36,23 +30,15 @@ void CheckWellFormed(const std::string& body) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace orgtrail;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::string_view request_line = NextLine(in);
+  std::string_view request_line = orgtrail::fuzz::NextLine(in);
   size_t sp = request_line.find(' ');
   if (sp == std::string_view::npos) return 0;
 
   http::Request req;
   req.method = std::string(request_line.substr(0, sp));
   req.SetTarget(std::string(request_line.substr(sp + 1)));
-  req.headers.push_back({"Host", std::string(NextLine(in))});
-  while (!in.empty()) {
-    std::string_view line = NextLine(in);
-    if (line.empty()) break;
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    req.headers.push_back(
-        {std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
-  }
-  req.body = std::string(in);
+  req.headers.push_back({"Host", std::string(orgtrail::fuzz::NextLine(in))});
+  orgtrail::fuzz::ReadHeadersAndBody(in, req);
 
   const spec::Service* s3 = Models().Find("s3");
   if (!s3) std::abort();

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "auth/verify.h"
+#include "fuzz_input.h"
 #include "http/message.h"
 
 namespace {
@@ -26,29 +27,13 @@ std::optional<KeySecret> LookupAny(std::string_view id) {
   return k;
 }
 
-std::string_view NextLine(std::string_view& in) {
-  size_t nl = in.find('\n');
-  std::string_view line = in.substr(0, nl);
-  in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
-}
-
 orgtrail::http::Request Parse(std::string_view in) {
   orgtrail::http::Request req;
-  std::string_view first = NextLine(in);
+  std::string_view first = orgtrail::fuzz::NextLine(in);
   size_t sp = first.find(' ');
   req.method = std::string(first.substr(0, sp));
   req.SetTarget(sp == std::string_view::npos ? "/" : std::string(first.substr(sp + 1)));
-  while (!in.empty()) {
-    std::string_view line = NextLine(in);
-    if (line.empty()) break;
-    size_t colon = line.find(':');
-    std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    req.headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
-  }
-  req.body = std::string(in);
+  orgtrail::fuzz::ReadHeadersAndBody(in, req);
   return req;
 }
 
