@@ -10,64 +10,28 @@
 #include "identity/iam.h"
 #include "identity/organizations.h"
 #include "services/register_all.h"
+#include "services/testing/in_process.h"
 
 namespace orgtrail::gateway {
 namespace {
 
-class GatewayTest : public ::testing::Test {
+class GatewayTest : public InProcessTest {
  protected:
-  void SetUp() override {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value();
-    ASSERT_TRUE(identity::Bootstrap(directory_, iam_,
-                                    {"000000000000", "a@example.com", "test", "test",
-                                     "AKIAROOTROOTROOTROOT", "rootsecret"})
-                    .ok());
-    services::RegisterAll(registry_);
-    ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());
-    gateway_ = std::make_unique<Gateway>(env_, registry_, *catalog_, admin_);
-  }
-
   http::Request Query(std::string body, std::string_view key = "test",
                       std::string_view secret = "test", std::string_view token = "") {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    req.body = std::move(body);
+    http::Request req = QueryRequest(std::move(body));
     auth::SignRequest(req, key, secret, "us-east-1", "sts", clock_.WallMillis(), token);
     return req;
   }
 
   http::Request Json(std::string target, std::string service, std::string body = "{}") {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-amz-json-1.1"},
-                   {"X-Amz-Target", std::move(target)}};
-    req.body = std::move(body);
+    http::Request req = JsonRequest(std::move(target), std::move(body));
     auth::SignRequest(req, "test", "test", "us-east-1", service, clock_.WallMillis());
     return req;
   }
 
+  // Sends an already signed request (tests may alter it after signing).
   http::Response Send(http::Request req) { return gateway_->Handle(req); }
-
-  std::unique_ptr<spec::Catalog> catalog_;
-  std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
-  FakeClock clock_;
-  IdSource ids_{1};
-  identity::Directory directory_{*store_, ids_, clock_};
-  identity::Iam iam_{*store_, ids_, clock_};
-  identity::Organizations orgs_{*store_, ids_, clock_, directory_, iam_};
-  AuditBus audit_;
-  Config config_;
-  Env env_{clock_, ids_, *store_, directory_, iam_, orgs_, audit_, config_};
-  Registry registry_;
-  AdminApi admin_{env_, registry_, {"test", nullptr}};
-  std::unique_ptr<Gateway> gateway_;
 };
 
 TEST_F(GatewayTest, GetCallerIdentityAnswersTheAdminUser) {

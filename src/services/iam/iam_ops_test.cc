@@ -10,6 +10,7 @@
 #include "identity/iam.h"
 #include "identity/organizations.h"
 #include "services/register_all.h"
+#include "services/testing/in_process.h"
 
 namespace orgtrail::gateway {
 namespace {
@@ -28,56 +29,20 @@ std::string Between(const std::string& body, const std::string& tag) {
   return body.substr(a, body.find(close, a) - a);
 }
 
-class IamOpsTest : public ::testing::Test {
+class IamOpsTest : public InProcessTest {
  protected:
-  void SetUp() override {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value();
-    ASSERT_TRUE(directory_
-                    .Bootstrap({"000000000000", "a@example.com", "test", "test",
-                                "AKIAROOTROOTROOTROOT", "rootsecret"})
-                    .ok());
-    ASSERT_TRUE(iam_.AttachPolicy("000000000000", identity::EntityKind::kUser,
-                                  identity::kAdminUserName,
-                                  "arn:aws:iam::aws:policy/AdministratorAccess")
-                    .ok());
-    services::RegisterAll(registry_);
-    ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());
-    gateway_ = std::make_unique<Gateway>(env_, registry_, *catalog_, admin_);
-  }
-
   // One IAM Query call; `params` is the form body after Action/Version (already encoded).
   http::Response Call(const std::string& action, const std::string& params = "",
                       std::string_view key = "test", std::string_view secret = "test",
                       std::string_view service = "iam") {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    req.body = "Action=" + action + "&Version=" +
-               (service == "iam" ? std::string("2010-05-08") : std::string("2011-06-15")) +
-               (params.empty() ? "" : "&" + params);
-    auth::SignRequest(req, key, secret, "us-east-1", service, clock_.WallMillis());
-    return gateway_->Handle(req);
+    return Send(
+        QueryRequest("Action=" + action + "&Version=" +
+                     (service == "iam" ? std::string("2010-05-08") : std::string("2011-06-15")) +
+                     (params.empty() ? "" : "&" + params)),
+        service, key, secret);
   }
 
   static std::string Doc(std::string_view json) { return UriEncode(json); }
-
-  std::unique_ptr<spec::Catalog> catalog_;
-  std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
-  FakeClock clock_;
-  IdSource ids_{3};
-  identity::Directory directory_{*store_, ids_, clock_};
-  identity::Iam iam_{*store_, ids_, clock_};
-  identity::Organizations orgs_{*store_, ids_, clock_, directory_, iam_};
-  AuditBus audit_;
-  Config config_;
-  Env env_{clock_, ids_, *store_, directory_, iam_, orgs_, audit_, config_};
-  Registry registry_;
-  AdminApi admin_{env_, registry_, {"test", nullptr}};
-  std::unique_ptr<Gateway> gateway_;
 };
 
 TEST_F(IamOpsTest, NewUsersKeySignsAsThatUser) {

@@ -13,6 +13,7 @@
 #include "identity/directory.h"
 #include "identity/iam.h"
 #include "services/register_all.h"
+#include "services/testing/in_process.h"
 
 namespace orgtrail::gateway {
 namespace {
@@ -28,32 +29,13 @@ struct Reply {
   }
 };
 
-class OrganizationsServiceTest : public ::testing::Test {
+class OrganizationsServiceTest : public InProcessTest {
  protected:
-  void SetUp() override {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value();
-    ASSERT_TRUE(identity::Bootstrap(directory_, iam_,
-                                    {"000000000000", "a@example.com", "test", "test",
-                                     "AKIAROOTROOTROOTROOT", "rootsecret"})
-                    .ok());
-    services::RegisterAll(registry_);
-    ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());
-    gateway_ = std::make_unique<Gateway>(env_, registry_, *catalog_, admin_);
-  }
-
   Reply Call(std::string_view operation, std::string body = "{}", std::string_view key = "test",
              std::string_view secret = "test") {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-amz-json-1.1"},
-                   {"X-Amz-Target", "AWSOrganizationsV20161128." + std::string(operation)}};
-    req.body = std::move(body);
-    auth::SignRequest(req, key, secret, "us-east-1", "organizations", clock_.WallMillis());
-    http::Response r = gateway_->Handle(req);
+    http::Response r =
+        Send(JsonRequest("AWSOrganizationsV20161128." + std::string(operation), std::move(body)),
+             "organizations", key, secret);
     Reply out;
     out.status = r.status;
     auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
@@ -83,20 +65,6 @@ class OrganizationsServiceTest : public ::testing::Test {
     EXPECT_TRUE(key.ok());
     return {key->access_key_id, key->secret};
   }
-
-  std::unique_ptr<spec::Catalog> catalog_;
-  std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
-  FakeClock clock_;
-  IdSource ids_{3};
-  identity::Directory directory_{*store_, ids_, clock_};
-  identity::Iam iam_{*store_, ids_, clock_};
-  identity::Organizations orgs_{*store_, ids_, clock_, directory_, iam_};
-  AuditBus audit_;
-  Config config_;
-  Env env_{clock_, ids_, *store_, directory_, iam_, orgs_, audit_, config_};
-  Registry registry_;
-  AdminApi admin_{env_, registry_, {"test", nullptr}};
-  std::unique_ptr<Gateway> gateway_;
 };
 
 TEST_F(OrganizationsServiceTest, StandaloneAccountHasNoOrganization) {
