@@ -10,7 +10,7 @@
 #include "identity/iam.h"
 #include "identity/organizations.h"
 #include "services/register_all.h"
-#include "services/testing/in_process.h"
+#include "testing/in_process.h"
 
 namespace orgtrail::gateway {
 namespace {

@@ -13,7 +13,7 @@
 #include "identity/directory.h"
 #include "identity/iam.h"
 #include "services/register_all.h"
-#include "services/testing/in_process.h"
+#include "testing/in_process.h"
 
 namespace orgtrail::gateway {
 namespace {

@@ -1,3 +1,5 @@
+// Test support only (never linked into orgtrail): lives outside src/services so that no service
+// folder includes another.
 // A fixture for service tests: the whole request chain (Gateway::Handle) in process, on the
 // in-memory store and a fake clock, with the first start's identities bootstrapped (test/test
 // for orgtrail-admin, AKIAROOTROOTROOTROOT/rootsecret for the management account's root) and
