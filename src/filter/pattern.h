@@ -93,8 +93,8 @@ class Pattern {
 
   // Value of a selector for metric values/dimensions: "$.a.b[0]" (JSON patterns) or "$name" /
   // "$3" (space-delimited field names / 1-based token positions); nullopt when absent, not a
-  // scalar, or the event does not match. JSON strings come unquoted, numbers and booleans as
-  // written in the message.
+  // scalar, or the event does not match. JSON strings come unquoted, integers in decimal,
+  // other numbers in shortest round-trip form, booleans as true/false.
   std::optional<std::string> Extract(std::string_view message, std::string_view selector) const;
 
   // TestMetricFilter's extractedValues for a matching event: ("$name", token) for every named
@@ -105,8 +105,11 @@ class Pattern {
   // Literal byte strings every matching message must contain (may be empty = unknown). Lets a
   // store skip blocks of events that cannot match without scanning each event.
   const std::vector<std::string>& RequiredLiterals() const;
+  // True for JSON patterns: a message may spell a literal with JSON escapes ("\u0041"), so the
+  // literals rule out only messages (or blocks of them) that contain no backslash.
+  bool RequiredUnlessEscaped() const;
 
-  // The empty pattern (and blanks, and '" "') - matches everything.
+  // The empty pattern (and blanks, '" "', "[]") - matches everything.
   bool MatchesAll() const;
 
   PatternKind kind() const;
