@@ -21,6 +21,10 @@ struct Principal {
   std::string user_name;      // IAM user name (users, and sessions of users)
   std::string access_key_id;  // the key that signed the request
   std::string service;        // AWS service principal, e.g. "cloudtrail.amazonaws.com"
+  // A service acting for a resource (CloudTrail delivering for a trail): the resource's ARN and
+  // account, which become aws:SourceArn and aws:SourceAccount in the request context.
+  std::string source_arn;
+  std::string source_account;
 
   // Temporary credentials (GetSessionToken or AssumeRole).
   bool temporary = false;
@@ -43,6 +47,8 @@ struct Principal {
 };
 
 Principal AnonymousPrincipal();
-Principal ServicePrincipal(std::string service_host);  // "logs.amazonaws.com"
+// An AWS service principal ("logs.amazonaws.com") acting in `account_id` (the account whose
+// resources its internal calls read and write; call.account_id() of those calls).
+Principal ServicePrincipal(std::string service_host, std::string account_id = "");
 
 }  // namespace orgtrail::auth

@@ -58,7 +58,8 @@ void FillContext(const Call& call, const std::optional<identity::OrgInfo>& org,
   const std::string principal_arn =
       p.type == auth::PrincipalType::kAssumedRole ? p.role_arn : p.arn;
   if (!principal_arn.empty()) ctx.Set("aws:PrincipalArn", principal_arn);
-  if (!p.is_anonymous()) ctx.Set("aws:PrincipalAccount", p.account_id);
+  const bool has_account = !p.is_anonymous() && p.type != auth::PrincipalType::kAWSService;
+  if (has_account) ctx.Set("aws:PrincipalAccount", p.account_id);
   if (org) ctx.Set("aws:PrincipalOrgID", org->id);
   ctx.Set("aws:PrincipalType", PrincipalTypeKey(p.type));
   if (!p.user_id.empty()) ctx.Set("aws:userid", p.user_id);
@@ -74,6 +75,8 @@ void FillContext(const Call& call, const std::optional<identity::OrgInfo>& org,
     ctx.Set("aws:MultiFactorAuthPresent", p.mfa_authenticated ? "true" : "false");
   }
   for (const auto& [key, value] : p.principal_tags) ctx.Set("aws:PrincipalTag/" + key, value);
+  if (!p.source_arn.empty()) ctx.Set("aws:SourceArn", p.source_arn);
+  if (!p.source_account.empty()) ctx.Set("aws:SourceAccount", p.source_account);
   ctx.Set("aws:RequestedRegion", call.region);
   if (call.http) {
     if (const std::string* ua = call.http->FindHeader("User-Agent")) ctx.Set("aws:UserAgent", *ua);
@@ -174,7 +177,9 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
 
   policy::Request req;
   req.principal.type = TypeOf(p.type);
-  req.principal.account = p.account_id;
+  // A service principal is admitted by the resource policy alone (a bucket without a policy
+  // refuses CloudTrail even in the trail's own account): it belongs to no account here.
+  req.principal.account = p.type == auth::PrincipalType::kAWSService ? "" : p.account_id;
   req.principal.arn = p.is_anonymous() ? "anonymous" : p.arn;
   req.principal.role_arn = p.role_arn;
   req.principal.service = p.service;
@@ -182,7 +187,8 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
   req.resources = target.resources;
   req.resource_account = target.resource_account;
   std::optional<identity::OrgInfo> org;
-  if (!p.is_anonymous()) org = call.env.orgs.OrganizationOf(p.account_id);
+  if (!p.is_anonymous() && p.type != auth::PrincipalType::kAWSService)
+    org = call.env.orgs.OrganizationOf(p.account_id);
   FillContext(call, org, req.context);
   for (const auto& [k, v] : target.context) req.context.Set(k, v);
 

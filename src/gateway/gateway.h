@@ -12,7 +12,9 @@ namespace orgtrail::gateway {
 class Gateway {
  public:
   Gateway(Env& env, Registry& registry, const spec::Catalog& catalog, AdminApi& admin)
-      : env_(env), registry_(registry), catalog_(catalog), admin_(admin) {}
+      : env_(env), registry_(registry), catalog_(catalog), admin_(admin) {
+    registry_.SetCatalog(&catalog_);
+  }
 
   // route -> authenticate -> parse -> authorize -> dispatch -> serialize -> audit.
   // Never throws; every failure becomes an AWS-shaped response.

@@ -1,5 +1,6 @@
 #include "gateway/registry.h"
 
+#include "gateway/stages.h"
 #include "spec/catalog.h"
 
 namespace orgtrail::gateway {
@@ -44,15 +45,44 @@ Status Registry::SelfCheck(const spec::Catalog& catalog) const {
   return Ok();
 }
 
+namespace {
+
+AwsError NotImplementedInternally(std::string_view service, std::string_view operation) {
+  return AwsError(
+      "NotImplemented",
+      "orgtrail does not implement " + std::string(service) + "." + std::string(operation), 501,
+      false);
+}
+
+}  // namespace
+
+Status Registry::AuthorizeInternal(Env& env, const auth::Principal& principal,
+                                   std::string_view service, std::string_view operation,
+                                   const Value& input, std::string_view region) {
+  const OperationRow* row = Find(service, operation);
+  if (!row) return NotImplementedInternally(service, operation);
+  Call call{env,
+            *this,
+            principal,
+            std::string(service),
+            std::string(operation),
+            std::string(region),
+            env.ids.Uuid()};
+  call.internal = true;
+  protocol::Route route;
+  route.service = catalog_ ? catalog_->Find(service) : nullptr;
+  if (!route.service) return InternalFailure("registry: no model for " + std::string(service));
+  route.operation_name = std::string(operation);
+  return Authorize(call, route, *row, input);
+}
+
 Result<Value> Registry::CallInternal(Env& env, const auth::Principal& principal,
                                      std::string_view service, std::string_view operation,
-                                     const Value& input, std::string_view region) {
+                                     const Value& input, std::string_view region, bool authorize) {
   const OperationRow* row = Find(service, operation);
-  if (!row)
-    return AwsError(
-        "NotImplemented",
-        "orgtrail does not implement " + std::string(service) + "." + std::string(operation), 501,
-        false);
+  if (!row) return NotImplementedInternally(service, operation);
+  if (authorize)
+    ORGTRAIL_CHECK(AuthorizeInternal(env, principal, service, operation, input, region));
   Call call{env,
             *this,
             principal,

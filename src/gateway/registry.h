@@ -78,16 +78,27 @@ class Registry {
   // Start-up self-check: every row names an operation of its service's model.
   Status SelfCheck(const spec::Catalog& catalog) const;
 
-  // Calls another service's operation as `principal` (usually an AWS service principal).
-  // Internal calls skip signature checks and audit; authorization happens in the handler's
-  // own checks (issue: policy enforcement).
+  // Calls another service's operation as `principal` (usually an AWS service principal, or a
+  // session of a role a service assumed). Internal calls skip signature checks and are never
+  // audited (no loops). With `authorize` they pass the same authorize stage as a user's request
+  // (the operation's target, resource policy, the role session's policies, SCPs): a bucket
+  // policy decides whether cloudtrail.amazonaws.com may write. Without it the service acts on
+  // its own authority (metric filters writing metrics). The input is not validated against the
+  // model: internal callers build it.
   Result<Value> CallInternal(Env& env, const auth::Principal& principal, std::string_view service,
                              std::string_view operation, const Value& input,
-                             std::string_view region);
+                             std::string_view region, bool authorize = false);
+  // Only the authorization of such a call, without running it (CloudTrail's bucket-policy and
+  // role checks at CreateTrail).
+  Status AuthorizeInternal(Env& env, const auth::Principal& principal, std::string_view service,
+                           std::string_view operation, const Value& input, std::string_view region);
+  // The models, for the action names of internal calls (set by the Gateway).
+  void SetCatalog(const spec::Catalog* catalog) { catalog_ = catalog; }
 
  private:
   std::map<std::string, std::map<std::string, OperationRow, std::less<>>, std::less<>> rows_;
   std::map<std::string, TargetFn, std::less<>> default_targets_;
+  const spec::Catalog* catalog_ = nullptr;
 };
 
 }  // namespace orgtrail::gateway

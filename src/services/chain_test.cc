@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/verify.h"
+#include "core/encoding.h"
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
 #include "identity/bootstrap.h"
@@ -151,6 +152,50 @@ TEST_F(GatewayTest, AdminEndpointsAreServedFirst) {
   http::Response r = Send(req);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"sts\""), std::string::npos) << r.body;
+}
+
+// Internal calls by an AWS service principal pass the same authorize stage as a user's call
+// when asked to: here a role's trust policy decides which service may assume it, and
+// aws:SourceArn / aws:SourceAccount come from the calling service.
+TEST_F(GatewayTest, InternalCallsAreAuthorizedByResourcePoliciesWhenAsked) {
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole",)"
+      R"("Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:)"
+      R"(000000000000:trail/t"}}}]})";
+  http::Response created =
+      InProcessTest::Send(QueryRequest("Action=CreateRole&Version=2010-05-08&RoleName=Delivery"
+                                       "&AssumeRolePolicyDocument=" +
+                                       UriEncode(trust)),
+                          "iam");
+  ASSERT_EQ(created.status, 200) << created.body;
+  Value input = Value::MakeMap();
+  input.Set("RoleArn", "arn:aws:iam::000000000000:role/Delivery").Set("RoleSessionName", "s");
+
+  auth::Principal trail = auth::ServicePrincipal("cloudtrail.amazonaws.com", "000000000000");
+  trail.source_arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/t";
+  trail.source_account = "000000000000";
+  EXPECT_TRUE(
+      registry_.AuthorizeInternal(env_, trail, "sts", "AssumeRole", input, "us-east-1").ok());
+
+  auth::Principal other_trail = trail;
+  other_trail.source_arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/other";
+  Status refused =
+      registry_.AuthorizeInternal(env_, other_trail, "sts", "AssumeRole", input, "us-east-1");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "AccessDenied");
+
+  auth::Principal logs = auth::ServicePrincipal("logs.amazonaws.com", "000000000000");
+  EXPECT_FALSE(
+      registry_.AuthorizeInternal(env_, logs, "sts", "AssumeRole", input, "us-east-1").ok());
+  // Asked without authorization, the service acts on its own authority; with it, it is refused.
+  auto denied = registry_.CallInternal(env_, logs, "sts", "AssumeRole", input, "us-east-1", true);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, "AccessDenied");
+  // Internal calls are never audited.
+  size_t before = audit_.Recent(100).size();
+  (void)registry_.CallInternal(env_, trail, "sts", "AssumeRole", input, "us-east-1", true);
+  EXPECT_EQ(audit_.Recent(100).size(), before);
 }
 
 }  // namespace
