@@ -1,5 +1,6 @@
 #include "services/register_all.h"
 
+#include "services/cloudtrail/cloudtrail.h"
 #include "services/iam/iam.h"
 #include "services/organizations/organizations.h"
 #include "services/sts/sts.h"
@@ -10,6 +11,7 @@ void RegisterAll(gateway::Registry& registry) {
   RegisterSts(registry);
   RegisterIam(registry);
   RegisterOrganizations(registry);
+  RegisterCloudTrail(registry);
 }
 
 }  // namespace orgtrail::services

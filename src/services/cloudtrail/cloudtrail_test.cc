@@ -1,0 +1,237 @@
+// CloudTrail trails in process (spec/cloudtrail.md §1, §6, §8.3, §10; org-iam.md §2.5):
+// organization-trail rules, name/ARN resolution, visibility, status, selectors, tags, keys.
+#include <gtest/gtest.h>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "testing/in_process.h"
+
+namespace orgtrail::gateway {
+namespace {
+
+struct Reply {
+  int status = 0;
+  Value body;
+  std::string Code() const { return body.GetString("__type"); }
+  std::string Message() const {
+    return body.Has("message") ? body.GetString("message") : body.GetString("Message");
+  }
+};
+
+constexpr std::string_view kMgmt = "000000000000";
+
+class CloudTrailTest : public InProcessTest {
+ protected:
+  Reply Do(std::string_view service, std::string_view target, std::string body,
+           std::string_view key, std::string_view secret) {
+    http::Response r =
+        Send(JsonRequest(std::string(target), std::move(body)), service, key, secret);
+    Reply out;
+    out.status = r.status;
+    auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
+    if (parsed.ok()) out.body = std::move(parsed).value();
+    return out;
+  }
+  Reply Ct(std::string_view op, std::string body = "{}", std::string_view key = "test",
+           std::string_view secret = "test") {
+    return Do("cloudtrail",
+              "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101." + std::string(op),
+              std::move(body), key, secret);
+  }
+  Reply Org(std::string_view op, std::string body = "{}") {
+    return Do("organizations", "AWSOrganizationsV20161128." + std::string(op), std::move(body),
+              "test", "test");
+  }
+  std::string NewAccount(const std::string& name) {
+    Reply r = Org("CreateAccount",
+                  R"({"Email":")" + name + R"(@example.com","AccountName":")" + name + R"("})");
+    EXPECT_EQ(r.status, 200) << r.body.ToJson();
+    clock_.Advance(1000);
+    Reply done = Org(
+        "DescribeCreateAccountStatus",
+        R"({"CreateAccountRequestId":")" + r.body["CreateAccountStatus"].GetString("Id") + R"("})");
+    return done.body["CreateAccountStatus"].GetString("AccountId");
+  }
+  std::pair<std::string, std::string> RootKeys(const std::string& account) {
+    auto key = directory_.CreateLongTermKey(account, identity::KeyKind::kRoot, "");
+    EXPECT_TRUE(key.ok());
+    return {key->access_key_id, key->secret};
+  }
+  static std::string OrgTrailBody(const std::string& name = "org-trail") {
+    return R"({"Name":")" + name +
+           R"(","S3BucketName":"logs","IsOrganizationTrail":true,"IsMultiRegionTrail":true})";
+  }
+};
+
+TEST_F(CloudTrailTest, AccountTrailLifecycle) {
+  Reply bad = Ct("CreateTrail", R"({"Name":"a..b","S3BucketName":"logs"})");
+  EXPECT_EQ(bad.Code(), "InvalidTrailNameException");
+  EXPECT_EQ(Ct("CreateTrail", R"({"Name":"10.0.0.1","S3BucketName":"logs"})").Code(),
+            "InvalidTrailNameException");
+  EXPECT_EQ(Ct("CreateTrail", R"({"Name":"-ab","S3BucketName":"logs"})").Code(),
+            "InvalidTrailNameException");
+
+  Reply created = Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs","S3KeyPrefix":"p"})");
+  ASSERT_EQ(created.status, 200) << created.body.ToJson();
+  EXPECT_EQ(created.body.GetString("TrailARN"),
+            "arn:aws:cloudtrail:us-east-1:000000000000:trail/main");
+  EXPECT_FALSE(created.body.Has("HomeRegion"));
+  EXPECT_TRUE(created.body["IncludeGlobalServiceEvents"].AsBool());
+  EXPECT_FALSE(created.body["IsMultiRegionTrail"].AsBool());
+  Reply dup = Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs"})");
+  EXPECT_EQ(dup.Code(), "TrailAlreadyExistsException");
+  EXPECT_EQ(dup.Message(), "Trail main already exists for customer: 000000000000");
+
+  Reply got = Ct("GetTrail", R"({"Name":"main"})");
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body["Trail"].GetString("HomeRegion"), "us-east-1");
+  EXPECT_FALSE(got.body["Trail"]["HasCustomEventSelectors"].AsBool());
+  Reply missing = Ct("GetTrail", R"({"Name":"nope"})");
+  EXPECT_EQ(missing.Code(), "TrailNotFoundException");
+  EXPECT_EQ(missing.Message(),
+            "Unknown trail: arn:aws:cloudtrail:us-east-1:000000000000:trail/nope for the user: "
+            "000000000000");
+
+  Reply status = Ct("GetTrailStatus", R"({"Name":"main"})");
+  EXPECT_FALSE(status.body["IsLogging"].AsBool());
+  ASSERT_EQ(Ct("StartLogging", R"({"Name":"main"})").status, 200);
+  status = Ct("GetTrailStatus", R"({"Name":"main"})");
+  EXPECT_TRUE(status.body["IsLogging"].AsBool());
+  EXPECT_TRUE(status.body["StartLoggingTime"].is_number());
+  ASSERT_EQ(Ct("StopLogging", R"({"Name":"main"})").status, 200);
+  EXPECT_FALSE(Ct("GetTrailStatus", R"({"Name":"main"})").body["IsLogging"].AsBool());
+
+  Reply sel = Ct("GetEventSelectors", R"({"TrailName":"main"})");
+  EXPECT_EQ(sel.body["EventSelectors"].AsList().at(0).GetString("ReadWriteType"), "All");
+  Reply put = Ct("PutEventSelectors",
+                 R"({"TrailName":"main","EventSelectors":[{"ReadWriteType":"WriteOnly",
+                     "DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::b/"]}]}]})");
+  ASSERT_EQ(put.status, 200) << put.body.ToJson();
+  EXPECT_TRUE(
+      Ct("GetTrail", R"({"Name":"main"})").body["Trail"]["HasCustomEventSelectors"].AsBool());
+  EXPECT_EQ(
+      Ct("PutEventSelectors",
+         R"({"TrailName":"main","EventSelectors":[{"DataResources":[{"Type":"AWS::X","Values":["a"]}]}]})")
+          .Code(),
+      "InvalidEventSelectorsException");
+  Reply adv = Ct("PutEventSelectors",
+                 R"({"TrailName":"main","AdvancedEventSelectors":[{"Name":"m","FieldSelectors":[
+                     {"Field":"eventCategory","Equals":["Management"]}]}]})");
+  ASSERT_EQ(adv.status, 200) << adv.body.ToJson();
+  EXPECT_TRUE(
+      Ct("GetEventSelectors", R"({"TrailName":"main"})").body.Has("AdvancedEventSelectors"));
+
+  const std::string arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/main";
+  ASSERT_EQ(Ct("AddTags", R"({"ResourceId":")" + arn + R"(","TagsList":[{"Key":"k","Value":"v"}]})")
+                .status,
+            200);
+  Reply tags = Ct("ListTags", R"({"ResourceIdList":[")" + arn + R"("]})");
+  EXPECT_EQ(tags.body["ResourceTagList"].AsList().at(0)["TagsList"].AsList().at(0).GetString("Key"),
+            "k");
+  ASSERT_EQ(Ct("RemoveTags", R"({"ResourceId":")" + arn + R"(","TagsList":[{"Key":"k"}]})").status,
+            200);
+
+  EXPECT_EQ(Ct("ListTrails").body["Trails"].size(), 1u);
+  ASSERT_EQ(Ct("DeleteTrail", R"({"Name":")" + arn + R"("})").status, 200);
+  EXPECT_EQ(Ct("ListTrails").body["Trails"].size(), 0u);
+}
+
+TEST_F(CloudTrailTest, OrganizationTrailRules) {
+  EXPECT_EQ(Ct("CreateTrail", OrgTrailBody()).Code(), "OrganizationsNotInUseException");
+  ASSERT_EQ(Org("CreateOrganization").status, 200);
+  std::string log = NewAccount("log");
+  std::string member = NewAccount("member");
+  auto [log_key, log_secret] = RootKeys(log);
+  auto [mem_key, mem_secret] = RootKeys(member);
+
+  EXPECT_EQ(Ct("CreateTrail", OrgTrailBody()).Code(), "CloudTrailAccessNotEnabledException");
+  EXPECT_EQ(
+      Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":")" + log + "\"}").Code(),
+      "CloudTrailAccessNotEnabledException");
+  EXPECT_EQ(Ct("CreateTrail", OrgTrailBody(), log_key, log_secret).Code(),
+            "NotOrganizationMasterAccountException");
+  ASSERT_EQ(
+      Org("EnableAWSServiceAccess", R"({"ServicePrincipal":"cloudtrail.amazonaws.com"})").status,
+      200);
+  EXPECT_EQ(
+      Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":"000000000000"})").Code(),
+      "CannotDelegateManagementAccountException");
+  EXPECT_EQ(Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":")" + log + "\"}",
+               log_key, log_secret)
+                .Code(),
+            "NotOrganizationManagementAccountException");
+  ASSERT_EQ(
+      Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":")" + log + "\"}").status,
+      200);
+  EXPECT_EQ(
+      Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":")" + log + "\"}").Code(),
+      "AccountRegisteredException");
+  Reply admins =
+      Org("ListDelegatedAdministrators", R"({"ServicePrincipal":"cloudtrail.amazonaws.com"})");
+  EXPECT_EQ(admins.body["DelegatedAdministrators"].AsList().at(0).GetString("Id"), log);
+
+  // The delegated admin creates the trail; the management account owns it.
+  Reply created = Ct("CreateTrail", OrgTrailBody(), log_key, log_secret);
+  ASSERT_EQ(created.status, 200) << created.body.ToJson();
+  const std::string arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/org-trail";
+  EXPECT_EQ(created.body.GetString("TrailARN"), arn);
+  EXPECT_TRUE(created.body["IsOrganizationTrail"].AsBool());
+
+  Reply by_name = Ct("StartLogging", R"({"Name":"org-trail"})", log_key, log_secret);
+  EXPECT_EQ(by_name.Code(), "TrailNotFoundException");
+  EXPECT_EQ(by_name.Message(), "Unknown trail: arn:aws:cloudtrail:us-east-1:" + log +
+                                   ":trail/org-trail for the user: " + log);
+  ASSERT_EQ(Ct("StartLogging", R"({"Name":")" + arn + "\"}", log_key, log_secret).status, 200);
+  EXPECT_TRUE(Ct("GetTrailStatus", R"({"Name":"org-trail"})").body["IsLogging"].AsBool());
+  // The delegated admin may not turn it into an account trail.
+  EXPECT_EQ(Ct("UpdateTrail", R"({"Name":")" + arn + R"(","IsOrganizationTrail":false})", log_key,
+               log_secret)
+                .Code(),
+            "NotOrganizationMasterAccountException");
+
+  // Members see the trail (shadow) and cannot change it.
+  Reply described = Ct("DescribeTrails", "{}", mem_key, mem_secret);
+  ASSERT_EQ(described.body["trailList"].size(), 1u);
+  EXPECT_EQ(described.body["trailList"].AsList()[0].GetString("TrailARN"), arn);
+  EXPECT_EQ(Ct("DescribeTrails", R"({"includeShadowTrails":false})", mem_key, mem_secret)
+                .body["trailList"]
+                .size(),
+            0u);
+  EXPECT_EQ(Ct("GetTrail", R"({"Name":")" + arn + "\"}", mem_key, mem_secret).status, 200);
+  Reply denied = Ct("StopLogging", R"({"Name":")" + arn + "\"}", mem_key, mem_secret);
+  EXPECT_EQ(denied.Code(), "CloudTrailARNInvalidException");
+  EXPECT_EQ(
+      denied.Message(),
+      "AccountID in ARN is wrong, you can only access resources with AccountID " + member + ".");
+  EXPECT_EQ(Ct("ListTags", R"({"ResourceIdList":[")" + arn + "\"]}", mem_key, mem_secret).Code(),
+            "CloudTrailARNInvalidException");
+  EXPECT_EQ(Ct("GetTrail", R"({"Name":"org-trail"})", mem_key, mem_secret).Code(),
+            "TrailNotFoundException");
+  EXPECT_EQ(Ct("ListTrails", "{}", mem_key, mem_secret).body["Trails"].size(), 1u);
+
+  ASSERT_EQ(
+      Ct("DeregisterOrganizationDelegatedAdmin", R"({"DelegatedAdminAccountId":")" + log + "\"}")
+          .status,
+      200);
+  EXPECT_EQ(
+      Ct("DeregisterOrganizationDelegatedAdmin", R"({"DelegatedAdminAccountId":")" + log + "\"}")
+          .Code(),
+      "AccountNotRegisteredException");
+  // The trail stays.
+  EXPECT_EQ(Ct("GetTrail", R"({"Name":"org-trail"})").status, 200);
+}
+
+TEST_F(CloudTrailTest, ListPublicKeysServesPkcs1Der) {
+  Reply keys = Ct("ListPublicKeys");
+  ASSERT_EQ(keys.status, 200) << keys.body.ToJson();
+  ASSERT_EQ(keys.body["PublicKeyList"].size(), 1u);
+  const Value& k = keys.body["PublicKeyList"].AsList()[0];
+  EXPECT_EQ(k.GetString("Value").rfind("MIIBCgKCAQEA", 0), 0u) << k.GetString("Value");
+  EXPECT_EQ(k.GetString("Fingerprint").size(), 32u);
+  // Same key on the next call.
+  EXPECT_EQ(Ct("ListPublicKeys").body["PublicKeyList"].AsList()[0].GetString("Fingerprint"),
+            k.GetString("Fingerprint"));
+}
+
+}  // namespace
+}  // namespace orgtrail::gateway
