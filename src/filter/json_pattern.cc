@@ -399,7 +399,8 @@ bool SafeLiteral(const std::string& s) {
   return true;
 }
 
-// Literals every message matching n contains (as long as it has no JSON escapes).
+// Literals every message matching n contains (as long as it has no JSON escapes); values are
+// marked with a leading 'v', key names with 'k' (values rule more events out: checked first).
 std::vector<std::string> Literals(const Node& n) {
   std::vector<std::string> out;
   if (n.kind == Node::kOr) return out;
@@ -413,14 +414,14 @@ std::vector<std::string> Literals(const Node& n) {
   if (c.op == Comparison::kEq && !c.any_value && c.value.kind == Literal::kString) {
     std::string lit = c.value.str.Literal();
     if (SafeLiteral(lit)) {
-      out.push_back(std::move(lit));
+      out.push_back("v" + lit);
       return out;
     }
   }
   std::string key;
   for (const Step& s : c.steps)
     if (s.kind == Step::kMember && s.name.size() > key.size()) key = s.name;
-  if (SafeLiteral(key)) out.push_back(key);
+  if (SafeLiteral(key)) out.push_back("k" + key);
   return out;
 }
 
@@ -448,11 +449,14 @@ Result<std::shared_ptr<const JsonMatcher>> CompileJson(std::string_view text, in
   ORGTRAIL_TRY(m->root, parser.Run());
   *regex_count = parser.regexes();
   std::vector<std::string> lits = Literals(m->root);
-  std::sort(lits.begin(), lits.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(lits.begin(), lits.end(), [](const std::string& a, const std::string& b) {
+    if (a[0] != b[0]) return a[0] == 'v';
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
   lits.erase(std::unique(lits.begin(), lits.end()), lits.end());
   if (lits.size() > 2) lits.resize(2);
-  *literals = std::move(lits);
+  literals->clear();
+  for (const std::string& l : lits) literals->push_back(l.substr(1));
   return std::shared_ptr<const JsonMatcher>(std::move(m));
 }
 
