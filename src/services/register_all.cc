@@ -1,6 +1,7 @@
 #include "services/register_all.h"
 
 #include "services/cloudtrail/cloudtrail.h"
+#include "services/cloudwatch/cloudwatch.h"
 #include "services/iam/iam.h"
 #include "services/organizations/organizations.h"
 #include "services/sts/sts.h"
@@ -12,6 +13,7 @@ void RegisterAll(gateway::Registry& registry) {
   RegisterIam(registry);
   RegisterOrganizations(registry);
   RegisterCloudTrail(registry);
+  RegisterCloudWatch(registry);
 }
 
 }  // namespace orgtrail::services
