@@ -1,6 +1,8 @@
 // The protocol layer's public entry points: dispatch by the route's protocol.
 #include "protocol/codec.h"
 
+#include "core/encoding.h"
+#include "core/gunzip.h"
 #include "protocol/internal.h"
 
 namespace orgtrail::protocol {
@@ -23,8 +25,24 @@ AwsError UnknownOperationError(const Route& route) {
   return AwsError("UnknownOperationException", "", 400);
 }
 
+// JSON and Query clients gzip large bodies of operations with `requestcompression` in the
+// model (botocore: above 10 KiB); the signature covers the compressed bytes, so the body is
+// inflated here, after authentication. S3 keeps Content-Encoding as object metadata.
+constexpr size_t kMaxInflatedBody = 64u << 20;
+
 Result<Value> ParseInput(const http::Request& req, const Route& route) {
   if (route.service == nullptr || route.operation == nullptr) return UnknownOperationError(route);
+  if ((route.protocol == spec::Protocol::kJson || route.protocol == spec::Protocol::kQuery) &&
+      req.HeaderOr("Content-Encoding") == "gzip") {
+    std::optional<std::string> body = Gunzip(req.body, kMaxInflatedBody);
+    if (!body)
+      return AwsError("SerializationException", "The request body is not valid gzip.", 400);
+    http::Request inflated = req;
+    inflated.body = std::move(*body);
+    std::erase_if(inflated.headers,
+                  [](const http::Header& h) { return IEquals(h.name, "Content-Encoding"); });
+    return ParseInput(inflated, route);
+  }
   // Each protocol's parser also checks the model's constraints (internal::Validate).
   switch (route.protocol) {
     case spec::Protocol::kJson:

@@ -279,8 +279,7 @@ TEST_F(CloudWatchTest, ListMetricsPaginates) {
 }
 
 TEST_F(CloudWatchTest, MetricFiltersPublishThroughCallInternalAsLogs) {
-  auth::Principal logs = auth::ServicePrincipal("logs.amazonaws.com");
-  logs.account_id = "111111111111";
+  auth::Principal logs = auth::ServicePrincipal("logs.amazonaws.com", "111111111111");
   Value input =
       Value::MakeMap()
           .Set("Namespace", "CloudTrailMetrics")
