@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "filter/compiled.h"
@@ -427,13 +429,26 @@ std::vector<std::string> Literals(const Node& n) {
 
 template <typename F>
 auto WithDocument(std::string_view message, const F& f) {
-  char value_buf[16384];
+  // Parsed in place from a copy (strings point into it): no string is allocated.
+  char text_buf[8192];
+  std::unique_ptr<char[]> big;
+  char* text = text_buf;
+  if (message.size() + 1 > sizeof text_buf) {
+    big.reset(new char[message.size() + 1]);
+    text = big.get();
+  }
+  std::memcpy(text, message.data(), message.size());
+  text[message.size()] = '\0';
+  char value_buf[8192];
   char stack_buf[2048];
   rapidjson::MemoryPoolAllocator<> value_alloc(value_buf, sizeof value_buf);
   rapidjson::MemoryPoolAllocator<> stack_alloc(stack_buf, sizeof stack_buf);
   JDocument doc(&value_alloc, sizeof stack_buf, &stack_alloc);
-  doc.Parse<rapidjson::kParseIterativeFlag>(message.data(), message.size());
-  return f(doc, !doc.HasParseError());
+  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> in(text);
+  doc.ParseStream<rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag>(in);
+  // An embedded NUL ends the in-place text early: such a message is not one JSON document.
+  bool ok = !doc.HasParseError() && std::memchr(message.data(), '\0', message.size()) == nullptr;
+  return f(doc, ok);
 }
 
 }  // namespace
