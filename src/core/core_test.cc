@@ -99,6 +99,35 @@ TEST(Crypto, KnownDigests) {
   EXPECT_FALSE(SecureEquals("abc", "abd"));
 }
 
+// Small inputs take libsodium, large ones OpenSSL: both sides of the threshold agree.
+TEST(Crypto, SmallAndLargeInputsAgreeAcrossImplementations) {
+  // RFC 4231 test case 6: a key longer than the block size.
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(131, '\xaa'),
+                                 "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  for (size_t size : {size_t{0}, size_t{1}, size_t{16383}, size_t{16384}, size_t{100000}}) {
+    std::string data(size, 'x');
+    for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>(i * 131 + 7);
+    Sha256Stream s;
+    s.Update(data.substr(0, size / 2));
+    s.Update(data.substr(size / 2));
+    EXPECT_EQ(Sha256(data), s.Final()) << size;
+    // HMAC(k, m) = H((k^opad) || H((k^ipad) || m)) for a key shorter than the block.
+    std::string ipad(64, '\x36'), opad(64, '\x5c');
+    for (size_t i = 0; i < 3; ++i) {
+      ipad[i] = static_cast<char>("key"[i] ^ 0x36);
+      opad[i] = static_cast<char>("key"[i] ^ 0x5c);
+    }
+    Sha256Stream inner;
+    inner.Update(ipad);
+    inner.Update(data);
+    Sha256Stream outer;
+    outer.Update(opad);
+    outer.Update(inner.Final());
+    EXPECT_EQ(HmacSha256("key", data), outer.Final()) << size;
+  }
+}
+
 TEST(Time, Formats) {
   int64_t t = 1767225600000;  // 2026-01-01T00:00:00Z, a Thursday
   EXPECT_EQ(FormatIso8601Millis(t + 5), "2026-01-01T00:00:00.005Z");

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sodium.h>
 #include <zlib.h>
 
 #include "core/encoding.h"
@@ -24,12 +25,34 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 }
 }  // namespace
 
-std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+// Above this size OpenSSL's SHA-NI/AVX code is worth its set-up cost.
+constexpr size_t kSmallDigestInput = 16 * 1024;
+
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+std::string Sha256(std::string_view data) {
+  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Digest(EVP_sha256(), data);
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return out;
+}
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  return Hmac(EVP_sha256(), key, data);
+  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Hmac(EVP_sha256(), key, data);
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                                data.size());
+  std::string out(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
 }
 std::string HmacSha1(std::string_view key, std::string_view data) {
   return Hmac(EVP_sha1(), key, data);

@@ -1,4 +1,8 @@
-// Digests and MACs, on OpenSSL 3 and zlib. Every function returns raw bytes unless named *Hex.
+// Digests and MACs, on OpenSSL 3, libsodium and zlib. Every function returns raw bytes unless
+// named *Hex. SHA-256 and HMAC-SHA256 of small inputs (SigV4's key derivation, canonical
+// requests, string to sign) use libsodium: direct calls that spare the OpenSSL 3 provider
+// machinery about 2 MiB of resident memory on the request path (docs/performance.md); large
+// inputs use OpenSSL's SHA extensions. Both compute the same standard digests.
 #pragma once
 
 #include <cstdint>

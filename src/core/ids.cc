@@ -1,6 +1,6 @@
 #include "core/ids.h"
 
-#include <openssl/rand.h>
+#include <sodium.h>
 
 #include "core/encoding.h"
 
@@ -8,7 +8,9 @@ namespace orgtrail {
 
 IdSource IdSource::FromEntropy() {
   uint64_t seed = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
+  if (sodium_init() >= 0) {
+    randombytes_buf(&seed, sizeof(seed));  // getrandom(2)
+  } else {
     seed = static_cast<uint64_t>(std::random_device{}()) << 32 ^ std::random_device{}();
   }
   return IdSource(seed);
