@@ -3,6 +3,7 @@
 #include "services/cloudtrail/cloudtrail.h"
 #include "services/cloudwatch/cloudwatch.h"
 #include "services/iam/iam.h"
+#include "services/logs/logs.h"
 #include "services/organizations/organizations.h"
 #include "services/sts/sts.h"
 
@@ -14,6 +15,7 @@ void RegisterAll(gateway::Registry& registry) {
   RegisterOrganizations(registry);
   RegisterCloudTrail(registry);
   RegisterCloudWatch(registry);
+  RegisterLogs(registry);
 }
 
 }  // namespace orgtrail::services

@@ -1,0 +1,329 @@
+// Event blocks (event_store.h; docs/persistence.md, "CloudWatch Logs").
+#include "services/logs/event_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <queue>
+
+namespace orgtrail::services::logs {
+namespace {
+
+constexpr char kMagic[4] = {'L', 'B', '1', '\0'};
+constexpr size_t kEntrySize = 8 + 8 + 8 + 4;
+constexpr size_t kHeaderSize = 8;
+
+template <typename T>
+void PutRaw(std::string& out, T v) {
+  char buf[sizeof(T)];
+  std::memcpy(buf, &v, sizeof(T));
+  out.append(buf, sizeof(T));
+}
+
+template <typename T>
+T GetRaw(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+std::string BlockKey(const std::string& stream_key, uint64_t block) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, ":%016llx", static_cast<unsigned long long>(block));
+  return stream_key + buf;
+}
+
+std::string MetaValue(const BlockMeta& m) {
+  char buf[96];
+  int n = std::snprintf(buf, sizeof buf, "%lld,%lld,%u,%llu", static_cast<long long>(m.min_ts),
+                        static_cast<long long>(m.max_ts), m.count,
+                        static_cast<unsigned long long>(m.bytes));
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+bool ParseMeta(std::string_view v, BlockMeta& m) {
+  const char* p = v.data();
+  const char* end = v.data() + v.size();
+  auto next = [&](auto& out) {
+    auto r = std::from_chars(p, end, out);
+    if (r.ec != std::errc()) return false;
+    p = r.ptr;
+    if (p < end && *p == ',') ++p;
+    return true;
+  };
+  return next(m.min_ts) && next(m.max_ts) && next(m.count) && next(m.bytes);
+}
+
+struct Entry {
+  OrderKey key;
+  std::string_view message;
+};
+
+// Encodes entries into one block and its meta row.
+std::string EncodeBlock(const std::vector<Entry>& entries, BlockMeta& meta) {
+  size_t text = 0;
+  for (const Entry& e : entries) text += e.message.size();
+  std::string out;
+  out.reserve(kHeaderSize + entries.size() * kEntrySize + text);
+  out.append(kMagic, 4);
+  PutRaw<uint32_t>(out, static_cast<uint32_t>(entries.size()));
+  meta.min_ts = INT64_MAX;
+  meta.max_ts = INT64_MIN;
+  for (const Entry& e : entries) {
+    PutRaw<int64_t>(out, e.key.timestamp);
+    PutRaw<int64_t>(out, e.key.ingestion);
+    PutRaw<uint64_t>(out, e.key.seq);
+    PutRaw<uint32_t>(out, static_cast<uint32_t>(e.message.size()));
+    meta.min_ts = std::min(meta.min_ts, e.key.timestamp);
+    meta.max_ts = std::max(meta.max_ts, e.key.timestamp);
+  }
+  for (const Entry& e : entries) out.append(e.message);
+  meta.count = static_cast<uint32_t>(entries.size());
+  meta.bytes = text;
+  return out;
+}
+
+bool HasAll(std::string_view text, const std::vector<std::string>& literals) {
+  for (const std::string& lit : literals) {
+    if (lit.empty()) continue;
+    if (!memmem(text.data(), text.size(), lit.data(), lit.size())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string OrderKey::Encode() const {
+  return std::to_string(timestamp) + "." + std::to_string(ingestion) + "." + std::to_string(seq);
+}
+
+std::optional<OrderKey> OrderKey::Decode(std::string_view text) {
+  OrderKey k;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  auto r = std::from_chars(p, end, k.timestamp);
+  if (r.ec != std::errc() || r.ptr == end || *r.ptr != '.') return std::nullopt;
+  r = std::from_chars(r.ptr + 1, end, k.ingestion);
+  if (r.ec != std::errc() || r.ptr == end || *r.ptr != '.') return std::nullopt;
+  r = std::from_chars(r.ptr + 1, end, k.seq);
+  if (r.ec != std::errc() || r.ptr != end) return std::nullopt;
+  return k;
+}
+
+bool BlockReader::Open(std::string data) {
+  data_ = std::move(data);
+  count_ = 0;
+  offsets_.clear();
+  if (data_.size() < kHeaderSize || std::memcmp(data_.data(), kMagic, 4) != 0) return false;
+  uint32_t count = GetRaw<uint32_t>(data_.data() + 4);
+  size_t text_at = kHeaderSize + static_cast<size_t>(count) * kEntrySize;
+  if (text_at > data_.size()) return false;
+  offsets_.resize(count + 1);
+  uint64_t off = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    offsets_[i] = static_cast<uint32_t>(off);
+    off += GetRaw<uint32_t>(data_.data() + kHeaderSize + i * kEntrySize + 24);
+  }
+  if (text_at + off != data_.size()) return false;
+  offsets_[count] = static_cast<uint32_t>(off);
+  count_ = count;
+  text_ = std::string_view(data_).substr(text_at);
+  return true;
+}
+
+EventRef BlockReader::Event(uint32_t i) const {
+  const char* e = data_.data() + kHeaderSize + static_cast<size_t>(i) * kEntrySize;
+  EventRef r;
+  r.key.timestamp = GetRaw<int64_t>(e);
+  r.key.ingestion = GetRaw<int64_t>(e + 8);
+  r.key.seq = GetRaw<uint64_t>(e + 16);
+  r.message = text_.substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
+  return r;
+}
+
+void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
+                  std::vector<store::Write>& writes) {
+  if (events.empty()) return;
+  uint64_t batch_bytes = 0;
+  for (const NewEvent& e : events) batch_bytes += e.message.size();
+
+  std::vector<Entry> entries;
+  BlockReader tail;
+  uint64_t block = blocks.next_block;
+  bool extend = blocks.next_block > 0 && blocks.tail_count > 0 &&
+                blocks.tail_count + events.size() <= kMaxBlockEvents &&
+                blocks.tail_bytes + batch_bytes <= kMaxBlockBytes;
+  if (extend) {
+    block = blocks.next_block - 1;
+    auto data = store.Get(kBlocksTable, BlockKey(stream_key, block));
+    if (data && tail.Open(std::move(*data))) {
+      entries.reserve(tail.count() + events.size());
+      for (uint32_t i = 0; i < tail.count(); ++i) {
+        EventRef r = tail.Event(i);
+        entries.push_back({r.key, r.message});
+      }
+    } else {
+      extend = false;
+      block = blocks.next_block;
+    }
+  }
+  entries.reserve(entries.size() + events.size());
+  uint64_t seq = first_seq;
+  for (const NewEvent& e : events)
+    entries.push_back({{e.timestamp, ingestion_ms, seq++}, e.message});
+
+  BlockMeta meta;
+  std::string key = BlockKey(stream_key, block);
+  std::string data = EncodeBlock(entries, meta);
+  writes.push_back({std::string(kBlocksTable), key, std::move(data)});
+  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
+  if (!extend) blocks.next_block = block + 1;
+  blocks.tail_count = meta.count;
+  blocks.tail_bytes = meta.bytes;
+}
+
+std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key) {
+  std::vector<BlockMeta> out;
+  for (store::Row& row : store.Scan(kBlockMetaTable, stream_key + ":")) {
+    BlockMeta m;
+    if (!ParseMeta(row.value, m)) continue;
+    m.key = std::move(row.key);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void DeleteBlocks(store::Store& store, const std::string& prefix,
+                  std::vector<store::Write>& writes) {
+  for (store::Row& row : store.Scan(kBlockMetaTable, prefix)) {
+    writes.push_back({std::string(kBlocksTable), row.key, std::nullopt});
+    writes.push_back({std::string(kBlockMetaTable), std::move(row.key), std::nullopt});
+  }
+}
+
+size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t cutoff,
+                   std::vector<store::Write>& writes) {
+  size_t dropped = 0;
+  std::vector<BlockMeta> blocks = ListBlocks(store, stream_key);
+  // The last block stays: it is the stream's open block.
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) {
+    if (blocks[i].max_ts >= cutoff) continue;
+    writes.push_back({std::string(kBlocksTable), blocks[i].key, std::nullopt});
+    writes.push_back({std::string(kBlockMetaTable), blocks[i].key, std::nullopt});
+    ++dropped;
+  }
+  return dropped;
+}
+
+Selection Select(store::Store& store, const SelectQuery& q) {
+  Selection out;
+  const size_t keep = q.limit + 1;  // one more than a page tells whether more exist
+  // Heap whose top is the worst kept event (the newest when selecting the oldest).
+  auto worse = [&q](const Selected& a, const Selected& b) {
+    return q.newest ? b.key < a.key : a.key < b.key;
+  };
+  std::priority_queue<Selected, std::vector<Selected>, decltype(worse)> heap(worse);
+  static const std::vector<std::string> kNone;
+  const std::vector<std::string>& literals = q.pattern ? q.pattern->RequiredLiterals() : kNone;
+  const bool match_all = !q.pattern || q.pattern->MatchesAll();
+  // Per-event literal checks pay off before costly matchers (JSON, regex, space-delimited).
+  const bool per_event_literals =
+      !literals.empty() && q.pattern && q.pattern->kind() != filter::PatternKind::kTerms;
+
+  int64_t from = q.from;
+  int64_t to = q.to;
+  if (q.after) from = std::max(from, q.after->timestamp);
+  if (q.before) to = std::min(to, q.before->timestamp);
+
+  for (uint32_t s = 0; s < q.streams.size(); ++s) {
+    for (const BlockMeta& meta : ListBlocks(store, q.streams[s].key)) {
+      if (meta.max_ts < from || meta.min_ts > to) {
+        ++out.blocks_skipped;
+        continue;
+      }
+      if (heap.size() >= keep) {
+        const OrderKey& top = heap.top().key;
+        if (q.newest ? meta.max_ts < top.timestamp : meta.min_ts > top.timestamp) {
+          ++out.blocks_skipped;
+          continue;
+        }
+      }
+      auto data = store.Get(kBlocksTable, meta.key);
+      BlockReader block;
+      if (!data || !block.Open(std::move(*data))) continue;
+      ++out.blocks_read;
+      if (!match_all && !HasAll(block.text(), literals)) {
+        ++out.blocks_skipped;
+        continue;
+      }
+      out.bytes_scanned += block.text().size();
+      for (uint32_t i = 0; i < block.count(); ++i) {
+        EventRef e = block.Event(i);
+        if (e.key.timestamp < from || e.key.timestamp > to) continue;
+        if (q.after && !(*q.after < e.key)) continue;
+        if (q.before && !(e.key < *q.before)) continue;
+        if (heap.size() >= keep) {
+          const OrderKey& top = heap.top().key;
+          if (q.newest ? !(top < e.key) : !(e.key < top)) continue;
+        }
+        if (!match_all) {
+          if (per_event_literals && !HasAll(e.message, literals)) continue;
+          if (!q.pattern->Matches(e.message)) continue;
+        }
+        heap.push({e.key, s, std::string(e.message)});
+        if (heap.size() > keep) heap.pop();
+      }
+    }
+  }
+
+  std::vector<Selected> all;
+  all.reserve(heap.size());
+  while (!heap.empty()) {
+    all.push_back(std::move(const_cast<Selected&>(heap.top())));
+    heap.pop();
+  }
+  std::sort(all.begin(), all.end(),
+            [](const Selected& a, const Selected& b) { return a.key < b.key; });
+  // Page: at most `limit` events and `max_bytes`, from the oldest (or the newest) end.
+  size_t n = 0;
+  size_t bytes = 0;
+  size_t cap = std::min(all.size(), q.limit);
+  for (; n < cap; ++n) {
+    const Selected& e = q.newest ? all[all.size() - 1 - n] : all[n];
+    size_t size = e.message.size() + kEventOverhead;
+    if (n > 0 && bytes + size > q.max_bytes) break;
+    bytes += size;
+  }
+  out.more = n < all.size();
+  if (q.newest) {
+    all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(n));
+  } else {
+    all.resize(n);
+  }
+  out.events = std::move(all);
+  return out;
+}
+
+uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& streams, int64_t from,
+                      int64_t to, EventVisitor visit, void* ctx) {
+  uint64_t bytes = 0;
+  for (uint32_t s = 0; s < streams.size(); ++s) {
+    for (const BlockMeta& meta : ListBlocks(store, streams[s].key)) {
+      if (meta.max_ts < from || meta.min_ts > to) continue;
+      auto data = store.Get(kBlocksTable, meta.key);
+      BlockReader block;
+      if (!data || !block.Open(std::move(*data))) continue;
+      for (uint32_t i = 0; i < block.count(); ++i) {
+        EventRef e = block.Event(i);
+        if (e.key.timestamp < from || e.key.timestamp > to) continue;
+        bytes += e.message.size();
+        if (!visit(ctx, s, e)) return bytes;
+      }
+    }
+  }
+  return bytes;
+}
+
+}  // namespace orgtrail::services::logs

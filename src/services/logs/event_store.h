@@ -1,0 +1,142 @@
+// The event store of CloudWatch Logs (spec/logs.md §2.2, §3; docs/persistence.md).
+//
+// Events of a stream are kept in blocks: one row per block (table logs_blocks), holding the
+// events of one or more PutLogEvents batches packed together, and one small row per block
+// (logs_block_meta) with its time range and count. A batch is written in the same store
+// transaction as the stream's row, so an acknowledged PutLogEvents survives kill -9. Small
+// batches are appended to the stream's open (last) block until it reaches kMaxBlockEvents or
+// kMaxBlockBytes, so a stream fed ten events at a time still has few, large blocks.
+//
+// Reads visit only the blocks of the streams asked for, skip blocks whose time range lies
+// outside the window, and skip blocks whose packed text lacks a literal every match must
+// contain (one memmem per literal), so a selective search reads little.
+//
+// Block layout (little endian): "LB1\0", u32 count, then count entries
+// {i64 timestamp, i64 ingestion time, u64 sequence, u32 message length}, then the messages
+// concatenated in the same order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "filter/pattern.h"
+#include "store/store.h"
+
+namespace orgtrail::services::logs {
+
+inline constexpr std::string_view kBlocksTable = "logs_blocks";
+inline constexpr std::string_view kBlockMetaTable = "logs_block_meta";
+
+inline constexpr uint32_t kMaxBlockEvents = 4096;
+inline constexpr uint64_t kMaxBlockBytes = 256 * 1024;
+// Bytes counted per event besides its message (PutLogEvents' batch size rule, §2.2).
+inline constexpr uint64_t kEventOverhead = 26;
+
+struct NewEvent {
+  int64_t timestamp;
+  std::string_view message;
+};
+
+// Total order of events: timestamp, then ingestion time, then put order (§3.2).
+struct OrderKey {
+  int64_t timestamp = 0;
+  int64_t ingestion = 0;
+  uint64_t seq = 0;
+  auto operator<=>(const OrderKey&) const = default;
+  std::string Encode() const;  // "ts.ingestion.seq"
+  static std::optional<OrderKey> Decode(std::string_view text);
+};
+
+struct EventRef {
+  OrderKey key;
+  std::string_view message;
+};
+
+// A block read back from the store.
+class BlockReader {
+ public:
+  // False when `data` is not a block.
+  bool Open(std::string data);
+  uint32_t count() const { return count_; }
+  EventRef Event(uint32_t i) const;
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string data_;
+  uint32_t count_ = 0;
+  std::string_view text_;
+  std::vector<uint32_t> offsets_;
+};
+
+struct BlockMeta {
+  std::string key;
+  int64_t min_ts = 0;
+  int64_t max_ts = 0;
+  uint32_t count = 0;
+  uint64_t bytes = 0;
+};
+
+// What the stream row tracks about its blocks (state.h StreamRow mirrors these fields).
+struct StreamBlocks {
+  uint64_t next_block = 0;
+  uint32_t tail_count = 0;
+  uint64_t tail_bytes = 0;
+};
+
+// Adds to `writes` the rows that store `events` (all of one stream, given sequence numbers
+// first_seq, first_seq+1, ...) and updates `blocks`.
+void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
+                  std::vector<store::Write>& writes);
+
+// Blocks of one stream, in write order.
+std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key);
+// Adds the deletion of every block whose key starts with `prefix` (a stream's "<key>:" or a
+// group's "<key>:").
+void DeleteBlocks(store::Store& store, const std::string& prefix,
+                  std::vector<store::Write>& writes);
+// Adds the deletion of the blocks of `stream_key` whose newest event is older than `cutoff`.
+size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t cutoff,
+                   std::vector<store::Write>& writes);
+
+// One search over a set of streams.
+struct SelectStream {
+  std::string key;   // StreamKey
+  std::string name;  // logStreamName
+};
+struct SelectQuery {
+  std::vector<SelectStream> streams;
+  int64_t from = INT64_MIN;                  // inclusive
+  int64_t to = INT64_MAX;                    // inclusive
+  const filter::Pattern* pattern = nullptr;  // null = every event
+  std::optional<OrderKey> after;             // only events ordered after this
+  std::optional<OrderKey> before;            // only events ordered before this
+  bool newest = false;                       // the last `limit` events instead of the first
+  size_t limit = 10000;
+  size_t max_bytes = 1 << 20;  // page size: messages + kEventOverhead each
+};
+struct Selected {
+  OrderKey key;
+  uint32_t stream = 0;  // index into SelectQuery::streams
+  std::string message;
+};
+struct Selection {
+  std::vector<Selected> events;  // ascending
+  bool more = false;             // events beyond this page exist
+  uint64_t blocks_read = 0;
+  uint64_t blocks_skipped = 0;
+  uint64_t bytes_scanned = 0;
+};
+Selection Select(store::Store& store, const SelectQuery& query);
+
+// Visits every event of `streams` with a timestamp in [from, to], block by block (each block's
+// events in put order); stops when `visit` returns false. Returns the message bytes visited.
+using EventVisitor = bool (*)(void* ctx, uint32_t stream, const EventRef& event);
+uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& streams, int64_t from,
+                      int64_t to, EventVisitor visit, void* ctx);
+
+}  // namespace orgtrail::services::logs

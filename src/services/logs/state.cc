@@ -1,0 +1,229 @@
+// CloudWatch Logs rows (docs/persistence.md, "CloudWatch Logs").
+#include "services/logs/state.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+#include "core/encoding.h"
+#include "core/json.h"
+#include "services/logs/errors.h"
+
+namespace orgtrail::services::logs {
+
+std::string GroupKey(std::string_view account, std::string_view region, std::string_view name) {
+  std::string k;
+  k.reserve(account.size() + region.size() + name.size() + 2);
+  k.append(account).append("/").append(region).append("/").append(name);
+  return k;
+}
+
+std::string StreamKey(std::string_view group_key, std::string_view stream) {
+  std::string k(group_key);
+  k.append(":").append(stream);
+  return k;
+}
+
+std::string GroupRow::Key() const { return GroupKey(account, region, name); }
+
+std::string GroupRow::Arn() const {
+  return "arn:aws:logs:" + region + ":" + account + ":log-group:" + name;
+}
+
+int64_t GroupRow::RetentionCutoff(int64_t now_ms) const {
+  if (retention_days <= 0) return std::numeric_limits<int64_t>::min();
+  return now_ms - static_cast<int64_t>(retention_days) * kDayMs;
+}
+
+std::string GroupRow::Encode() const {
+  Value v = Value::MakeMap()
+                .Set("account", account)
+                .Set("region", region)
+                .Set("name", name)
+                .Set("creationTime", creation_ms)
+                .Set("retentionInDays", retention_days)
+                .Set("kmsKeyId", kms_key_id)
+                .Set("logGroupClass", log_group_class)
+                .Set("deletionProtection", deletion_protection)
+                .Set("tags", TagsValue(tags))
+                .Set("nextSeq", static_cast<int64_t>(next_seq));
+  return v.ToJson();
+}
+
+std::optional<GroupRow> GroupRow::Decode(std::string_view text) {
+  auto parsed = ParseJson(text);
+  if (!parsed.ok()) return std::nullopt;
+  const Value& v = *parsed;
+  GroupRow g;
+  g.account = v.GetString("account");
+  g.region = v.GetString("region");
+  g.name = v.GetString("name");
+  g.creation_ms = v["creationTime"].AsInt();
+  g.retention_days = static_cast<int>(v["retentionInDays"].AsInt());
+  g.kms_key_id = v.GetString("kmsKeyId");
+  g.log_group_class = v.GetString("logGroupClass", "STANDARD");
+  g.deletion_protection = v["deletionProtection"].AsBool();
+  MergeTags(g.tags, v["tags"]);
+  g.next_seq = static_cast<uint64_t>(v["nextSeq"].AsInt(1));
+  return g;
+}
+
+std::string StreamRow::Encode() const {
+  char buf[512];
+  // Compact fixed-order text: this row is rewritten by every PutLogEvents.
+  int n = std::snprintf(
+      buf, sizeof buf,
+      "{\"creationTime\":%lld,\"hasEvents\":%s,\"first\":%lld,\"last\":%lld,"
+      "\"ingestion\":%lld,\"storedBytes\":%llu,\"nextBlock\":%llu,"
+      "\"tailCount\":%u,\"tailBytes\":%llu,\"name\":",
+      static_cast<long long>(creation_ms), has_events ? "true" : "false",
+      static_cast<long long>(first_event_ts), static_cast<long long>(last_event_ts),
+      static_cast<long long>(last_ingestion_ms), static_cast<unsigned long long>(stored_bytes),
+      static_cast<unsigned long long>(next_block), tail_count,
+      static_cast<unsigned long long>(tail_bytes));
+  std::string out(buf, static_cast<size_t>(n));
+  out += Value(name).ToJson();
+  out += "}";
+  return out;
+}
+
+std::optional<StreamRow> StreamRow::Decode(std::string_view text) {
+  auto parsed = ParseJson(text);
+  if (!parsed.ok()) return std::nullopt;
+  const Value& v = *parsed;
+  StreamRow s;
+  s.name = v.GetString("name");
+  s.creation_ms = v["creationTime"].AsInt();
+  s.has_events = v["hasEvents"].AsBool();
+  s.first_event_ts = v["first"].AsInt();
+  s.last_event_ts = v["last"].AsInt();
+  s.last_ingestion_ms = v["ingestion"].AsInt();
+  s.stored_bytes = static_cast<uint64_t>(v["storedBytes"].AsInt());
+  s.next_block = static_cast<uint64_t>(v["nextBlock"].AsInt());
+  s.tail_count = static_cast<uint32_t>(v["tailCount"].AsInt());
+  s.tail_bytes = static_cast<uint64_t>(v["tailBytes"].AsInt());
+  return s;
+}
+
+std::mutex& WriteMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+Status CheckGroupName(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 512;
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '-' || c == '_' || c == '/' || c == '#';
+    if (!allowed) ok = false;
+  }
+  if (!ok) {
+    return errors::InvalidParameter(
+        "1 validation error detected: Value '" + std::string(name) +
+        "' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+  }
+  if (StartsWith(name, "aws/")) {
+    return errors::InvalidParameter("Log group name cannot start with 'aws/'.");
+  }
+  return Ok();
+}
+
+Status CheckStreamName(std::string_view name) {
+  if (name.empty() || name.size() > 512 || name.find_first_of(":*") != std::string_view::npos) {
+    return errors::InvalidParameter(
+        "1 validation error detected: Value '" + std::string(name) +
+        "' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [^:*]*");
+  }
+  return Ok();
+}
+
+Result<GroupRow> LoadGroup(gateway::Call& call, std::string_view name) {
+  auto text = call.env.store.Get(kGroupsTable, GroupKey(call.account_id(), call.region, name));
+  if (!text) return errors::GroupNotFound();
+  auto g = GroupRow::Decode(*text);
+  if (!g) return InternalFailure("logs: unreadable log group row");
+  return *std::move(g);
+}
+
+std::string GroupNameOf(const Value& input) {
+  if (const Value* n = input.Find("logGroupName")) return n->AsString();
+  std::string id = input.GetString("logGroupIdentifier");
+  if (StartsWith(id, "arn:")) {
+    // arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+    size_t at = id.find(":log-group:");
+    if (at == std::string::npos) return id;
+    std::string name = id.substr(at + 11);
+    if (EndsWith(name, ":*")) name.resize(name.size() - 2);
+    return name;
+  }
+  return id;
+}
+
+Result<GroupRow> ResolveGroup(gateway::Call& call, const Value& input) {
+  bool by_name = input.Has("logGroupName");
+  bool by_id = input.Has("logGroupIdentifier");
+  if (by_name && by_id) {
+    return errors::InvalidParameter(
+        "LogGroup name and LogGroup identifier are mutually exclusive parameters.");
+  }
+  if (!by_name && !by_id) {
+    return errors::InvalidParameter("Either LogGroup name or LogGroup identifier is required.");
+  }
+  if (by_id) {
+    std::string id = input.GetString("logGroupIdentifier");
+    if (StartsWith(id, "arn:")) {
+      auto parts = Split(id, ':');
+      if (parts.size() < 7 || parts[2] != "logs" || parts[5] != "log-group")
+        return errors::GroupNotFound();
+      if (parts[4] != call.account_id() || parts[3] != call.region) return errors::GroupNotFound();
+    }
+  }
+  return LoadGroup(call, GroupNameOf(input));
+}
+
+std::optional<StreamRow> LoadStream(store::Store& store, const std::string& key) {
+  auto text = store.Get(kStreamsTable, key);
+  if (!text) return std::nullopt;
+  return StreamRow::Decode(*text);
+}
+
+store::Write PutGroupWrite(const GroupRow& g) {
+  return {std::string(kGroupsTable), g.Key(), g.Encode()};
+}
+
+store::Write PutStreamWrite(const GroupRow& g, const StreamRow& s) {
+  return {std::string(kStreamsTable), StreamKey(g.Key(), s.name), s.Encode()};
+}
+
+Value TagsValue(const Tags& tags) {
+  Value m = Value::MakeMap();
+  for (const auto& [k, v] : tags) m.Set(k, v);
+  return m;
+}
+
+void MergeTags(Tags& tags, const Value& map) {
+  for (const auto& [k, v] : map.AsMap()) {
+    auto it = std::lower_bound(tags.begin(), tags.end(), k,
+                               [](const auto& p, const std::string& key) { return p.first < key; });
+    if (it != tags.end() && it->first == k) {
+      it->second = v.AsString();
+    } else {
+      tags.insert(it, {k, v.AsString()});
+    }
+  }
+}
+
+std::string EncodeToken(std::string_view text) { return Base64UrlEncode(text); }
+
+std::optional<std::string> DecodeToken(std::string_view token) { return Base64UrlDecode(token); }
+
+std::string EventId(int64_t timestamp, uint64_t seq) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%020lld%036llu", static_cast<long long>(timestamp),
+                static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+}  // namespace orgtrail::services::logs

@@ -1,0 +1,99 @@
+// CloudWatch Logs state (docs/persistence.md, "CloudWatch Logs"): log groups, log streams,
+// metric filters, resource policies and queries, one row each, per account and region. Event
+// blocks are kept by event_store.h.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/value.h"
+#include "gateway/registry.h"
+#include "store/store.h"
+
+namespace orgtrail::services::logs {
+
+inline constexpr std::string_view kGroupsTable = "logs_groups";
+inline constexpr std::string_view kStreamsTable = "logs_streams";
+inline constexpr std::string_view kMetricFiltersTable = "logs_metric_filters";
+inline constexpr std::string_view kPoliciesTable = "logs_resource_policies";
+inline constexpr std::string_view kQueriesTable = "logs_queries";
+
+inline constexpr int64_t kDayMs = 86'400'000;
+
+using Tags = std::vector<std::pair<std::string, std::string>>;  // sorted by key
+
+struct GroupRow {
+  std::string account;
+  std::string region;
+  std::string name;
+  int64_t creation_ms = 0;
+  int retention_days = 0;  // 0 = never expire
+  std::string kms_key_id;
+  std::string log_group_class = "STANDARD";
+  bool deletion_protection = false;
+  Tags tags;
+  uint64_t next_seq = 1;  // next event sequence number (event ids, put order)
+
+  std::string Key() const;  // <account>/<region>/<name>
+  std::string Arn() const;  // arn:aws:logs:<region>:<account>:log-group:<name>
+  // The first timestamp still visible under the retention policy (INT64_MIN without one).
+  int64_t RetentionCutoff(int64_t now_ms) const;
+  std::string Encode() const;
+  static std::optional<GroupRow> Decode(std::string_view text);
+};
+
+struct StreamRow {
+  std::string name;
+  int64_t creation_ms = 0;
+  bool has_events = false;
+  int64_t first_event_ts = 0;
+  int64_t last_event_ts = 0;
+  int64_t last_ingestion_ms = 0;
+  uint64_t stored_bytes = 0;
+  // Event blocks (event_store.h): the next block number, and the open (last) block's size.
+  uint64_t next_block = 0;
+  uint32_t tail_count = 0;
+  uint64_t tail_bytes = 0;
+
+  std::string Encode() const;
+  static std::optional<StreamRow> Decode(std::string_view text);
+};
+
+std::string GroupKey(std::string_view account, std::string_view region, std::string_view name);
+// <group key>:<stream name> (group names never contain ':'; stream names never do either).
+std::string StreamKey(std::string_view group_key, std::string_view stream);
+
+// Writes to the event and metadata rows of Logs are serialized by this lock (the tail block of
+// a stream is read, extended and rewritten).
+std::mutex& WriteMutex();
+
+// Group lookup by name (logGroupName) or by name or ARN (logGroupIdentifier).
+Result<GroupRow> LoadGroup(gateway::Call& call, std::string_view name);
+Result<GroupRow> ResolveGroup(gateway::Call& call, const Value& input);
+// The group name an input names (logGroupName or logGroupIdentifier), for ARNs.
+std::string GroupNameOf(const Value& input);
+Status CheckGroupName(std::string_view name);
+Status CheckStreamName(std::string_view name);
+
+std::optional<StreamRow> LoadStream(store::Store& store, const std::string& key);
+
+store::Write PutGroupWrite(const GroupRow& g);
+store::Write PutStreamWrite(const GroupRow& g, const StreamRow& s);
+
+Value TagsValue(const Tags& tags);
+void MergeTags(Tags& tags, const Value& map);
+
+// Pagination tokens: opaque, base64url of the text they carry.
+std::string EncodeToken(std::string_view text);
+std::optional<std::string> DecodeToken(std::string_view token);
+
+// 56-digit decimal event ids and GetLogEvents tokens.
+std::string EventId(int64_t timestamp, uint64_t seq);
+
+}  // namespace orgtrail::services::logs
