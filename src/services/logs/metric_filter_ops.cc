@@ -203,8 +203,7 @@ using Datapoints = std::map<std::tuple<std::string, std::string, std::string, in
                             std::pair<Stats, std::string /*unit*/>>;
 
 void Publish(Call& call, const GroupRow& group, const Datapoints& points) {
-  auth::Principal principal = auth::ServicePrincipal("logs.amazonaws.com");
-  principal.account_id = group.account;
+  auth::Principal principal = auth::ServicePrincipal("logs.amazonaws.com", group.account);
   std::map<std::string, Value> by_namespace;
   for (const auto& [k, v] : points) {
     const auto& [ns, metric, dims, minute] = k;
