@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "events/journal.h"
 #include "gateway/admin.h"
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
@@ -67,6 +68,11 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   identity::Organizations orgs(*store, ids, clock, directory, iam);
   gateway::AuditBus audit;
   gateway::Env env{clock, ids, *store, directory, iam, orgs, audit, config};
+  // CloudTrail: every audited call becomes a journaled record (src/events/journal.h).
+  events::Journal journal(*store, ids);
+  journal.Attach(audit);
+  env.journal = &journal;
+  journal.Start();
   if (Status st = identity::Bootstrap(directory, iam, BootstrapFrom(config)); !st.ok()) {
     std::fprintf(stderr, "orgtrail: cannot bootstrap the first account: %s\n",
                  st.error().message.c_str());
@@ -83,6 +89,7 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   gateway::AdminApi::Hooks hooks;
   hooks.version = version;
   hooks.reset = [&]() -> Status {
+    journal.Reset();
     ORGTRAIL_CHECK(store->Clear());
     clock.Reset();
     audit.Clear();
@@ -109,6 +116,7 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   log::Info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + " received, shutting down");
   server.Stop();
   serving.join();
+  journal.Stop();
   log::Info("stopped");
   return 0;
 }

@@ -32,6 +32,13 @@ void AuditBus::Clear() {
   recent_.clear();
 }
 
+bool IsReadOnlyOperation(std::string_view /*service*/, std::string_view operation) {
+  for (std::string_view prefix : {"Get", "List", "Describe", "Head", "Lookup", "Filter", "Test"}) {
+    if (operation.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
+
 Value ApiCallToValue(const ApiCall& c) {
   Value identity = Value::MakeMap().Set("type", auth::UserIdentityType(c.principal.type));
   if (!c.principal.user_id.empty()) identity.Set("principalId", c.principal.user_id);

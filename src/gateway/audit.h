@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/principal.h"
@@ -33,7 +34,18 @@ struct ApiCall {
   int http_status = 200;
   std::string request_id;
   bool tls = false;
+  std::string host;        // the Host header (tlsDetails.clientProvidedHostHeader)
+  bool read_only = false;  // IsReadOnlyOperation(service, event_name)
+  // Set by the authorize stage from the operation's target: the ARNs the call acts on and
+  // their owner ("" = the caller's account). A different owner makes the call cross-account.
+  std::vector<std::string> resources;
+  std::string resource_account_id;
 };
+
+// CloudTrail's readOnly (spec/cloudtrail.md §5.1): the Get, List, Describe, Head, Lookup,
+// Filter and Test operations. The gateway runs every other operation inside a store
+// transaction, so that its CloudTrail record commits together with its state change.
+bool IsReadOnlyOperation(std::string_view service, std::string_view operation);
 
 // Fan-out of ApiCalls to subscribers (synchronously, in publish order) plus a bounded ring of
 // recent calls for the admin API. Subscribers must not block.

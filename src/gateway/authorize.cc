@@ -186,6 +186,8 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
   req.action = ActionOf(route, &row);
   req.resources = target.resources;
   req.resource_account = target.resource_account;
+  call.resources = target.resources;  // for the CloudTrail record
+  call.resource_account = target.resource_account;
   std::optional<identity::OrgInfo> org;
   if (!p.is_anonymous() && p.type != auth::PrincipalType::kAWSService)
     org = call.env.orgs.OrganizationOf(p.account_id);

@@ -14,6 +14,10 @@ class Iam;
 class Organizations;
 }  // namespace orgtrail::identity
 
+namespace orgtrail::events {
+class Journal;
+}  // namespace orgtrail::events
+
 namespace orgtrail::gateway {
 
 class AuditBus;
@@ -44,6 +48,9 @@ struct Env {
   identity::Organizations& orgs;
   AuditBus& audit;
   const Config& config;
+  // The CloudTrail journal (src/events/journal.h): set by server.cc and the in-process test
+  // fixture; services above the events floor (LookupEvents, trail delivery) read it.
+  events::Journal* journal = nullptr;
 };
 
 }  // namespace orgtrail::gateway

@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include <exception>
+#include <memory>
 
 #include "core/encoding.h"
 #include "core/log.h"
@@ -47,6 +48,15 @@ http::Response Gateway::Handle(http::Request& req) {
   record.recipient_account_id = authn->principal.account_id;
   record.request_id = ctx.request_id;
   record.tls = req.secure;
+  record.host = req.HeaderOr("Host");
+  record.read_only = IsReadOnlyOperation(record.service, record.event_name);
+
+  // A call that may change state runs, up to and including its audit, inside one store
+  // transaction: its CloudTrail record (written by the journal's audit subscriber) commits
+  // together with its writes, before the response leaves. Read-only calls take no transaction;
+  // their records are group-committed (src/events/journal.h).
+  std::unique_ptr<store::Transaction> transaction;
+  if (!record.read_only) transaction = env_.store.Begin();
 
   // parse -> authorize -> dispatch
   Result<Value> outcome = [&]() -> Result<Value> {
@@ -86,7 +96,10 @@ http::Response Gateway::Handle(http::Request& req) {
                (record.error_code.empty() ? "" : " (" + record.error_code + ")"));
 
   // audit
+  record.resources = std::move(call.resources);
+  record.resource_account_id = std::move(call.resource_account);
   env_.audit.Publish(std::move(record));
+  transaction.reset();  // commit
   return response;
 }
 

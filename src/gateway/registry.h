@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/principal.h"
 #include "core/result.h"
@@ -35,6 +36,10 @@ struct Call {
   bool internal = false;
   // Set by handlers that must add response headers outside the model (rare).
   http::Response* response = nullptr;
+  // Set by the authorize stage: the target's resources and their owner ("" = caller's), for
+  // the CloudTrail record.
+  std::vector<std::string> resources = {};
+  std::string resource_account = {};
 
   int64_t NowMillis() const { return env.clock.NowMillis(); }
   // The account the call acts in: the principal's account.

@@ -1,6 +1,7 @@
 #include "services/register_all.h"
 
 #include "services/cloudtrail/cloudtrail.h"
+#include "services/cloudtrail/lookup.h"
 #include "services/cloudwatch/cloudwatch.h"
 #include "services/iam/iam.h"
 #include "services/logs/logs.h"
@@ -16,6 +17,7 @@ void RegisterAll(gateway::Registry& registry) {
   RegisterCloudTrail(registry);
   RegisterCloudWatch(registry);
   RegisterLogs(registry);
+  RegisterCloudTrailLookup(registry);
 }
 
 }  // namespace orgtrail::services

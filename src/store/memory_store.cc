@@ -1,8 +1,11 @@
 // The in-memory store: the same contract as the SQLite store (store.h), for --in-memory and for
 // tests. Nothing survives the process.
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -72,7 +75,41 @@ class MemoryStore final : public Store {
 
   std::string_view Kind() const override { return "memory"; }
 
+  // Writes take effect at once (nothing here can fail), so a transaction is only the lock: other
+  // threads wait until the outermost scope ends.
+  std::unique_ptr<Transaction> Begin() override {
+    mu_.lock();  // released by the scope's destructor
+    ++depth_;
+    return std::make_unique<Scope>(*this);
+  }
+
+  void AfterCommit(std::function<void(bool)> fn) override {
+    std::unique_lock lock(mu_);
+    if (depth_ > 0) {  // holding the recursive lock: this thread owns the transaction
+      after_.push_back(std::move(fn));
+      return;
+    }
+    lock.unlock();
+    fn(true);
+  }
+
  private:
+  class Scope final : public Transaction {
+   public:
+    explicit Scope(MemoryStore& s) : s_(s) {}
+    ~Scope() override { s_.End(); }
+
+   private:
+    MemoryStore& s_;
+  };
+
+  void End() {
+    std::vector<std::function<void(bool)>> after;
+    if (--depth_ == 0) after.swap(after_);
+    mu_.unlock();
+    for (auto& fn : after) fn(true);
+  }
+
   const Table* Find(std::string_view table) const {
     auto it = tables_.find(table);
     return it == tables_.end() ? nullptr : &it->second;
@@ -96,7 +133,9 @@ class MemoryStore final : public Store {
     if (it != t->second.end()) t->second.erase(it);
   }
 
-  std::mutex mu_;
+  std::recursive_mutex mu_;  // a thread holding a transaction keeps it across its calls
+  int depth_ = 0;
+  std::vector<std::function<void(bool)>> after_;
   std::map<std::string, Table, std::less<>> tables_;
 };
 

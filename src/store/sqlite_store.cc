@@ -6,10 +6,13 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "store/store.h"
 
@@ -104,7 +107,10 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
     // Statements first, then the connection (the last close checkpoints the WAL).
-    for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_}) st->Finalize();
+    for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
+                     &release_, &rollback_to_}) {
+      st->Finalize();
+    }
     for (Stmt& st : scan_) st.Finalize();
     sqlite3_close_v2(db_);
   }
@@ -142,7 +148,10 @@ class SqliteStore final : public Store {
         Prepare(del_, "DELETE FROM rows WHERE tbl = ?1 AND key = ?2") != SQLITE_OK ||
         Prepare(clear_, "DELETE FROM rows") != SQLITE_OK ||
         Prepare(begin_, "BEGIN IMMEDIATE") != SQLITE_OK ||
-        Prepare(commit_, "COMMIT") != SQLITE_OK || Prepare(rollback_, "ROLLBACK") != SQLITE_OK) {
+        Prepare(commit_, "COMMIT") != SQLITE_OK || Prepare(rollback_, "ROLLBACK") != SQLITE_OK ||
+        Prepare(savepoint_, "SAVEPOINT apply") != SQLITE_OK ||
+        Prepare(release_, "RELEASE apply") != SQLITE_OK ||
+        Prepare(rollback_to_, "ROLLBACK TO apply") != SQLITE_OK) {
       return Unusable(dir);
     }
     for (int i = 0; i < 4; ++i) {
@@ -169,22 +178,47 @@ class SqliteStore final : public Store {
     return Step(del_, table, key, std::nullopt);
   }
 
+  // Outside a transaction: BEGIN ... COMMIT. Inside this thread's transaction: a savepoint, so
+  // the batch stays all-or-nothing without ending the transaction.
   Status Apply(const std::vector<Write>& writes) override {
     std::lock_guard lock(mu_);
-    if (Status st = Run(begin_); !st.ok()) return st;
+    const bool nested = depth_ > 0;
+    if (Status st = Run(nested ? savepoint_ : begin_); !st.ok()) return st;
     for (const Write& w : writes) {
       Status st =
           w.value ? Step(put_, w.table, w.key, *w.value) : Step(del_, w.table, w.key, std::nullopt);
       if (!st.ok()) {
-        (void)Run(rollback_);
+        if (nested) {
+          (void)Run(rollback_to_);
+          (void)Run(release_);
+        } else {
+          (void)Run(rollback_);
+        }
         return st;
       }
     }
-    if (Status st = Run(commit_); !st.ok()) {
-      (void)Run(rollback_);
+    if (Status st = Run(nested ? release_ : commit_); !st.ok()) {
+      (void)Run(nested ? rollback_to_ : rollback_);
       return st;
     }
     return Ok();
+  }
+
+  std::unique_ptr<Transaction> Begin() override {
+    mu_.lock();  // released by the scope's destructor
+    if (depth_++ == 0 && !Run(begin_).ok()) failed_ = true;
+    return std::make_unique<Scope>(*this);
+  }
+
+  void AfterCommit(std::function<void(bool)> fn) override {
+    std::unique_lock lock(mu_);
+    // Holding the (recursive) lock, depth_ > 0 means this thread owns the transaction.
+    if (depth_ > 0) {
+      after_.push_back(std::move(fn));
+      return;
+    }
+    lock.unlock();
+    fn(true);
   }
 
   std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
@@ -275,10 +309,39 @@ class SqliteStore final : public Store {
     return q.Step() == SQLITE_DONE ? Ok() : Failed();
   }
 
+  // The transaction scope of Begin: the outermost one commits and runs the AfterCommit
+  // callbacks once the store is free again.
+  class Scope final : public Transaction {
+   public:
+    explicit Scope(SqliteStore& s) : s_(s) {}
+    ~Scope() override { s_.End(); }
+
+   private:
+    SqliteStore& s_;
+  };
+
+  void End() {
+    if (--depth_ > 0) {
+      mu_.unlock();
+      return;
+    }
+    bool committed = !failed_ && Run(commit_).ok();
+    if (!committed) (void)Run(rollback_);
+    failed_ = false;
+    std::vector<std::function<void(bool)>> after;
+    after.swap(after_);
+    mu_.unlock();
+    for (auto& fn : after) fn(committed);
+  }
+
   const std::string path_;
-  std::mutex mu_;
+  // Recursive: a thread holding a transaction (Begin) keeps the lock across its calls.
+  std::recursive_mutex mu_;
+  int depth_ = 0;        // nesting of Begin on the thread holding mu_
+  bool failed_ = false;  // BEGIN failed: the outermost scope does not commit
+  std::vector<std::function<void(bool)>> after_;
   sqlite3* db_ = nullptr;
-  Stmt get_, put_, del_, clear_, begin_, commit_, rollback_;
+  Stmt get_, put_, del_, clear_, begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   Stmt scan_[4];
 };
 

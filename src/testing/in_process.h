@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "auth/verify.h"
+#include "events/journal.h"
 #include "gateway/admin.h"
 #include "gateway/audit.h"
 #include "gateway/gateway.h"
@@ -37,6 +38,8 @@ class InProcessTest : public ::testing::Test {
                                     {"000000000000", "a@example.com", "test", "test",
                                      std::string(kRootKey), std::string(kRootSecret)})
                     .ok());
+    journal_.Attach(audit_);
+    env_.journal = &journal_;  // no group-commit thread: read-only records wait for Flush
     services::RegisterAll(registry_);
     ASSERT_TRUE(registry_.SelfCheck(*catalog_).ok());
     gateway_ = std::make_unique<Gateway>(env_, registry_, *catalog_, admin_);
@@ -82,6 +85,7 @@ class InProcessTest : public ::testing::Test {
   AuditBus audit_;
   Config config_;
   Env env_{clock_, ids_, *store_, directory_, iam_, orgs_, audit_, config_};
+  events::Journal journal_{*store_, ids_};
   Registry registry_;
   AdminApi admin_{env_, registry_, {"test", nullptr}};
   std::unique_ptr<Gateway> gateway_;

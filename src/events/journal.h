@@ -1,0 +1,143 @@
+// The CloudTrail journal (spec/cloudtrail.md §5, §7; docs/cloudtrail-record.md): every recorded
+// API call's record(s), durable, in commit order, with the event-history index LookupEvents
+// reads. Trail delivery (S3, CloudWatch Logs, digests) reads the journal by sequence number.
+//
+// Durability (issue: records are durable):
+// - The record of a call that is not read-only is written on the request thread inside the
+//   store transaction the gateway holds around the call (store::Store::Begin), so it commits
+//   together with the call's state change, before the response is sent.
+// - Records of read-only calls are queued in memory and committed by a group-commit thread in
+//   one store transaction at most every kGroupCommitInterval (well under 100 ms).
+// Sequence numbers are assigned while the store is locked for the commit, so they increase in
+// commit order: a reader that has seen seq N will never later find a committed entry <= N.
+// Sequence numbers never repeat within one data directory; a failed commit may leave a gap.
+//
+// Threads: every method is safe to call from any thread. Wake callbacks (OnAppend) run on the
+// committing thread right after a commit, with no lock held; they must not block.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/ids.h"
+#include "core/result.h"
+#include "events/record.h"
+#include "events/selectors.h"
+#include "gateway/audit.h"
+#include "store/store.h"
+
+namespace orgtrail::events {
+
+inline constexpr std::chrono::milliseconds kGroupCommitInterval{20};
+inline constexpr int64_t kEventHistoryMillis = 90LL * 24 * 3600 * 1000;  // LookupEvents: 90 days
+
+// One journaled record.
+struct JournalEntry {
+  uint64_t seq = 0;        // commit order; strictly increasing
+  std::string account_id;  // recipientAccountId: whose record this is
+  std::string region;      // awsRegion (global services: us-east-1)
+  int64_t event_time_ms = 0;
+  std::string event_id;
+  std::string event_source;  // "s3.amazonaws.com"
+  std::string event_name;    // "CreateBucket"
+  bool read_only = false;
+  bool management_event = true;
+  std::string event_category;  // "Management" | "Data"
+  std::string error_code;
+  std::string user_identity_arn;
+  std::string username;  // LookupEvents Username ("" for AWS services)
+  std::string access_key_id;
+  std::vector<RecordResource> resources;
+  std::string json;  // the CloudTrail record, one line, AWS field order (docs/cloudtrail-record.md)
+
+  SelectorFacts Facts() const;  // for MatchesSelectors
+};
+
+// LookupEvents' query over one account and region (spec §7), already validated.
+struct LookupQuery {
+  std::string account_id;
+  std::string region;
+  std::string attribute_key;  // "" or EventId, EventName, ReadOnly, Username, ResourceType,
+                              // ResourceName, EventSource, AccessKeyId
+  std::string attribute_value;
+  int64_t start_ms = 0;  // inclusive
+  int64_t end_ms = 0;    // inclusive
+  size_t max_results = 50;
+  std::string after;  // resume point from the previous page's LookupPage::next ("" = first)
+};
+
+struct LookupPage {
+  std::vector<JournalEntry> events;  // newest first
+  std::string next;                  // "" when there is no further page
+};
+
+class Journal {
+ public:
+  // `store` keeps the journal rows (tables ct_journal and ct_history, docs/persistence.md);
+  // `ids` mints the second eventID and the sharedEventID of cross-account calls. Recovers the
+  // last sequence number from the store.
+  Journal(store::Store& store, IdSource& ids);
+  ~Journal();  // Stop()
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Subscribes Record to the audit bus.
+  void Attach(gateway::AuditBus& bus);
+  // Starts / stops the group-commit thread (Stop commits what is pending). Without the thread
+  // (unit tests), read-only records wait for Flush.
+  void Start();
+  void Stop();
+
+  // Builds the call's record(s) and journals them (see the durability rules above).
+  void Record(const gateway::ApiCall& call);
+  // Commits every queued read-only record now (and waits for a group commit in progress).
+  // Must not be called by a thread holding a store transaction.
+  Status Flush();
+
+  // The highest committed sequence number (0 when the journal is empty).
+  uint64_t LastSeq() const;
+  // Committed entries with seq > `seq`, in order, at most `limit`.
+  std::vector<JournalEntry> ReadAfter(uint64_t seq, size_t limit) const;
+  // Registers a callback run after every commit that added entries (must not block).
+  void OnAppend(std::function<void()> wake);
+
+  // Event history (management events only, spec §7). Commits pending records first, so a call
+  // is visible as soon as it has completed.
+  LookupPage Lookup(const LookupQuery& query);
+
+  // The admin reset: drops queued records (the store rows are removed by Store::Clear).
+  void Reset();
+
+ private:
+  // Writes records (assigning their sequence numbers) in this thread's store transaction.
+  // Dropped when `generation` is not current (built before an admin reset).
+  Status AppendLocked(std::vector<BuiltRecord> records, uint64_t generation);
+  void Published(uint64_t seq);
+  void RunGroupCommit();
+
+  store::Store& store_;
+  IdSource& ids_;
+
+  // Lock order: the store (Store::Begin), then mu_; never the other way round.
+  mutable std::mutex mu_;  // guards everything below
+  uint64_t next_seq_ = 1;
+  uint64_t committed_seq_ = 0;
+  uint64_t generation_ = 0;  // bumped by Reset
+  int in_flight_ = 0;        // Flush calls between taking the queue and committing
+  std::condition_variable flushed_;
+  std::deque<gateway::ApiCall> queue_;  // read-only calls waiting for the group commit
+  std::vector<std::function<void()>> wakes_;
+  bool stop_ = false;
+  std::condition_variable cv_;
+  std::thread flusher_;
+};
+
+}  // namespace orgtrail::events

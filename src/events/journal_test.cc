@@ -1,0 +1,160 @@
+#include "events/journal.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+
+namespace orgtrail::events {
+namespace {
+
+gateway::ApiCall Call(std::string name, int64_t ms, bool read_only, std::string user = "alice") {
+  gateway::ApiCall c;
+  c.event_id = "id-" + name + "-" + std::to_string(ms);
+  c.event_time_ms = ms;
+  c.service = "iam";
+  c.event_source = "iam.amazonaws.com";
+  c.event_name = std::move(name);
+  c.aws_region = "us-east-1";
+  c.principal.type = auth::PrincipalType::kIAMUser;
+  c.principal.account_id = "111111111111";
+  c.principal.arn = "arn:aws:iam::111111111111:user/" + user;
+  c.principal.user_name = user;
+  c.principal.access_key_id = "AKIA" + user;
+  c.recipient_account_id = "111111111111";
+  c.read_only = read_only;
+  return c;
+}
+
+TEST(JournalTest, WritesCommitInOrderAndReadOnlyWaitsForTheGroupCommit) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  std::atomic<int> wakes = 0;
+  j.OnAppend([&] { ++wakes; });
+  j.Record(Call("CreateUser", 1000, false));
+  EXPECT_EQ(j.LastSeq(), 1u);
+  j.Record(Call("GetUser", 2000, true));
+  EXPECT_EQ(j.LastSeq(), 1u);  // queued
+  ASSERT_TRUE(j.Flush().ok());
+  EXPECT_EQ(j.LastSeq(), 2u);
+  EXPECT_EQ(wakes.load(), 2);
+  auto all = j.ReadAfter(0, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].seq, 1u);
+  EXPECT_EQ(all[0].event_name, "CreateUser");
+  EXPECT_FALSE(all[0].read_only);
+  EXPECT_EQ(all[1].event_name, "GetUser");
+  EXPECT_TRUE(all[1].read_only);
+  EXPECT_NE(all[1].json.find("\"eventName\":\"GetUser\""), std::string::npos);
+  EXPECT_EQ(j.ReadAfter(1, 10).size(), 1u);
+}
+
+TEST(JournalTest, RecordInsideATransactionIsPublishedAtCommit) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  {
+    auto txn = store->Begin();
+    j.Record(Call("CreateUser", 1000, false));
+    EXPECT_EQ(j.LastSeq(), 0u);  // not yet committed
+  }
+  EXPECT_EQ(j.LastSeq(), 1u);
+}
+
+TEST(JournalTest, UnrecordedOperationsAreSkipped) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  gateway::ApiCall c = Call("PutLogEvents", 1000, false);
+  c.service = "logs";
+  j.Record(c);
+  EXPECT_EQ(j.LastSeq(), 0u);
+}
+
+TEST(JournalTest, LookupNewestFirstWithAttributesTimesAndPages) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  for (int i = 0; i < 7; ++i)
+    j.Record(Call("CreateUser", 1000 * (i + 1), false, i % 2 ? "bob" : "alice"));
+  j.Record(Call("GetUser", 9000, true));
+  LookupQuery q{"111111111111", "us-east-1", "", "", 0, 100000, 3, ""};
+  LookupPage p1 = j.Lookup(q);  // flushes the queued GetUser
+  ASSERT_EQ(p1.events.size(), 3u);
+  EXPECT_EQ(p1.events[0].event_name, "GetUser");
+  EXPECT_EQ(p1.events[1].event_time_ms, 7000);
+  ASSERT_FALSE(p1.next.empty());
+  q.after = p1.next;
+  LookupPage p2 = j.Lookup(q);
+  ASSERT_EQ(p2.events.size(), 3u);
+  EXPECT_EQ(p2.events[0].event_time_ms, 5000);
+  q.after = p2.next;
+  LookupPage p3 = j.Lookup(q);
+  ASSERT_EQ(p3.events.size(), 2u);
+  EXPECT_TRUE(p3.next.empty());
+
+  LookupQuery by_user{"111111111111", "us-east-1", "Username", "bob", 0, 100000, 50, ""};
+  EXPECT_EQ(j.Lookup(by_user).events.size(), 3u);
+  LookupQuery read_only{"111111111111", "us-east-1", "ReadOnly", "true", 0, 100000, 50, ""};
+  EXPECT_EQ(j.Lookup(read_only).events.size(), 1u);
+  LookupQuery window{"111111111111", "us-east-1", "", "", 2000, 4000, 50, ""};
+  LookupPage w = j.Lookup(window);
+  ASSERT_EQ(w.events.size(), 3u);
+  EXPECT_EQ(w.events[0].event_time_ms, 4000);
+  EXPECT_EQ(w.events[2].event_time_ms, 2000);
+  LookupQuery other{"222222222222", "us-east-1", "", "", 0, 100000, 50, ""};
+  EXPECT_TRUE(j.Lookup(other).events.empty());
+}
+
+TEST(JournalTest, SequenceContinuesAfterReopen) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("orgtrail-journal-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  {
+    auto store = store::OpenSqliteStore(dir);
+    ASSERT_TRUE(store.ok());
+    IdSource ids(1);
+    Journal j(**store, ids);
+    for (int i = 0; i < 20; ++i) j.Record(Call("CreateUser", 1000 + i, false));
+    EXPECT_EQ(j.LastSeq(), 20u);
+  }
+  {
+    auto store = store::OpenSqliteStore(dir);
+    ASSERT_TRUE(store.ok());
+    IdSource ids(1);
+    Journal j(**store, ids);
+    EXPECT_EQ(j.LastSeq(), 20u);
+    j.Record(Call("CreateUser", 5000, false));
+    EXPECT_EQ(j.LastSeq(), 21u);
+    EXPECT_EQ(j.ReadAfter(20, 5).size(), 1u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(JournalTest, GroupCommitThreadCommitsReadOnlyRecords) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  j.Start();
+  j.Record(Call("GetUser", 1000, true));
+  for (int i = 0; i < 200 && j.LastSeq() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(j.LastSeq(), 1u);
+  j.Stop();
+}
+
+TEST(JournalTest, ResetDropsQueuedRecords) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  j.Record(Call("GetUser", 1000, true));
+  j.Reset();
+  ASSERT_TRUE(j.Flush().ok());
+  EXPECT_EQ(j.LastSeq(), 0u);
+}
+
+}  // namespace
+}  // namespace orgtrail::events

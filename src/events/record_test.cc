@@ -1,0 +1,239 @@
+// The record builder against AWS's documented records (CloudTrail User Guide: "CloudTrail
+// userIdentity element", "CloudTrail record contents", "CloudTrail log file examples"), field by
+// field, and the format of docs/cloudtrail-record.md.
+#include "events/record.h"
+
+#include <gtest/gtest.h>
+
+#include "core/json.h"
+
+namespace orgtrail::events {
+namespace {
+
+// 2014-12-11T18:32:57Z
+constexpr int64_t kTime = 1418322777000;
+
+gateway::ApiCall IamUserCall() {
+  // AWS's DeleteDeliveryChannel example: IAM user JohnDoe in 222222222222, us-west-2.
+  gateway::ApiCall c;
+  c.event_id = "5dcff7a9-e414-411a-a43e-88d122a0ad4a";
+  c.event_time_ms = kTime;
+  c.service = "config";
+  c.event_source = "config.amazonaws.com";
+  c.event_name = "DeleteDeliveryChannel";
+  c.aws_region = "us-west-2";
+  c.source_ip = "10.24.34.0";
+  c.user_agent = "aws-internal/3";
+  c.principal.type = auth::PrincipalType::kIAMUser;
+  c.principal.account_id = "222222222222";
+  c.principal.arn = "arn:aws:iam::222222222222:user/JohnDoe";
+  c.principal.user_id = "AIDACKCEVSQ6C2EXAMPLE";
+  c.principal.user_name = "JohnDoe";
+  c.principal.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  c.recipient_account_id = "222222222222";
+  c.request_parameters = Value::MakeMap().Set("DeliveryChannelName", "default");
+  c.response_elements = Value::MakeMap();
+  c.request_id = "207d695a-8164-11e4-ab4f-657c7ab282ab";
+  c.read_only = false;
+  return c;
+}
+
+std::vector<std::string> Keys(const Value& v) {
+  std::vector<std::string> out;
+  for (const auto& [k, unused] : v.AsMap()) out.push_back(k);
+  return out;
+}
+
+TEST(RecordTest, IamUserRecordMatchesAwsExampleFieldByField) {
+  auto records = BuildRecords(IamUserCall(), {});
+  ASSERT_EQ(records.size(), 1u);
+  const Value& r = records[0].record;
+  // AWS's documented record, as published (eventVersion 1.02 then; orgtrail writes the current
+  // version and the fields added since: readOnly, managementEvent, eventCategory).
+  auto aws = ParseJson(R"({"eventVersion":"1.02","userIdentity":{"type":"IAMUser",
+    "principalId":"AIDACKCEVSQ6C2EXAMPLE","arn":"arn:aws:iam::222222222222:user/JohnDoe",
+    "accountId":"222222222222","accessKeyId":"AKIAIOSFODNN7EXAMPLE","userName":"JohnDoe"},
+    "eventTime":"2014-12-11T18:32:57Z","eventSource":"config.amazonaws.com",
+    "eventName":"DeleteDeliveryChannel","awsRegion":"us-west-2","sourceIPAddress":"10.24.34.0",
+    "userAgent":"aws-internal/3","requestParameters":{"deliveryChannelName":"default"},
+    "responseElements":null,"requestID":"207d695a-8164-11e4-ab4f-657c7ab282ab",
+    "eventID":"5dcff7a9-e414-411a-a43e-88d122a0ad4a","eventType":"AwsApiCall",
+    "recipientAccountId":"222222222222"})");
+  ASSERT_TRUE(aws.ok());
+  for (const auto& [key, expected] : aws->AsMap()) {
+    if (key == "eventVersion") continue;
+    ASSERT_TRUE(r.Has(key)) << key;
+    EXPECT_EQ(r[key], expected) << key << ": " << r[key].ToJson();
+  }
+  EXPECT_EQ(r.GetString("eventVersion"), "1.11");
+  EXPECT_EQ(r["readOnly"], Value(false));
+  EXPECT_EQ(r["managementEvent"], Value(true));
+  EXPECT_EQ(r.GetString("eventCategory"), "Management");
+  // The order of spec/cloudtrail.md §5.1 (the order of AWS's records).
+  EXPECT_EQ(Keys(r), (std::vector<std::string>{
+                         "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName",
+                         "awsRegion", "sourceIPAddress", "userAgent", "requestParameters",
+                         "responseElements", "requestID", "eventID", "readOnly", "eventType",
+                         "managementEvent", "recipientAccountId", "eventCategory"}));
+  EXPECT_EQ(records[0].json, WriteJson(r));
+  EXPECT_EQ(records[0].username, "JohnDoe");
+}
+
+TEST(RecordTest, UserIdentityOfEachPrincipalType) {
+  // The examples of the userIdentity page (spec/cloudtrail.md §5.2).
+  auth::Principal root;
+  root.type = auth::PrincipalType::kRoot;
+  root.account_id = "111122223333";
+  root.arn = "arn:aws:iam::111122223333:root";
+  root.user_id = "111122223333";
+  root.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  EXPECT_EQ(BuildUserIdentity(root).ToJson(),
+            R"({"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root",)"
+            R"("accountId":"111122223333","accessKeyId":"AKIAIOSFODNN7EXAMPLE"})");
+
+  auth::Principal user;
+  user.type = auth::PrincipalType::kIAMUser;
+  user.account_id = "123456789012";
+  user.arn = "arn:aws:iam::123456789012:user/Alice";
+  user.user_id = "AIDAJ45Q7YFFAREXAMPLE";
+  user.user_name = "Alice";
+  user.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  EXPECT_EQ(BuildUserIdentity(user).ToJson(),
+            R"({"type":"IAMUser","principalId":"AIDAJ45Q7YFFAREXAMPLE",)"
+            R"("arn":"arn:aws:iam::123456789012:user/Alice","accountId":"123456789012",)"
+            R"("accessKeyId":"AKIAIOSFODNN7EXAMPLE","userName":"Alice"})");
+
+  auth::Principal role;
+  role.type = auth::PrincipalType::kAssumedRole;
+  role.account_id = "123456789012";
+  role.arn = "arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName";
+  role.user_id = "AROAIDPPEZS35WEXAMPLE:MySessionName";
+  role.access_key_id = "ASIAIOSFODNN7EXAMPLE";
+  role.temporary = true;
+  role.role_arn = "arn:aws:iam::123456789012:role/RoleToBeAssumed";
+  role.role_id = "AROAIDPPEZS35WEXAMPLE";
+  role.role_name = "RoleToBeAssumed";
+  role.session_name = "MySessionName";
+  role.session_issued_ms = 1721423517000;  // 2024-07-19T21:11:57Z
+  Value id = BuildUserIdentity(role);
+  EXPECT_EQ(id.GetString("type"), "AssumedRole");
+  EXPECT_EQ(id.GetString("principalId"), "AROAIDPPEZS35WEXAMPLE:MySessionName");
+  EXPECT_EQ(id.GetString("arn"),
+            "arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName");
+  EXPECT_EQ(id.GetString("accountId"), "123456789012");
+  EXPECT_EQ(id.GetString("accessKeyId"), "ASIAIOSFODNN7EXAMPLE");
+  const Value& issuer = id["sessionContext"]["sessionIssuer"];
+  EXPECT_EQ(issuer.ToJson(), R"({"type":"Role","principalId":"AROAIDPPEZS35WEXAMPLE",)"
+                             R"("arn":"arn:aws:iam::123456789012:role/RoleToBeAssumed",)"
+                             R"("accountId":"123456789012","userName":"RoleToBeAssumed"})");
+  EXPECT_EQ(id["sessionContext"]["attributes"].ToJson(),
+            R"({"creationDate":"2024-07-19T21:11:57Z","mfaAuthenticated":"false"})");
+
+  EXPECT_EQ(BuildUserIdentity(auth::ServicePrincipal("cloudtrail.amazonaws.com")).ToJson(),
+            R"({"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"})");
+  EXPECT_EQ(BuildUserIdentity(auth::AnonymousPrincipal()).ToJson(),
+            R"({"type":"AWSAccount","principalId":"","accountId":"anonymous"})");
+}
+
+TEST(RecordTest, FailedCallCarriesErrorAndNoResponse) {
+  gateway::ApiCall c = IamUserCall();
+  c.error_code = "AccessDenied";
+  c.error_message = "User: x is not authorized";
+  auto r = BuildRecords(c, {})[0].record;
+  EXPECT_EQ(r.GetString("errorCode"), "AccessDenied");
+  EXPECT_EQ(r.GetString("errorMessage"), "User: x is not authorized");
+  EXPECT_TRUE(r["responseElements"].is_null());
+  std::vector<std::string> keys = Keys(r);
+  EXPECT_EQ(keys[8], "errorCode");  // after userAgent, before requestParameters
+  EXPECT_EQ(keys[9], "errorMessage");
+}
+
+TEST(RecordTest, AssumeRoleRedactsTheSecretAndFormatsTimes) {
+  gateway::ApiCall c = IamUserCall();
+  c.service = "sts";
+  c.event_source = "sts.amazonaws.com";
+  c.event_name = "AssumeRole";
+  c.request_parameters = Value::MakeMap()
+                             .Set("RoleArn", "arn:aws:iam::222222222222:role/R")
+                             .Set("RoleSessionName", "s");
+  c.response_elements = Value::MakeMap().Set(
+      "Credentials", Value::MakeMap()
+                         .Set("AccessKeyId", "ASIAEXAMPLE")
+                         .Set("SecretAccessKey", "secret")
+                         .Set("SessionToken", "token")
+                         .Set("Expiration", 1721430717.0));  // 2024-07-19T23:11:57Z
+  c.resources = {"arn:aws:iam::222222222222:role/R"};
+  auto r = BuildRecords(c, {})[0].record;
+  EXPECT_EQ(r["requestParameters"].ToJson(),
+            R"({"roleArn":"arn:aws:iam::222222222222:role/R","roleSessionName":"s"})");
+  EXPECT_EQ(r["responseElements"].ToJson(),
+            R"({"credentials":{"accessKeyId":"ASIAEXAMPLE","sessionToken":"token",)"
+            R"("expiration":"Jul 19, 2024, 11:11:57 PM"}})");
+  EXPECT_EQ(r["resources"].ToJson(), R"([{"accountId":"222222222222","type":"AWS::IAM::Role",)"
+                                     R"("ARN":"arn:aws:iam::222222222222:role/R"}])");
+}
+
+TEST(RecordTest, CrossAccountCallIsRecordedInBothAccounts) {
+  gateway::ApiCall c = IamUserCall();
+  c.service = "sts";
+  c.event_source = "sts.amazonaws.com";
+  c.event_name = "AssumeRole";
+  c.resources = {"arn:aws:iam::333333333333:role/OrganizationAccountAccessRole"};
+  c.resource_account_id = "333333333333";
+  auto records = BuildRecords(c, {"second-id", "shared-id"});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].record.GetString("recipientAccountId"), "222222222222");
+  EXPECT_EQ(records[1].record.GetString("recipientAccountId"), "333333333333");
+  EXPECT_EQ(records[1].account_id, "333333333333");
+  EXPECT_EQ(records[0].record.GetString("sharedEventID"), "shared-id");
+  EXPECT_EQ(records[1].record.GetString("sharedEventID"), "shared-id");
+  EXPECT_EQ(records[0].record.GetString("eventID"), "5dcff7a9-e414-411a-a43e-88d122a0ad4a");
+  EXPECT_EQ(records[1].record.GetString("eventID"), "second-id");
+  // Same account: one record, no sharedEventID.
+  c.resource_account_id = "222222222222";
+  auto one = BuildRecords(c, {"second-id", "shared-id"});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_FALSE(one[0].record.Has("sharedEventID"));
+}
+
+TEST(RecordTest, ClassificationOfManagementDataAndUnrecordedEvents) {
+  EXPECT_TRUE(Classify("s3", "CreateBucket").management_event);
+  Classification get = Classify("s3", "GetObject");
+  EXPECT_FALSE(get.management_event);
+  EXPECT_EQ(get.event_category, "Data");
+  EXPECT_TRUE(get.read_only);
+  EXPECT_EQ(Classify("lambda", "Invoke").event_category, "Data");
+  EXPECT_FALSE(Classify("logs", "PutLogEvents").recorded);
+  EXPECT_TRUE(Classify("logs", "CreateLogGroup").recorded);
+  EXPECT_FALSE(Classify("monitoring", "PutMetricData").recorded);
+  EXPECT_TRUE(Classify("sts", "GetCallerIdentity").read_only);
+  EXPECT_FALSE(Classify("sts", "AssumeRole").read_only);
+  EXPECT_TRUE(Classify("cloudtrail", "LookupEvents").read_only);
+}
+
+TEST(RecordTest, GlobalServicesAreFiledInUsEast1) {
+  EXPECT_EQ(RecordRegion("iam", "eu-west-1"), "us-east-1");
+  EXPECT_EQ(RecordRegion("organizations", "eu-west-1"), "us-east-1");
+  EXPECT_EQ(RecordRegion("sts", "eu-west-1"), "eu-west-1");
+}
+
+TEST(RecordTest, ResourceTypes) {
+  EXPECT_EQ(ResourceTypeOfArn("arn:aws:s3:::bucket"), "AWS::S3::Bucket");
+  EXPECT_EQ(ResourceTypeOfArn("arn:aws:s3:::bucket/key/x"), "AWS::S3::Object");
+  EXPECT_EQ(ResourceTypeOfArn("arn:aws:iam::1:role/a/b"), "AWS::IAM::Role");
+  EXPECT_EQ(ResourceTypeOfArn("*"), "");
+}
+
+TEST(RecordTest, TlsAndServiceCallers) {
+  gateway::ApiCall c = IamUserCall();
+  c.tls = true;
+  c.host = "example.com";
+  c.principal = auth::ServicePrincipal("cloudtrail.amazonaws.com");
+  auto r = BuildRecords(c, {})[0].record;
+  EXPECT_EQ(r.GetString("sourceIPAddress"), "cloudtrail.amazonaws.com");
+  EXPECT_EQ(r.GetString("userAgent"), "cloudtrail.amazonaws.com");
+  EXPECT_EQ(r["tlsDetails"].GetString("clientProvidedHostHeader"), "example.com");
+}
+
+}  // namespace
+}  // namespace orgtrail::events

@@ -1,0 +1,67 @@
+// Event selectors (spec/cloudtrail.md §6): does a record match a trail's basic or advanced
+// selectors? Pure functions over plain structs; the trail service stores the selectors and
+// validates them (InvalidEventSelectorsException), this only decides.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+#include "events/record.h"
+
+namespace orgtrail::events {
+
+struct DataResource {
+  std::string type;                 // "AWS::S3::Object" or "AWS::Lambda::Function"
+  std::vector<std::string> values;  // "arn:aws:s3", "arn:aws:s3:::bucket/", function ARNs, ...
+};
+
+struct BasicSelector {
+  std::string read_write_type = "All";  // "All" | "ReadOnly" | "WriteOnly"
+  bool include_management_events = true;
+  std::vector<std::string> exclude_management_event_sources;
+  std::vector<DataResource> data_resources;
+};
+
+struct FieldSelector {
+  std::string field;  // eventCategory, readOnly, eventSource, eventName, resources.type,
+                      // resources.ARN, errorCode, userIdentity.arn
+  std::vector<std::string> equals, starts_with, ends_with;
+  std::vector<std::string> not_equals, not_starts_with, not_ends_with;
+};
+
+struct AdvancedSelector {
+  std::string name;
+  std::vector<FieldSelector> field_selectors;
+};
+
+// A trail's selectors: advanced ones when `advanced` is set, else basic ones. A trail that
+// never had PutEventSelectors has the default: one basic selector, All, management events.
+struct TrailSelectors {
+  bool advanced = false;
+  std::vector<BasicSelector> basic{BasicSelector{}};
+  std::vector<AdvancedSelector> advanced_selectors;
+};
+
+// The facts a selector looks at, taken from a BuiltRecord or a journal entry.
+struct SelectorFacts {
+  std::string event_source;
+  std::string event_name;
+  std::string event_category;  // "Management" | "Data"
+  bool read_only = false;
+  bool management_event = true;
+  std::string error_code;
+  std::string user_identity_arn;
+  std::vector<RecordResource> resources;
+};
+
+// True when any selector matches (spec §6).
+bool MatchesSelectors(const TrailSelectors& selectors, const SelectorFacts& facts);
+bool MatchesBasic(const BasicSelector& selector, const SelectorFacts& facts);
+bool MatchesAdvanced(const AdvancedSelector& selector, const SelectorFacts& facts);
+
+// From the shapes of PutEventSelectors / GetEventSelectors ({"EventSelectors":[...]} or
+// {"AdvancedEventSelectors":[...]}); absent members take AWS's defaults. Does not validate.
+TrailSelectors SelectorsFromValue(const Value& v);
+
+}  // namespace orgtrail::events
