@@ -84,6 +84,43 @@ std::string EncodeBlock(const std::vector<Entry>& entries, BlockMeta& meta) {
   return out;
 }
 
+// Block summary for literal search: a Bloom filter of the byte trigrams of the block's text
+// (kBloomBits bits, two probes per trigram). A literal of three or more bytes whose trigrams are
+// not all present cannot occur in the block, which is then skipped without being read.
+constexpr uint32_t kBloomBits = 1u << 17;
+
+inline void TrigramProbes(const unsigned char* p, uint32_t& a, uint32_t& b) {
+  uint64_t h = ((uint64_t{p[0]} << 16) | (uint64_t{p[1]} << 8) | p[2]) * 0x9E3779B97F4A7C15ull;
+  a = static_cast<uint32_t>(h >> 47);
+  b = static_cast<uint32_t>(h >> 17) & (kBloomBits - 1);
+}
+
+void BloomAdd(std::string& bloom, std::string_view text) {
+  if (bloom.size() != kBloomBits / 8) bloom.assign(kBloomBits / 8, '\0');
+  auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i + 3 <= text.size(); ++i) {
+    uint32_t a, b;
+    TrigramProbes(p + i, a, b);
+    bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
+    bits[b >> 3] |= static_cast<unsigned char>(1u << (b & 7));
+  }
+}
+
+bool BloomMayContain(std::string_view bloom, const std::vector<std::string>& literals) {
+  if (bloom.size() != kBloomBits / 8) return true;
+  const auto* bits = reinterpret_cast<const unsigned char*>(bloom.data());
+  for (const std::string& lit : literals) {
+    const auto* p = reinterpret_cast<const unsigned char*>(lit.data());
+    for (size_t i = 0; i + 3 <= lit.size(); ++i) {
+      uint32_t a, b;
+      TrigramProbes(p + i, a, b);
+      if (!(bits[a >> 3] & (1u << (a & 7))) || !(bits[b >> 3] & (1u << (b & 7)))) return false;
+    }
+  }
+  return true;
+}
+
 bool HasAll(std::string_view text, const std::vector<std::string>& literals) {
   for (const std::string& lit : literals) {
     if (lit.empty()) continue;
@@ -174,9 +211,17 @@ void AppendEvents(store::Store& store, const std::string& stream_key, StreamBloc
   for (const NewEvent& e : events)
     entries.push_back({{e.timestamp, ingestion_ms, seq++}, e.message});
 
+  std::string bloom;
+  if (extend) {
+    if (auto old = store.Get(kBlockBloomTable, BlockKey(stream_key, block)))
+      bloom = std::move(*old);
+  }
+  for (const NewEvent& e : events) BloomAdd(bloom, e.message);
+
   BlockMeta meta;
   std::string key = BlockKey(stream_key, block);
   std::string data = EncodeBlock(entries, meta);
+  writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
   writes.push_back({std::string(kBlocksTable), key, std::move(data)});
   writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
   if (!extend) blocks.next_block = block + 1;
@@ -199,6 +244,7 @@ void DeleteBlocks(store::Store& store, const std::string& prefix,
                   std::vector<store::Write>& writes) {
   for (store::Row& row : store.Scan(kBlockMetaTable, prefix)) {
     writes.push_back({std::string(kBlocksTable), row.key, std::nullopt});
+    writes.push_back({std::string(kBlockBloomTable), row.key, std::nullopt});
     writes.push_back({std::string(kBlockMetaTable), std::move(row.key), std::nullopt});
   }
 }
@@ -211,6 +257,7 @@ size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t c
   for (size_t i = 0; i + 1 < blocks.size(); ++i) {
     if (blocks[i].max_ts >= cutoff) continue;
     writes.push_back({std::string(kBlocksTable), blocks[i].key, std::nullopt});
+    writes.push_back({std::string(kBlockBloomTable), blocks[i].key, std::nullopt});
     writes.push_back({std::string(kBlockMetaTable), blocks[i].key, std::nullopt});
     ++dropped;
   }
@@ -246,6 +293,13 @@ Selection Select(store::Store& store, const SelectQuery& q) {
       if (heap.size() >= keep) {
         const OrderKey& top = heap.top().key;
         if (q.newest ? meta.max_ts < top.timestamp : meta.min_ts > top.timestamp) {
+          ++out.blocks_skipped;
+          continue;
+        }
+      }
+      if (!match_all && !literals.empty()) {
+        auto bloom = store.Get(kBlockBloomTable, meta.key);
+        if (bloom && !BloomMayContain(*bloom, literals)) {
           ++out.blocks_skipped;
           continue;
         }

@@ -9,7 +9,9 @@
 //
 // Reads visit only the blocks of the streams asked for, skip blocks whose time range lies
 // outside the window, and skip blocks whose packed text lacks a literal every match must
-// contain (one memmem per literal), so a selective search reads little.
+// contain: first by a Bloom filter of the block's byte trigrams (logs_block_bloom, 16 KiB per
+// block), without reading the block, then by one memmem per literal over the block's text, so a
+// selective search reads little.
 //
 // Block layout (little endian): "LB1\0", u32 count, then count entries
 // {i64 timestamp, i64 ingestion time, u64 sequence, u32 message length}, then the messages
@@ -30,6 +32,7 @@ namespace orgtrail::services::logs {
 
 inline constexpr std::string_view kBlocksTable = "logs_blocks";
 inline constexpr std::string_view kBlockMetaTable = "logs_block_meta";
+inline constexpr std::string_view kBlockBloomTable = "logs_block_bloom";
 
 inline constexpr uint32_t kMaxBlockEvents = 4096;
 inline constexpr uint64_t kMaxBlockBytes = 256 * 1024;
