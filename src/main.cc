@@ -1,6 +1,7 @@
 // orgtrail: flags -> Config -> one subcommand.
-#include <CLI/CLI.hpp>
 #include <openssl/crypto.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -69,6 +70,17 @@ int main(int argc, char** argv) {
                    "Allowed signature clock skew in seconds, decimals allowed (default: AWS's, "
                    "900 for S3 and JSON services, 300 for Query services)")
       ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--trail-delivery-interval", config.trail_delivery_interval_seconds,
+                   "Seconds between deliveries of CloudTrail log files to S3 (AWS: about 5 "
+                   "minutes)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve
+      ->add_option("--cwl-delivery-interval", config.cwl_delivery_interval_seconds,
+                   "Seconds over which CloudTrail batches events for CloudWatch Logs")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   serve->add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();

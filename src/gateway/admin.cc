@@ -36,6 +36,7 @@ http::Response AdminApi::Handle(const http::Request& req) {
   }
   if (path == "/clock" && (m == "GET" || m == "POST")) return Clock(req);
   if (path == "/api-calls" && m == "GET") return ApiCalls(req);
+  if (path == "/flush" && m == "POST") return Flush(req);
   return Error(404, "no admin endpoint " + m + " " + req.path);
 }
 
@@ -53,6 +54,15 @@ http::Response AdminApi::Reset() {
   Status st = hooks_.reset ? hooks_.reset() : Status(Ok());
   if (!st.ok()) return Error(500, st.error().message);
   return Json(200, Value::MakeMap().Set("reset", true));
+}
+
+http::Response AdminApi::Flush(const http::Request& req) {
+  bool digests = false;
+  for (const auto& [k, v] : ParseQueryString(req.query))
+    if (k == "digests") digests = v == "true" || v == "1";
+  Status st = hooks_.flush ? hooks_.flush(digests) : Status(Ok());
+  if (!st.ok()) return Error(500, st.error().message);
+  return Json(200, Value::MakeMap().Set("flushed", true).Set("digests", digests));
 }
 
 http::Response AdminApi::Accounts() {

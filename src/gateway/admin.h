@@ -18,6 +18,9 @@ class AdminApi {
     std::string version;
     // Wipes all state back to the first start (store, clock, audit, bootstrap).
     std::function<Status()> reset;
+    // Delivers every pending CloudTrail record now (S3 log files, CloudWatch Logs); with
+    // `digests`, also closes every digest period (POST /_orgtrail/flush[?digests=true]).
+    std::function<Status(bool digests)> flush;
   };
   AdminApi(Env& env, Registry& registry, Hooks hooks)
       : env_(env), registry_(registry), hooks_(std::move(hooks)) {}
@@ -31,6 +34,7 @@ class AdminApi {
   http::Response MintRootKey(const std::string& account_id);
   http::Response Clock(const http::Request& req);
   http::Response ApiCalls(const http::Request& req);
+  http::Response Flush(const http::Request& req);
 
   Env& env_;
   Registry& registry_;

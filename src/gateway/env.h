@@ -37,6 +37,9 @@ struct Config {
   double max_clock_skew_seconds = 0;   // 0 = AWS defaults (S3/JSON 15 min, Query 5 min)
   std::string log_level = "info";
   std::string default_region = "us-east-1";
+  // CloudTrail delivery cadence (spec/cloudtrail.md §4), in seconds.
+  double trail_delivery_interval_seconds = 5;
+  double cwl_delivery_interval_seconds = 0.5;
 };
 
 struct Env {

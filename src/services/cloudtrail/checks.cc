@@ -6,6 +6,13 @@
 namespace orgtrail::services::cloudtrail {
 namespace {
 
+AwsError BadGroup() {
+  return AwsError("InvalidCloudWatchLogsLogGroupArnException",
+                  "Check the log group ARN: CloudTrail can't validate it.");
+}
+
+}  // namespace
+
 auth::Principal CloudTrailFor(const Trail& trail) {
   auth::Principal p =
       auth::ServicePrincipal(std::string(identity::kCloudTrailPrincipal), trail.owner);
@@ -13,13 +20,6 @@ auth::Principal CloudTrailFor(const Trail& trail) {
   p.source_account = trail.owner;
   return p;
 }
-
-AwsError BadGroup() {
-  return AwsError("InvalidCloudWatchLogsLogGroupArnException",
-                  "Check the log group ARN: CloudTrail can't validate it.");
-}
-
-}  // namespace
 
 std::string AccountKeyPrefix(const Trail& trail, std::string_view account) {
   std::string key;

@@ -34,6 +34,9 @@ std::string StreamFor(const Trail& trail, std::string_view management_account,
 bool ParseLogGroupArn(std::string_view arn, std::string* region, std::string* account,
                       std::string* name);
 
+// cloudtrail.amazonaws.com acting for `trail` (aws:SourceArn, aws:SourceAccount).
+auth::Principal CloudTrailFor(const Trail& trail);
+
 // The session principal CloudTrail uses when it assumes `role` (spec §9.3).
 auth::Principal RoleSession(const identity::Role& role);
 

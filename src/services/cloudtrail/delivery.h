@@ -1,0 +1,93 @@
+// Trail delivery (spec/cloudtrail.md §3, §4, §8, §9): reads the CloudTrail journal by sequence
+// number and delivers
+//  - gzipped {"Records":[...]} log files to each trail's bucket, per (trail, account, region),
+//    every --trail-delivery-interval, as cloudtrail.amazonaws.com (the bucket policy decides);
+//    a refused file stays pending (LatestDeliveryError) and is retried at the next pass;
+//  - one CloudWatch Logs event per record to the trail's group through the trail's role,
+//    batched per --cwl-delivery-interval;
+//  - signed, chained digest files at every full hour of the orgtrail clock.
+// Cursors and pending files are rows (docs/persistence.md), so records journaled before a crash
+// are delivered after the restart. One background thread (Start), woken by the journal; Flush
+// delivers everything now (POST /_orgtrail/flush).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "gateway/env.h"
+#include "gateway/registry.h"
+#include "services/cloudtrail/trail_state.h"
+
+namespace orgtrail::events {
+struct JournalEntry;
+}
+
+namespace orgtrail::services::cloudtrail {
+
+inline constexpr std::string_view kCursorTable = "cloudtrail_delivery_cursor";
+inline constexpr std::string_view kPendingTable = "cloudtrail_pending_files";
+inline constexpr std::string_view kChainTable = "cloudtrail_digest_chains";
+inline constexpr size_t kMaxRecordsPerFile = 10000;
+
+struct DeliveryOptions {
+  int64_t trail_interval_ms = 5000;
+  int64_t cwl_interval_ms = 500;
+};
+
+class Delivery {
+ public:
+  Delivery(gateway::Env& env, gateway::Registry& registry, DeliveryOptions options)
+      : env_(env), registry_(registry), options_(options) {}
+  ~Delivery();  // Stop()
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+
+  // Background thread; registers a wake-up with the journal.
+  void Start();
+  void Stop();
+
+  // Delivers everything journaled so far (S3 and CloudWatch Logs); with `digests`, closes the
+  // current digest period of every chain now.
+  Status Flush(bool digests);
+
+  // One pass of each kind (the thread and Flush call these).
+  void DeliverS3();
+  void DeliverCloudWatchLogs();
+  // Digests due at full hours; with `force`, also a digest ending now.
+  void DeliverDigests(bool force);
+
+  // Forgets in-memory state (admin reset).
+  void Reset();
+
+ private:
+  // Whether `trail` delivers `entry` (§1.6).
+  bool Receives(const Trail& trail, const TrailStatus& status, const events::JournalEntry& entry);
+  bool Covers(const Trail& trail, const std::string& account);
+  uint64_t Cursor(std::string_view name);
+  Status PutLogFile(const Trail& trail, const std::string& account, const std::string& region,
+                    const std::vector<std::string>& records, int64_t oldest_ms, int64_t newest_ms);
+  void Run();
+
+  gateway::Env& env_;
+  gateway::Registry& registry_;
+  DeliveryOptions options_;
+  std::mutex s3_mu_;                                 // one S3/digest pass at a time
+  std::mutex cwl_mu_;                                // one CloudWatch Logs pass at a time
+  std::map<std::string, std::string> covers_cache_;  // account -> management account ("" none)
+  std::set<std::string> streams_;                    // group|stream known to exist
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace orgtrail::services::cloudtrail
