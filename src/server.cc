@@ -19,6 +19,7 @@
 #include "identity/directory.h"
 #include "identity/iam.h"
 #include "identity/organizations.h"
+#include "services/cloudtrail/delivery.h"
 #include "services/register_all.h"
 #include "spec/catalog.h"
 #include "store/store.h"
@@ -86,15 +87,23 @@ int RunServe(const gateway::Config& config, const std::string& version) {
     return 1;
   }
 
+  // CloudTrail delivery of the journal to S3 and CloudWatch Logs (spec/cloudtrail.md §3-§4, §9).
+  services::cloudtrail::Delivery delivery(
+      env, registry,
+      {static_cast<int64_t>(config.trail_delivery_interval_seconds * 1000),
+       static_cast<int64_t>(config.cwl_delivery_interval_seconds * 1000)});
+
   gateway::AdminApi::Hooks hooks;
   hooks.version = version;
   hooks.reset = [&]() -> Status {
     journal.Reset();
+    delivery.Reset();
     ORGTRAIL_CHECK(store->Clear());
     clock.Reset();
     audit.Clear();
     return identity::Bootstrap(directory, iam, BootstrapFrom(config));
   };
+  hooks.flush = [&delivery](bool digests) { return delivery.Flush(digests); };
   gateway::AdminApi admin(env, registry, std::move(hooks));
   gateway::Gateway gw(env, registry, **catalog, admin);
 
@@ -110,12 +119,14 @@ int RunServe(const gateway::Config& config, const std::string& version) {
             std::to_string(server.port()) +
             (config.in_memory ? " (in memory)" : " (data in " + config.data_dir + ")"));
 
+  delivery.Start();
   std::thread serving([&server] { server.Run(); });
   int sig = 0;
   sigwait(&signals, &sig);
   log::Info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + " received, shutting down");
   server.Stop();
   serving.join();
+  delivery.Stop();
   journal.Stop();
   log::Info("stopped");
   return 0;
