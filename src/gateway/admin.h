@@ -20,7 +20,7 @@ class AdminApi {
     std::function<Status()> reset;
     // Delivers every pending CloudTrail record now (S3 log files, CloudWatch Logs); with
     // `digests`, also closes every digest period (POST /_orgtrail/flush[?digests=true]).
-    std::function<Status(bool digests)> flush;
+    std::function<Status(bool digests)> flush = nullptr;
   };
   AdminApi(Env& env, Registry& registry, Hooks hooks)
       : env_(env), registry_(registry), hooks_(std::move(hooks)) {}
