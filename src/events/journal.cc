@@ -1,9 +1,11 @@
-// The CloudTrail journal: rows ct_journal (every record, by sequence number) and ct_history
-// (the event-history index of management events, per account and region, newest first); see
-// docs/persistence.md and docs/cloudtrail-record.md.
+// The CloudTrail journal: rows ct_journal (every record, by sequence number: a compact header
+// of the facts selectors, event history and delivery use, then the record's JSON) and
+// ct_history (the event-history index of management events, per account and region, newest
+// first; keys only); see docs/persistence.md and docs/cloudtrail-record.md.
 #include "events/journal.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <utility>
@@ -16,6 +18,14 @@ namespace {
 constexpr std::string_view kJournal = "ct_journal";
 constexpr std::string_view kHistory = "ct_history";
 constexpr size_t kScanBatch = 256;
+// Read-only records waiting for the group commit; a request that finds the queue full waits
+// for the commit (backpressure), so memory stays bounded whatever the load.
+constexpr size_t kMaxQueued = 8192;
+// How often an idle group-commit thread checks for records past the event-history horizon.
+constexpr std::chrono::seconds kPruneInterval{10};
+constexpr size_t kPruneBatch = 128;
+// First byte of a ct_journal row in the current format (the first format was a JSON object).
+constexpr char kRowFormat = 'R';
 
 std::string Hex16(uint64_t v) {
   char buf[17];
@@ -29,39 +39,91 @@ uint64_t Inverted(int64_t ms) {
 }
 
 std::string HistoryPrefix(std::string_view account, std::string_view region) {
-  return std::string(account) + "/" + std::string(region) + "/";
+  std::string out;
+  out.reserve(account.size() + region.size() + 2);
+  out.append(account).append("/").append(region).append("/");
+  return out;
 }
 
-Value ResourcesToValue(const std::vector<RecordResource>& resources) {
-  Value list = Value::MakeList();
-  for (const RecordResource& r : resources) {
-    list.Append(
-        Value::MakeMap().Set("ARN", r.arn).Set("accountId", r.account_id).Set("type", r.type));
+// <account>/<region>/<inverted time, 16 hex>/<seq, 16 hex>
+std::string HistoryKey(std::string_view account, std::string_view region, int64_t time_ms,
+                       uint64_t seq) {
+  return HistoryPrefix(account, region) + Hex16(Inverted(time_ms)) + "/" + Hex16(seq);
+}
+
+// --- the row format: 'R', then length-prefixed fields ("<decimal length>:<bytes>"), then the
+// record's JSON to the end of the row.
+
+void PutField(std::string& out, std::string_view s) {
+  char len[24];
+  auto [end, ec] = std::to_chars(len, len + sizeof len, s.size());
+  (void)ec;
+  out.append(len, end).push_back(':');
+  out.append(s);
+}
+
+void PutField(std::string& out, int64_t v) {
+  char num[24];
+  auto [end, ec] = std::to_chars(num, num + sizeof num, v);
+  (void)ec;
+  PutField(out, std::string_view(num, static_cast<size_t>(end - num)));
+}
+
+// Reads one field; false when the row is malformed.
+bool GetField(std::string_view& in, std::string_view& field) {
+  size_t len = 0;
+  auto [p, ec] = std::from_chars(in.data(), in.data() + in.size(), len);
+  if (ec != std::errc() || p == in.data() + in.size() || *p != ':') return false;
+  size_t used = static_cast<size_t>(p - in.data()) + 1;
+  if (in.size() - used < len) return false;
+  field = in.substr(used, len);
+  in.remove_prefix(used + len);
+  return true;
+}
+
+bool GetField(std::string_view& in, std::string& field) {
+  std::string_view v;
+  if (!GetField(in, v)) return false;
+  field.assign(v);
+  return true;
+}
+
+bool GetField(std::string_view& in, int64_t& field) {
+  std::string_view v;
+  if (!GetField(in, v)) return false;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), field);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+std::string EncodeRow(const BuiltRecord& b) {
+  std::string out;
+  out.reserve(b.json.size() + 256);
+  out.push_back(kRowFormat);
+  PutField(out, b.account_id);
+  PutField(out, b.region);
+  PutField(out, b.event_time_ms);
+  PutField(out, b.event_id);
+  PutField(out, b.event_source);
+  PutField(out, b.event_name);
+  PutField(out, std::string_view(b.read_only ? "1" : "0"));
+  PutField(out, std::string_view(b.management_event ? "1" : "0"));
+  PutField(out, b.event_category);
+  PutField(out, b.error_code);
+  PutField(out, b.user_identity_arn);
+  PutField(out, b.username);
+  PutField(out, b.access_key_id);
+  PutField(out, static_cast<int64_t>(b.resources.size()));
+  for (const RecordResource& r : b.resources) {
+    PutField(out, r.arn);
+    PutField(out, r.account_id);
+    PutField(out, r.type);
   }
-  return list;
+  out.append(b.json);
+  return out;
 }
 
-std::string EntryToJson(const JournalEntry& e) {
-  return Value::MakeMap()
-      .Set("Seq", e.seq)
-      .Set("AccountId", e.account_id)
-      .Set("Region", e.region)
-      .Set("EventTimeMs", e.event_time_ms)
-      .Set("EventId", e.event_id)
-      .Set("EventSource", e.event_source)
-      .Set("EventName", e.event_name)
-      .Set("ReadOnly", e.read_only)
-      .Set("ManagementEvent", e.management_event)
-      .Set("EventCategory", e.event_category)
-      .Set("ErrorCode", e.error_code)
-      .Set("UserIdentityArn", e.user_identity_arn)
-      .Set("Username", e.username)
-      .Set("AccessKeyId", e.access_key_id)
-      .Set("Resources", ResourcesToValue(e.resources))
-      .Set("Record", e.json)
-      .ToJson();
-}
-
+// The first format: a JSON object with the record as an escaped string (data directories
+// written before the compact rows).
 std::optional<JournalEntry> EntryFromJson(std::string_view text) {
   auto parsed = ParseJson(text);
   if (!parsed.ok()) return std::nullopt;
@@ -88,53 +150,55 @@ std::optional<JournalEntry> EntryFromJson(std::string_view text) {
   return e;
 }
 
-// The index row: what LookupEvents filters on, without the record.
-std::string HistoryValue(const JournalEntry& e) {
-  Value names = Value::MakeList();
-  for (const RecordResource& r : e.resources) {
-    names.Append(Value::MakeMap().Set("ResourceType", r.type).Set("ResourceName", r.arn));
+std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row) {
+  if (row.empty()) return std::nullopt;
+  if (row[0] != kRowFormat) return EntryFromJson(row);
+  row.remove_prefix(1);
+  JournalEntry e;
+  e.seq = seq;
+  std::string_view read_only, management;
+  int64_t resources = 0;
+  bool ok =
+      GetField(row, e.account_id) && GetField(row, e.region) && GetField(row, e.event_time_ms) &&
+      GetField(row, e.event_id) && GetField(row, e.event_source) && GetField(row, e.event_name) &&
+      GetField(row, read_only) && GetField(row, management) && GetField(row, e.event_category) &&
+      GetField(row, e.error_code) && GetField(row, e.user_identity_arn) &&
+      GetField(row, e.username) && GetField(row, e.access_key_id) && GetField(row, resources);
+  if (!ok || resources < 0) return std::nullopt;
+  e.read_only = read_only == "1";
+  e.management_event = management == "1";
+  for (int64_t i = 0; i < resources; ++i) {
+    RecordResource r;
+    if (!GetField(row, r.arn) || !GetField(row, r.account_id) || !GetField(row, r.type))
+      return std::nullopt;
+    e.resources.push_back(std::move(r));
   }
-  return Value::MakeMap()
-      .Set("Seq", e.seq)
-      .Set("EventId", e.event_id)
-      .Set("EventName", e.event_name)
-      .Set("ReadOnly", e.read_only ? "true" : "false")
-      .Set("Username", e.username)
-      .Set("EventSource", e.event_source)
-      .Set("AccessKeyId", e.access_key_id)
-      .Set("Resources", std::move(names))
-      .ToJson();
+  e.json.assign(row);
+  return e;
 }
 
-bool HistoryMatches(const Value& row, const std::string& key, const std::string& value) {
+std::optional<uint64_t> SeqOfKey(std::string_view key) {
+  uint64_t seq = 0;
+  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), seq, 16);
+  if (ec != std::errc() || p != key.data() + key.size()) return std::nullopt;
+  return seq;
+}
+
+bool LookupMatches(const JournalEntry& e, const std::string& key, const std::string& value) {
   if (key.empty()) return true;
   if (key == "ResourceType" || key == "ResourceName") {
-    for (const Value& r : row["Resources"].AsList()) {
-      if (r.GetString(key) == value) return true;
+    for (const RecordResource& r : e.resources) {
+      if ((key == "ResourceType" ? r.type : r.arn) == value) return true;
     }
     return false;
   }
-  return row.GetString(key) == value;
-}
-
-JournalEntry EntryOf(BuiltRecord&& b) {
-  JournalEntry e;
-  e.account_id = std::move(b.account_id);
-  e.region = std::move(b.region);
-  e.event_time_ms = b.event_time_ms;
-  e.event_id = std::move(b.event_id);
-  e.event_source = std::move(b.event_source);
-  e.event_name = std::move(b.event_name);
-  e.read_only = b.read_only;
-  e.management_event = b.management_event;
-  e.event_category = std::move(b.event_category);
-  e.error_code = std::move(b.error_code);
-  e.user_identity_arn = std::move(b.user_identity_arn);
-  e.username = std::move(b.username);
-  e.access_key_id = std::move(b.access_key_id);
-  e.resources = std::move(b.resources);
-  e.json = std::move(b.json);
-  return e;
+  if (key == "EventId") return e.event_id == value;
+  if (key == "EventName") return e.event_name == value;
+  if (key == "ReadOnly") return (e.read_only ? "true" : "false") == value;
+  if (key == "Username") return e.username == value;
+  if (key == "EventSource") return e.event_source == value;
+  if (key == "AccessKeyId") return e.access_key_id == value;
+  return false;
 }
 
 // The largest key of a table whose keys are 16 lower-case hex digits, "" when it is empty:
@@ -169,6 +233,14 @@ Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) 
   if (!last.empty()) {
     committed_seq_ = std::stoull(last, nullptr, 16);
     next_seq_ = committed_seq_ + 1;
+    if (auto text = store_.Get(kJournal, last)) {
+      if (auto e = DecodeRow(committed_seq_, *text)) newest_ms_ = e->event_time_ms;
+    }
+    for (const store::Row& row : store_.Scan(kJournal, "", "", 1)) {
+      std::optional<uint64_t> seq = SeqOfKey(row.key);
+      std::optional<JournalEntry> e = seq ? DecodeRow(*seq, row.value) : std::nullopt;
+      if (e) oldest_ms_ = e->event_time_ms;
+    }
   }
 }
 
@@ -182,6 +254,7 @@ void Journal::Start() {
   std::lock_guard lock(mu_);
   if (flusher_.joinable()) return;
   stop_ = false;
+  running_ = true;
   flusher_ = std::thread([this] { RunGroupCommit(); });
 }
 
@@ -189,8 +262,10 @@ void Journal::Stop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
+    running_ = false;
   }
   cv_.notify_all();
+  space_.notify_all();
   if (flusher_.joinable()) flusher_.join();
   (void)Flush();
 }
@@ -198,10 +273,19 @@ void Journal::Stop() {
 void Journal::RunGroupCommit() {
   std::unique_lock lock(mu_);
   while (!stop_) {
-    cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    // Wakes for queued records, or now and then to prune when only state-changing calls (which
+    // do not pass through the queue) are journaled.
+    cv_.wait_for(lock, kPruneInterval, [this] { return stop_ || !queue_.empty(); });
     if (stop_) break;
-    // Let a group gather, then commit it in one transaction.
-    cv_.wait_for(lock, kGroupCommitInterval, [this] { return stop_; });
+    if (queue_.empty()) {
+      lock.unlock();
+      MaybePrune();
+      lock.lock();
+      continue;
+    }
+    // Let a group gather (unless the queue fills up), then commit it in one transaction.
+    cv_.wait_for(lock, kGroupCommitInterval,
+                 [this] { return stop_ || queue_.size() >= kMaxQueued / 2; });
     lock.unlock();
     (void)Flush();
     lock.lock();
@@ -210,18 +294,6 @@ void Journal::RunGroupCommit() {
 
 void Journal::Record(const gateway::ApiCall& call) {
   if (!Classify(call.service, call.event_name).recorded) return;
-  if (call.read_only) {
-    bool wake;
-    {
-      std::lock_guard lock(mu_);
-      wake = queue_.empty();
-      queue_.push_back(call);
-    }
-    if (wake) cv_.notify_one();
-    return;
-  }
-  // A call that may have changed state: journaled now, in the transaction the gateway holds
-  // around the call (or in one of its own), so the record commits with the change.
   CrossAccountIds cross;
   if (!call.resource_account_id.empty() && call.resource_account_id != call.recipient_account_id)
     cross = {ids_.Uuid(), ids_.Uuid()};
@@ -230,58 +302,71 @@ void Journal::Record(const gateway::ApiCall& call) {
     std::lock_guard lock(mu_);
     generation = generation_;
   }
-  (void)AppendLocked(BuildRecords(call, cross), generation);
+  // The record is built here, on the request thread, straight from the call: nothing of the
+  // call is copied, only the finished row is queued.
+  std::vector<Pending> rows;
+  for (BuiltRecord& b : BuildRecordsText(call, cross)) {
+    rows.push_back({b.account_id, b.region, b.event_time_ms, b.management_event, EncodeRow(b)});
+  }
+  if (!call.read_only) {
+    // A call that may have changed state: journaled now, in the transaction the gateway holds
+    // around the call (or in one of its own), so the record commits with the change.
+    (void)AppendLocked(std::move(rows), generation);
+    return;
+  }
+  bool wake;
+  {
+    std::unique_lock lock(mu_);
+    // Backpressure: wait for the group commit rather than let the queue grow without bound.
+    space_.wait(lock, [this] { return queue_.size() < kMaxQueued || stop_ || !running_; });
+    if (generation != generation_) return;  // built before an admin reset: dropped
+    wake = queue_.empty() || queue_.size() + rows.size() >= kMaxQueued / 2;
+    for (Pending& p : rows) queue_.push_back(std::move(p));
+  }
+  if (wake) cv_.notify_one();
 }
 
 Status Journal::Flush() {
-  std::deque<gateway::ApiCall> calls;
+  std::vector<Pending> rows;
   uint64_t generation;
   {
     std::lock_guard lock(mu_);
-    calls.swap(queue_);
+    rows.swap(queue_);
     generation = generation_;
     ++in_flight_;
   }
-  // Records are built outside every lock; only the write holds the store.
-  std::vector<BuiltRecord> records;
-  records.reserve(calls.size());
-  for (const gateway::ApiCall& call : calls) {
-    CrossAccountIds cross;
-    if (!call.resource_account_id.empty() && call.resource_account_id != call.recipient_account_id)
-      cross = {ids_.Uuid(), ids_.Uuid()};
-    for (BuiltRecord& b : BuildRecords(call, cross)) records.push_back(std::move(b));
-  }
-  Status st = AppendLocked(std::move(records), generation);
+  space_.notify_all();
+  Status st = AppendLocked(std::move(rows), generation);
   // A concurrent group commit may hold calls queued before this Flush: wait for it.
   std::unique_lock lock(mu_);
   --in_flight_;
   flushed_.notify_all();
   flushed_.wait(lock, [this] { return in_flight_ == 0; });
+  lock.unlock();
+  MaybePrune();
   return st;
 }
 
-Status Journal::AppendLocked(std::vector<BuiltRecord> records, uint64_t generation) {
-  if (records.empty()) return Ok();
+Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
+  if (rows.empty()) return Ok();
   // Sequence numbers are taken while this thread holds the store, so they follow commit order.
   std::unique_ptr<store::Transaction> txn = store_.Begin();
   std::vector<store::Write> writes;
-  writes.reserve(records.size() * 2);
+  writes.reserve(rows.size() * 2);
   uint64_t last = 0;
   {
     std::lock_guard lock(mu_);
     if (generation != generation_) return Ok();  // built before an admin reset: dropped
-    for (BuiltRecord& b : records) {
-      JournalEntry e = EntryOf(std::move(b));
-      e.seq = next_seq_++;
-      last = e.seq;
-      std::string seq_hex = Hex16(e.seq);
-      if (e.management_event) {
-        writes.push_back({std::string(kHistory),
-                          HistoryPrefix(e.account_id, e.region) + Hex16(Inverted(e.event_time_ms)) +
-                              "/" + seq_hex,
-                          HistoryValue(e)});
+    for (Pending& p : rows) {
+      uint64_t seq = next_seq_++;
+      last = seq;
+      newest_ms_ = std::max(newest_ms_, p.event_time_ms);
+      oldest_ms_ = std::min(oldest_ms_, p.event_time_ms);
+      if (p.management_event) {
+        writes.push_back(
+            {std::string(kHistory), HistoryKey(p.account_id, p.region, p.event_time_ms, seq), ""});
       }
-      writes.push_back({std::string(kJournal), std::move(seq_hex), EntryToJson(e)});
+      writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
     }
   }
   Status st = store_.Apply(writes);
@@ -291,6 +376,45 @@ Status Journal::AppendLocked(std::vector<BuiltRecord> records, uint64_t generati
     });
   }
   return st;
+}
+
+void Journal::MaybePrune() {
+  {
+    std::lock_guard lock(mu_);
+    if (newest_ms_ - kEventHistoryMillis <= oldest_ms_) return;
+  }
+  Prune();
+}
+
+void Journal::Prune() {
+  int64_t horizon;
+  {
+    std::lock_guard lock(mu_);
+    horizon = newest_ms_ - kEventHistoryMillis;
+  }
+  int64_t oldest_kept = INT64_MAX;
+  while (true) {
+    std::vector<store::Write> writes;
+    std::vector<store::Row> rows = store_.Scan(kJournal, "", "", kPruneBatch);
+    for (const store::Row& row : rows) {
+      std::optional<uint64_t> seq = SeqOfKey(row.key);
+      std::optional<JournalEntry> e = seq ? DecodeRow(*seq, row.value) : std::nullopt;
+      if (e && e->event_time_ms >= horizon) {
+        oldest_kept = e->event_time_ms;
+        break;
+      }
+      if (e && e->management_event)
+        writes.push_back({std::string(kHistory),
+                          HistoryKey(e->account_id, e->region, e->event_time_ms, *seq),
+                          std::nullopt});
+      writes.push_back({std::string(kJournal), row.key, std::nullopt});
+    }
+    const bool more = oldest_kept == INT64_MAX && rows.size() == kPruneBatch;
+    if (!writes.empty() && !store_.Apply(writes).ok()) return;
+    if (!more) break;
+  }
+  std::lock_guard lock(mu_);
+  oldest_ms_ = oldest_kept;
 }
 
 void Journal::Published(uint64_t seq) {
@@ -311,7 +435,9 @@ uint64_t Journal::LastSeq() const {
 std::vector<JournalEntry> Journal::ReadAfter(uint64_t seq, size_t limit) const {
   std::vector<JournalEntry> out;
   for (const store::Row& row : store_.Scan(kJournal, "", Hex16(seq), limit)) {
-    if (auto e = EntryFromJson(row.value)) out.push_back(std::move(*e));
+    std::optional<uint64_t> s = SeqOfKey(row.key);
+    if (!s) continue;
+    if (auto e = DecodeRow(*s, row.value)) out.push_back(std::move(*e));
   }
   return out;
 }
@@ -332,42 +458,50 @@ LookupPage Journal::Lookup(const LookupQuery& q) {
     // Just before the first key of end_ms: 'g' sorts after every hex digit.
     after = end_inv == 0 ? std::string() : prefix + Hex16(end_inv - 1) + "/g";
   }
+  // Index keys carry time and sequence number; the attributes are in the journal row.
   std::vector<std::string> keys;
-  std::vector<uint64_t> seqs;
   bool done = false;
-  while (!done && seqs.size() <= q.max_results) {
+  while (!done && page.events.size() <= q.max_results) {
     std::vector<store::Row> rows = store_.Scan(kHistory, prefix, after, kScanBatch);
     if (rows.size() < kScanBatch) done = true;
     for (const store::Row& row : rows) {
       after = row.key;
-      uint64_t inv = std::stoull(row.key.substr(prefix.size(), 16), nullptr, 16);
+      std::string_view rest = std::string_view(row.key).substr(prefix.size());
+      uint64_t inv = 0;
+      if (rest.size() != 33 ||
+          std::from_chars(rest.data(), rest.data() + 16, inv, 16).ec != std::errc())
+        continue;
       if (inv > stop_inv) {
         done = true;
         break;
       }
-      auto v = ParseJson(row.value);
-      if (!v.ok() || !HistoryMatches(*v, q.attribute_key, q.attribute_value)) continue;
+      std::optional<uint64_t> seq = SeqOfKey(rest.substr(17));
+      if (!seq) continue;
+      auto text = store_.Get(kJournal, Hex16(*seq));
+      if (!text) continue;
+      std::optional<JournalEntry> e = DecodeRow(*seq, *text);
+      if (!e || !LookupMatches(*e, q.attribute_key, q.attribute_value)) continue;
       keys.push_back(row.key);
-      seqs.push_back(static_cast<uint64_t>((*v)["Seq"].AsInt()));
-      if (seqs.size() > q.max_results) break;
+      page.events.push_back(std::move(*e));
+      if (page.events.size() > q.max_results) break;
     }
   }
-  if (seqs.size() > q.max_results) {
-    seqs.resize(q.max_results);
+  if (page.events.size() > q.max_results) {
+    page.events.resize(q.max_results);
     page.next = keys[q.max_results - 1];
-  }
-  for (uint64_t seq : seqs) {
-    auto text = store_.Get(kJournal, Hex16(seq));
-    if (!text) continue;
-    if (auto e = EntryFromJson(*text)) page.events.push_back(std::move(*e));
   }
   return page;
 }
 
 void Journal::Reset() {
-  std::lock_guard lock(mu_);
-  queue_.clear();
-  ++generation_;
+  {
+    std::lock_guard lock(mu_);
+    queue_.clear();
+    ++generation_;
+    newest_ms_ = 0;
+    oldest_ms_ = INT64_MAX;
+  }
+  space_.notify_all();
 }
 
 }  // namespace orgtrail::events

@@ -6,8 +6,13 @@
 // - The record of a call that is not read-only is written on the request thread inside the
 //   store transaction the gateway holds around the call (store::Store::Begin), so it commits
 //   together with the call's state change, before the response is sent.
-// - Records of read-only calls are queued in memory and committed by a group-commit thread in
-//   one store transaction at most every kGroupCommitInterval (well under 100 ms).
+// - Records of read-only calls are built on the request thread and queued (as finished rows) in
+//   memory, then committed by a group-commit thread in one store transaction at most every
+//   kGroupCommitInterval (well under 100 ms). The queue is bounded: when it is full, Record
+//   waits for the group commit (backpressure), so a read-only call must not be recorded by a
+//   thread that holds a store transaction.
+// - Records older than the event-history horizon (kEventHistoryMillis before the newest record,
+//   by the orgtrail clock) are removed after a group commit or Flush (docs/persistence.md).
 // Sequence numbers are assigned while the store is locked for the commit, so they increase in
 // commit order: a reader that has seen seq N will never later find a committed entry <= N.
 // Sequence numbers never repeat within one data directory; a failed commit may leave a gap.
@@ -117,11 +122,22 @@ class Journal {
   void Reset();
 
  private:
-  // Writes records (assigning their sequence numbers) in this thread's store transaction.
+  // One finished ct_journal row and what its ct_history key needs.
+  struct Pending {
+    std::string account_id;
+    std::string region;
+    int64_t event_time_ms = 0;
+    bool management_event = true;
+    std::string row;
+  };
+  // Writes rows (assigning their sequence numbers) in this thread's store transaction.
   // Dropped when `generation` is not current (built before an admin reset).
-  Status AppendLocked(std::vector<BuiltRecord> records, uint64_t generation);
+  Status AppendLocked(std::vector<Pending> rows, uint64_t generation);
   void Published(uint64_t seq);
   void RunGroupCommit();
+  // Removes the records older than the event-history horizon, when there are any.
+  void MaybePrune();
+  void Prune();
 
   store::Store& store_;
   IdSource& ids_;
@@ -133,9 +149,13 @@ class Journal {
   uint64_t generation_ = 0;  // bumped by Reset
   int in_flight_ = 0;        // Flush calls between taking the queue and committing
   std::condition_variable flushed_;
-  std::deque<gateway::ApiCall> queue_;  // read-only calls waiting for the group commit
+  int64_t newest_ms_ = 0;          // the newest event time journaled (the pruning horizon)
+  int64_t oldest_ms_ = INT64_MAX;  // the oldest event time kept (INT64_MAX: none known)
+  std::vector<Pending> queue_;     // read-only records waiting for the group commit
+  std::condition_variable space_;  // the queue has room again
   std::vector<std::function<void()>> wakes_;
   bool stop_ = false;
+  bool running_ = false;  // the group-commit thread runs
   std::condition_variable cv_;
   std::thread flusher_;
 };

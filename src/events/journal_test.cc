@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 namespace orgtrail::events {
 namespace {
@@ -154,6 +156,104 @@ TEST(JournalTest, ResetDropsQueuedRecords) {
   j.Reset();
   ASSERT_TRUE(j.Flush().ok());
   EXPECT_EQ(j.LastSeq(), 0u);
+}
+
+TEST(JournalTest, ManyReadOnlyRecordsFromManyThreadsAreAllCommittedInOrder) {
+  // More records than the queue holds: writers wait for the group commit, nothing is lost.
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  j.Start();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&j, t] {
+      for (int i = 0; i < 5000; ++i) j.Record(Call("GetUser", 1000 + t * 10000 + i, true));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_TRUE(j.Flush().ok());
+  EXPECT_EQ(j.LastSeq(), 20000u);
+  auto all = j.ReadAfter(0, 0);
+  ASSERT_EQ(all.size(), 20000u);
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i].seq, i + 1);
+  j.Stop();
+}
+
+TEST(JournalTest, RecordsPastTheEventHistoryHorizonArePruned) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  const int64_t day = 24LL * 3600 * 1000;
+  const int64_t t0 = 1700000000000;
+  j.Record(Call("CreateUser", t0, false));
+  j.Record(Call("GetUser", t0 + day, true));
+  ASSERT_TRUE(j.Flush().ok());
+  j.Record(Call("CreateRole", t0 + 90 * day + 1, false));  // the first is now 90 days old
+  ASSERT_TRUE(j.Flush().ok());
+  auto all = j.ReadAfter(0, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].event_name, "GetUser");
+  EXPECT_EQ(all[1].event_name, "CreateRole");
+  EXPECT_EQ(store->Scan("ct_history", "").size(), 2u);  // the index row went with it
+  j.Record(Call("DeleteRole", t0 + 200 * day, false));
+  ASSERT_TRUE(j.Flush().ok());
+  all = j.ReadAfter(0, 10);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].event_name, "DeleteRole");
+  EXPECT_EQ(all[0].seq, 4u);
+  EXPECT_EQ(j.LastSeq(), 4u);
+}
+
+TEST(JournalTest, OneCompactRowPerRecordAndAnIndexKeyWithoutValue) {
+  auto store = store::MakeMemoryStore();
+  IdSource ids(1);
+  Journal j(*store, ids);
+  j.Record(Call("CreateUser", 1000, false));
+  auto rows = store->Scan("ct_journal", "");
+  ASSERT_EQ(rows.size(), 1u);
+  auto entries = j.ReadAfter(0, 1);
+  ASSERT_EQ(entries.size(), 1u);
+  // The record's JSON is stored as is (not escaped inside another document), after a header.
+  EXPECT_EQ(rows[0].value.substr(rows[0].value.size() - entries[0].json.size()), entries[0].json);
+  EXPECT_LT(rows[0].value.size(), entries[0].json.size() + 200);
+  auto index = store->Scan("ct_history", "");
+  ASSERT_EQ(index.size(), 1u);
+  EXPECT_EQ(index[0].value, "");
+}
+
+TEST(JournalTest, ReadsRowsOfTheFirstFormat) {
+  auto store = store::MakeMemoryStore();
+  ASSERT_TRUE(store
+                  ->Put("ct_journal", "0000000000000001",
+                        R"({"Seq":1,"AccountId":"111111111111","Region":"us-east-1",)"
+                        R"("EventTimeMs":1000,"EventId":"e1","EventSource":"iam.amazonaws.com",)"
+                        R"("EventName":"CreateUser","ReadOnly":false,"ManagementEvent":true,)"
+                        R"("EventCategory":"Management","ErrorCode":"","UserIdentityArn":"a",)"
+                        R"("Username":"alice","AccessKeyId":"AKIA","Resources":[],)"
+                        R"("Record":"{\"eventName\":\"CreateUser\"}"})")
+                  .ok());
+  ASSERT_TRUE(
+      store->Put("ct_history", "111111111111/us-east-1/7ffffffffffffc17/0000000000000001", "{}")
+          .ok());
+  IdSource ids(1);
+  Journal j(*store, ids);
+  EXPECT_EQ(j.LastSeq(), 1u);
+  j.Record(Call("CreateRole", 2000, false));
+  auto all = j.ReadAfter(0, 10);
+  ASSERT_EQ(all.size(), 2u) << (all.empty() ? "" : all[0].event_name);
+  EXPECT_EQ(all[0].json, R"({"eventName":"CreateUser"})");
+  EXPECT_EQ(all[0].username, "alice");
+  EXPECT_EQ(all[1].seq, 2u);
+  LookupQuery q;
+  q.account_id = "111111111111";
+  q.region = "us-east-1";
+  q.end_ms = 10000;
+  q.attribute_key = "Username";
+  q.attribute_value = "alice";
+  LookupPage page = j.Lookup(q);
+  ASSERT_EQ(page.events.size(), 2u);
+  EXPECT_EQ(page.events[0].event_name, "CreateRole");
+  EXPECT_EQ(page.events[1].event_name, "CreateUser");
 }
 
 }  // namespace

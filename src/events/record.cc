@@ -3,8 +3,14 @@
 // pages); docs/cloudtrail-record.md states the result.
 #include "events/record.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <array>
+#include <cmath>
 #include <cstdio>
+#include <functional>
+#include <unordered_map>
 #include <utility>
 
 #include "core/encoding.h"
@@ -73,7 +79,7 @@ std::string FormatRecordTimestamp(int64_t ms) {
 bool LooksLikeTimestamp(std::string_view key, const Value& v) {
   if (!v.is_double() && !v.is_int()) return false;
   double d = v.AsDouble();
-  if (d < 1e8 || d > 1e11) return false;
+  if (!(d >= 1e8 && d <= 1e11)) return false;  // NaN included
   std::string lower = ToLower(key);
   return EndsWith(lower, "date") || EndsWith(lower, "time") || EndsWith(lower, "expiration") ||
          EndsWith(lower, "timestamp");
@@ -92,41 +98,148 @@ std::string LowerFirst(std::string_view name) {
   return out;
 }
 
-Value Convert(const Value& v) {
+// The record is written straight to JSON text with RapidJSON's writer: no intermediate Value,
+// one buffer per record. Strings are checked for UTF-8 as WriteJson does (core/json.h).
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, std::string_view s) {
+  bool ascii = true;
+  for (unsigned char c : s) ascii &= c < 0x80;
+  if (ascii) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()), true);
+    return;
+  }
+  // Invalid UTF-8 becomes U+FFFD exactly as in WriteJson; rare enough to take the long way.
+  std::string text = WriteJson(Value(s));
+  w.RawValue(text.data(), text.size(), rapidjson::kStringType);
+}
+
+void Key(Writer& w, std::string_view k) {
+  bool ascii = true;
+  for (unsigned char c : k) ascii &= c < 0x80;
+  if (ascii) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()), true);
+    return;
+  }
+  // A key must go through Key() for the writer's state; replace invalid bytes first.
+  std::string text = WriteJson(Value(k));  // "..." with escapes
+  auto parsed = ParseJson(text);
+  const std::string& valid = parsed.ok() ? parsed->AsString() : std::string();
+  w.Key(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), true);
+}
+
+// Writes a Value as WriteJson does.
+void Plain(Writer& w, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kMap: {
-      Value out = Value::MakeMap();
-      for (const auto& [key, member] : v.AsMap()) {
-        if (SecretMember(key)) continue;
-        std::string name = LowerFirst(key);
-        if (LooksLikeTimestamp(key, member)) {
-          out.Set(std::move(name),
-                  FormatRecordTimestamp(static_cast<int64_t>(member.AsDouble() * 1000.0)));
-        } else {
-          out.Set(std::move(name), Convert(member));
-        }
+    case Value::Kind::kNull:
+      w.Null();
+      break;
+    case Value::Kind::kBool:
+      w.Bool(v.AsBool());
+      break;
+    case Value::Kind::kInt:
+      w.Int64(v.AsInt());
+      break;
+    case Value::Kind::kDouble:
+      if (std::isfinite(v.AsDouble())) {
+        w.Double(v.AsDouble());
+      } else {
+        w.Null();
       }
-      return out;
-    }
-    case Value::Kind::kList: {
-      Value out = Value::MakeList();
-      for (const Value& e : v.AsList()) out.Append(Convert(e));
-      return out;
-    }
+      break;
     case Value::Kind::kString:
-      if (v.AsString().size() > kMaxValueBytes) return Value();
-      return v;
-    default:
-      return v;
+      Str(w, v.AsString());
+      break;
+    case Value::Kind::kList:
+      w.StartArray();
+      for (const Value& e : v.AsList()) Plain(w, e);
+      w.EndArray();
+      break;
+    case Value::Kind::kMap:
+      w.StartObject();
+      for (const auto& [k, e] : v.AsMap()) {
+        Key(w, k);
+        Plain(w, e);
+      }
+      w.EndObject();
+      break;
   }
 }
 
-// A map with no members is recorded as null ("null when the request has no parameters").
-Value ParametersOrNull(const Value& input) {
-  if (!input.is_map() || input.size() == 0) return Value();
-  Value out = RecordParameters(input);
-  if (out.size() == 0) return Value();
+// The members a converted map keeps, in order: secrets dropped, names with a lower-case first
+// letter; when two names collide ("Name" and "name") the first position keeps the last value.
+std::vector<std::pair<std::string, const Value*>> ConvertedMembers(const Value::Map& map) {
+  std::vector<std::pair<std::string, const Value*>> out;
+  out.reserve(map.size());
+  std::unordered_map<std::string, size_t> index;  // only for large maps
+  const bool large = map.size() > 16;
+  for (const auto& [key, member] : map) {
+    if (SecretMember(key)) continue;
+    std::string name = LowerFirst(key);
+    bool replaced = false;
+    if (large) {
+      auto [it, added] = index.emplace(name, out.size());
+      if (!added) {
+        out[it->second].second = &member;
+        replaced = true;
+      }
+    } else {
+      for (auto& m : out) {
+        if (m.first == name) {
+          m.second = &member;
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out.emplace_back(std::move(name), &member);
+  }
   return out;
+}
+
+// §5.3: member names with a lower-case first letter, secrets dropped, timestamps formatted,
+// values over 100 KB omitted. `key` is the member's original name ("" in a list).
+void Converted(Writer& w, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kMap:
+      w.StartObject();
+      for (const auto& [name, member] : ConvertedMembers(v.AsMap())) {
+        Key(w, name);
+        // The timestamp test uses the original member name, which differs only in case.
+        if (LooksLikeTimestamp(name, *member)) {
+          Str(w, FormatRecordTimestamp(static_cast<int64_t>(member->AsDouble() * 1000.0)));
+        } else {
+          Converted(w, *member);
+        }
+      }
+      w.EndObject();
+      break;
+    case Value::Kind::kList:
+      w.StartArray();
+      for (const Value& e : v.AsList()) Converted(w, e);
+      w.EndArray();
+      break;
+    case Value::Kind::kString:
+      if (v.AsString().size() > kMaxValueBytes) {
+        w.Null();
+      } else {
+        Str(w, v.AsString());
+      }
+      break;
+    default:
+      Plain(w, v);
+  }
+}
+
+// requestParameters / responseElements: null when the map has no members left (§5.1).
+void ParametersOrNull(Writer& w, const Value& input) {
+  bool any = false;
+  for (const auto& [key, unused] : input.AsMap()) any = any || !SecretMember(key);
+  if (!input.is_map() || !any) {
+    w.Null();
+    return;
+  }
+  Converted(w, input);
 }
 
 std::string AccountOfArn(std::string_view arn) {
@@ -221,142 +334,239 @@ std::string ResourceTypeOfArn(std::string_view arn) {
   return "";
 }
 
-Value RecordParameters(const Value& input) { return Convert(input); }
+namespace {
 
-Value BuildUserIdentity(const auth::Principal& p) {
-  Value id = Value::MakeMap().Set("type", auth::UserIdentityType(p.type));
-  auto attributes = [&p]() {
-    return Value::MakeMap()
-        .Set("creationDate", FormatIso8601Seconds(p.session_issued_ms))
-        .Set("mfaAuthenticated", p.mfa_authenticated ? "true" : "false");
+// §5.2.
+void UserIdentity(Writer& w, const auth::Principal& p) {
+  auto attributes = [&] {
+    w.Key("attributes");
+    w.StartObject();
+    w.Key("creationDate");
+    Str(w, FormatIso8601Seconds(p.session_issued_ms));
+    w.Key("mfaAuthenticated");
+    w.String(p.mfa_authenticated ? "true" : "false");
+    w.EndObject();
   };
+  auto member = [&w](const char* key, std::string_view value) {
+    w.Key(key);
+    Str(w, value);
+  };
+  w.StartObject();
   switch (p.type) {
     case auth::PrincipalType::kAWSService:
-      return Value::MakeMap().Set("type", "AWSService").Set("invokedBy", p.service);
+      member("type", "AWSService");
+      member("invokedBy", p.service);
+      break;
     case auth::PrincipalType::kAnonymous:
-      return id.Set("principalId", "").Set("accountId", "anonymous");
+      member("type", auth::UserIdentityType(p.type));
+      member("principalId", "");
+      member("accountId", "anonymous");
+      break;
     case auth::PrincipalType::kRoot:
-    case auth::PrincipalType::kIAMUser: {
-      id.Set("principalId", p.user_id).Set("arn", p.arn).Set("accountId", p.account_id);
-      if (!p.access_key_id.empty()) id.Set("accessKeyId", p.access_key_id);
-      if (p.type == auth::PrincipalType::kIAMUser) id.Set("userName", p.user_name);
+    case auth::PrincipalType::kIAMUser:
+      member("type", auth::UserIdentityType(p.type));
+      member("principalId", p.user_id);
+      member("arn", p.arn);
+      member("accountId", p.account_id);
+      if (!p.access_key_id.empty()) member("accessKeyId", p.access_key_id);
+      if (p.type == auth::PrincipalType::kIAMUser) member("userName", p.user_name);
       if (p.temporary) {  // GetSessionToken credentials
-        id.Set("sessionContext", Value::MakeMap()
-                                     .Set("sessionIssuer", Value::MakeMap())
-                                     .Set("webIdFederationData", Value::MakeMap())
-                                     .Set("attributes", attributes()));
+        w.Key("sessionContext");
+        w.StartObject();
+        w.Key("sessionIssuer");
+        w.StartObject();
+        w.EndObject();
+        w.Key("webIdFederationData");
+        w.StartObject();
+        w.EndObject();
+        attributes();
+        w.EndObject();
       }
-      return id;
-    }
-    case auth::PrincipalType::kAssumedRole: {
-      id.Set("principalId", p.user_id).Set("arn", p.arn).Set("accountId", p.account_id);
-      if (!p.access_key_id.empty()) id.Set("accessKeyId", p.access_key_id);
-      Value issuer = Value::MakeMap()
-                         .Set("type", "Role")
-                         .Set("principalId", p.role_id)
-                         .Set("arn", p.role_arn)
-                         .Set("accountId", p.account_id)
-                         .Set("userName", p.role_name);
-      Value ctx = Value::MakeMap()
-                      .Set("sessionIssuer", std::move(issuer))
-                      .Set("webIdFederationData", Value::MakeMap())
-                      .Set("attributes", attributes());
-      if (!p.source_identity.empty()) ctx.Set("sourceIdentity", p.source_identity);
-      return id.Set("sessionContext", std::move(ctx));
-    }
+      break;
+    case auth::PrincipalType::kAssumedRole:
+      member("type", auth::UserIdentityType(p.type));
+      member("principalId", p.user_id);
+      member("arn", p.arn);
+      member("accountId", p.account_id);
+      if (!p.access_key_id.empty()) member("accessKeyId", p.access_key_id);
+      w.Key("sessionContext");
+      w.StartObject();
+      w.Key("sessionIssuer");
+      w.StartObject();
+      member("type", "Role");
+      member("principalId", p.role_id);
+      member("arn", p.role_arn);
+      member("accountId", p.account_id);
+      member("userName", p.role_name);
+      w.EndObject();
+      w.Key("webIdFederationData");
+      w.StartObject();
+      w.EndObject();
+      attributes();
+      if (!p.source_identity.empty()) member("sourceIdentity", p.source_identity);
+      w.EndObject();
+      break;
   }
-  return id;
+  w.EndObject();
 }
 
-std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids) {
+// What one record of a call needs besides the call itself.
+struct RecordParts {
+  const Classification& c;
+  const std::string& region;
+  const std::vector<RecordResource>& resources;
+  std::string_view event_id;
+  std::string_view recipient;
+  std::string_view shared_event_id;  // "" when not cross-account
+};
+
+// One record, fields in the order of spec §5.1.
+std::string WriteRecord(const gateway::ApiCall& call, const RecordParts& r) {
+  const auth::Principal& p = call.principal;
+  const bool service_caller = p.type == auth::PrincipalType::kAWSService;
+  auto member = [](Writer& w, const char* key, std::string_view value) {
+    w.Key(key);
+    Str(w, value);
+  };
+  rapidjson::StringBuffer buf(nullptr, 2048);
+  Writer w(buf);
+  w.StartObject();
+  member(w, "eventVersion", kEventVersion);
+  w.Key("userIdentity");
+  UserIdentity(w, p);
+  member(w, "eventTime", FormatIso8601Seconds(call.event_time_ms));
+  member(w, "eventSource", call.event_source);
+  member(w, "eventName", call.event_name);
+  member(w, "awsRegion", r.region);
+  member(w, "sourceIPAddress", service_caller ? std::string_view(p.service) : call.source_ip);
+  if (service_caller) {
+    member(w, "userAgent", p.service);
+  } else if (!call.user_agent.empty()) {
+    member(w, "userAgent", std::string_view(call.user_agent).substr(0, kMaxUserAgent));
+  }
+  if (!call.error_code.empty()) {
+    member(w, "errorCode", call.error_code);
+    member(w, "errorMessage", std::string_view(call.error_message).substr(0, kMaxErrorMessage));
+  }
+  w.Key("requestParameters");
+  ParametersOrNull(w, call.request_parameters);
+  // §5.1: responseElements are null for read-only calls and failures.
+  w.Key("responseElements");
+  if (call.error_code.empty() && !r.c.read_only) {
+    ParametersOrNull(w, call.response_elements);
+  } else {
+    w.Null();
+  }
+  member(w, "requestID", call.request_id);
+  member(w, "eventID", r.event_id);
+  w.Key("readOnly");
+  w.Bool(r.c.read_only);
+  if (!r.resources.empty()) {
+    w.Key("resources");
+    w.StartArray();
+    for (const RecordResource& res : r.resources) {
+      w.StartObject();
+      member(w, "accountId", res.account_id);
+      member(w, "type", res.type);
+      member(w, "ARN", res.arn);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  member(w, "eventType", "AwsApiCall");
+  w.Key("managementEvent");
+  w.Bool(r.c.management_event);
+  member(w, "recipientAccountId", r.recipient);
+  if (!r.shared_event_id.empty()) member(w, "sharedEventID", r.shared_event_id);
+  member(w, "eventCategory", r.c.event_category);
+  if (call.tls) {
+    w.Key("tlsDetails");
+    w.StartObject();
+    member(w, "tlsVersion", "TLSv1.3");
+    member(w, "cipherSuite", "TLS_AES_128_GCM_SHA256");
+    member(w, "clientProvidedHostHeader", call.host);
+    w.EndObject();
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string WriteWith(const std::function<void(Writer&)>& fn) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  fn(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+Value Reparsed(const std::string& json) {
+  auto v = ParseJson(json);
+  return v.ok() ? std::move(v).value() : Value();
+}
+
+}  // namespace
+
+Value RecordParameters(const Value& input) {
+  return Reparsed(WriteWith([&input](Writer& w) { Converted(w, input); }));
+}
+
+Value BuildUserIdentity(const auth::Principal& p) {
+  return Reparsed(WriteWith([&p](Writer& w) { UserIdentity(w, p); }));
+}
+
+std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call,
+                                          const CrossAccountIds& ids) {
   std::vector<BuiltRecord> out;
   Classification c = Classify(call.service, call.event_name);
   if (!c.recorded) return out;
 
   const auth::Principal& p = call.principal;
-  const bool service_caller = p.type == auth::PrincipalType::kAWSService;
   std::string region = RecordRegion(call.service, call.aws_region);
   std::vector<RecordResource> resources = Resources(call);
-
-  Value r = Value::MakeMap();
-  r.Set("eventVersion", kEventVersion)
-      .Set("userIdentity", BuildUserIdentity(p))
-      .Set("eventTime", FormatIso8601Seconds(call.event_time_ms))
-      .Set("eventSource", call.event_source)
-      .Set("eventName", call.event_name)
-      .Set("awsRegion", region)
-      .Set("sourceIPAddress", service_caller ? p.service : call.source_ip);
-  if (service_caller) {
-    r.Set("userAgent", p.service);
-  } else if (!call.user_agent.empty()) {
-    r.Set("userAgent", call.user_agent.substr(0, kMaxUserAgent));
-  }
-  if (!call.error_code.empty()) {
-    r.Set("errorCode", call.error_code)
-        .Set("errorMessage", call.error_message.substr(0, kMaxErrorMessage));
-  }
-  r.Set("requestParameters", ParametersOrNull(call.request_parameters));
-  // §5.1: responseElements are null for read-only calls and failures.
-  bool with_response = call.error_code.empty() && !c.read_only;
-  r.Set("responseElements", with_response ? ParametersOrNull(call.response_elements) : Value());
-  r.Set("requestID", call.request_id).Set("eventID", call.event_id).Set("readOnly", c.read_only);
-  if (!resources.empty()) {
-    Value list = Value::MakeList();
-    for (const RecordResource& res : resources) {
-      list.Append(Value::MakeMap()
-                      .Set("accountId", res.account_id)
-                      .Set("type", res.type)
-                      .Set("ARN", res.arn));
-    }
-    r.Set("resources", std::move(list));
-  }
-  r.Set("eventType", "AwsApiCall")
-      .Set("managementEvent", c.management_event)
-      .Set("recipientAccountId", call.recipient_account_id);
 
   // §5.4: a call on another account's resource is recorded in both accounts.
   const std::string& owner = call.resource_account_id;
   const bool cross = !owner.empty() && owner != call.recipient_account_id && owner != "aws" &&
                      !ids.shared_event_id.empty();
-  if (cross) r.Set("sharedEventID", ids.shared_event_id);
-  r.Set("eventCategory", c.event_category);
-  if (call.tls) {
-    r.Set("tlsDetails", Value::MakeMap()
-                            .Set("tlsVersion", "TLSv1.3")
-                            .Set("cipherSuite", "TLS_AES_128_GCM_SHA256")
-                            .Set("clientProvidedHostHeader", call.host));
-  }
+  std::string_view shared = cross ? std::string_view(ids.shared_event_id) : std::string_view();
 
   BuiltRecord b;
-  b.account_id = call.recipient_account_id;
-  b.region = region;
-  b.event_time_ms = call.event_time_ms;
-  b.event_id = call.event_id;
-  b.event_source = call.event_source;
-  b.event_name = call.event_name;
-  b.read_only = c.read_only;
-  b.management_event = c.management_event;
-  b.event_category = c.event_category;
-  b.error_code = call.error_code;
-  b.user_identity_arn = p.arn;
-  b.username = Username(p);
-  b.access_key_id = p.access_key_id;
-  b.resources = resources;
-  b.record = std::move(r);
-  b.json = WriteJson(b.record);
-
+  b.json =
+      WriteRecord(call, {c, region, resources, call.event_id, call.recipient_account_id, shared});
   if (cross) {
-    BuiltRecord second = b;
+    BuiltRecord second;
+    second.json = WriteRecord(call, {c, region, resources, ids.resource_event_id, owner, shared});
     second.account_id = owner;
     second.event_id = ids.resource_event_id;
-    second.record.Set("eventID", ids.resource_event_id);
-    second.record.Set("recipientAccountId", owner);
-    second.json = WriteJson(second.record);
     out.push_back(std::move(b));
     out.push_back(std::move(second));
   } else {
     out.push_back(std::move(b));
   }
+  for (size_t i = 0; i < out.size(); ++i) {
+    BuiltRecord& r = out[i];
+    if (i == 0) {
+      r.account_id = call.recipient_account_id;
+      r.event_id = call.event_id;
+    }
+    r.region = region;
+    r.event_time_ms = call.event_time_ms;
+    r.event_source = call.event_source;
+    r.event_name = call.event_name;
+    r.read_only = c.read_only;
+    r.management_event = c.management_event;
+    r.event_category = c.event_category;
+    r.error_code = call.error_code;
+    r.user_identity_arn = p.arn;
+    r.username = Username(p);
+    r.access_key_id = p.access_key_id;
+    r.resources = resources;
+  }
+  return out;
+}
+
+std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids) {
+  std::vector<BuiltRecord> out = BuildRecordsText(call, ids);
+  for (BuiltRecord& b : out) b.record = Reparsed(b.json);
   return out;
 }
 

@@ -48,8 +48,8 @@ struct BuiltRecord {
   std::string username;           // LookupEvents' Username (§7): user name, session name, "root"
   std::string access_key_id;      // userIdentity.accessKeyId
   std::vector<RecordResource> resources;
-  Value record;      // the record itself, fields in AWS's order
-  std::string json;  // WriteJson(record)
+  Value record;      // the record itself, fields in AWS's order (BuildRecords only)
+  std::string json;  // the record as one line of JSON (WriteJson(record))
 };
 
 // Ids the builder cannot mint itself (it is pure): the cross-account copy's eventID and the
@@ -63,6 +63,9 @@ struct CrossAccountIds {
 // one normally, two for a cross-account call (the caller's account's, then the resource
 // account's; same sharedEventID, different eventIDs).
 std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids);
+// The same without `record`: the JSON text is written straight from the call (the journal's
+// path; BuildRecords parses that text back for `record`).
+std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids);
 
 // Parts of BuildRecords, exposed for tests and for the delivery side.
 Value BuildUserIdentity(const auth::Principal& principal);
