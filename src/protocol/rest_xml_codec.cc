@@ -488,7 +488,8 @@ http::Response SerializeRestXmlError(const Route& route, const AwsError& err,
   http::Response resp;
   resp.status = status;
   SetRequestIds(resp, ctx);
-  if (ctx.head) return resp;  // HEAD: status and headers only (spec/wire.md §6.4)
+  // HEAD: status and headers only (spec/wire.md §6.4); 304 never has a body (RFC 9110 §15.4.5).
+  if (ctx.head || status == 304) return resp;
   XmlWriter w;
   w.Declaration();
   w.Start("Error");

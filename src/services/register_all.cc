@@ -6,6 +6,7 @@
 #include "services/iam/iam.h"
 #include "services/logs/logs.h"
 #include "services/organizations/organizations.h"
+#include "services/s3/s3.h"
 #include "services/sts/sts.h"
 
 namespace orgtrail::services {
@@ -18,6 +19,7 @@ void RegisterAll(gateway::Registry& registry) {
   RegisterCloudWatch(registry);
   RegisterLogs(registry);
   RegisterCloudTrailLookup(registry);
+  RegisterS3(registry);
 }
 
 }  // namespace orgtrail::services

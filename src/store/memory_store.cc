@@ -70,8 +70,11 @@ class MemoryStore final : public Store {
   Status Clear() override {
     std::lock_guard lock(mu_);
     tables_.clear();
+    blobs_->Clear();
     return Ok();
   }
+
+  BlobStore& Blobs() override { return *blobs_; }
 
   std::string_view Kind() const override { return "memory"; }
 
@@ -137,6 +140,7 @@ class MemoryStore final : public Store {
   int depth_ = 0;
   std::vector<std::function<void(bool)>> after_;
   std::map<std::string, Table, std::less<>> tables_;
+  std::unique_ptr<BlobStore> blobs_ = MakeMemoryBlobStore();
 };
 
 }  // namespace

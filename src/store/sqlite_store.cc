@@ -242,8 +242,13 @@ class SqliteStore final : public Store {
 
   Status Clear() override {
     std::lock_guard lock(mu_);
-    return Run(clear_);
+    ORGTRAIL_CHECK(Run(clear_));
+    blobs_->Clear();
+    return Ok();
   }
+
+  BlobStore& Blobs() override { return *blobs_; }
+  void SetBlobs(std::unique_ptr<BlobStore> blobs) { blobs_ = std::move(blobs); }
 
   std::string_view Kind() const override { return "sqlite"; }
 
@@ -347,6 +352,7 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   Stmt get_, put_, del_, clear_, begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   Stmt scan_[4];
+  std::unique_ptr<BlobStore> blobs_;
 };
 
 }  // namespace
@@ -362,6 +368,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
   if (!std::filesystem::is_directory(dir, ec)) return unusable("not a directory");
   auto store = std::make_unique<SqliteStore>((std::filesystem::path(dir) / "orgtrail.db").string());
   ORGTRAIL_CHECK(store->Open(dir));
+  auto blobs = OpenDiskBlobStore((std::filesystem::path(dir) / "objects").string());
+  if (!blobs.ok()) return unusable(blobs.error().message);
+  store->SetBlobs(std::move(blobs).value());
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/blob_store.h"
 
 namespace orgtrail::store {
 
@@ -60,6 +61,9 @@ class Store {
                                 std::string_view after = "", size_t limit = 0) = 0;
   // Removes every row of every table (the admin reset).
   virtual Status Clear() = 0;
+  // Object bodies (S3) kept beside the rows: files under <dir>/objects for the SQLite store,
+  // memory for the in-memory store. Clear() empties it too.
+  virtual BlobStore& Blobs() = 0;
   // Human-readable kind, for the health endpoint and logs: "sqlite" or "memory".
   virtual std::string_view Kind() const = 0;
 };

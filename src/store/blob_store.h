@@ -1,0 +1,40 @@
+// BlobStore: object bodies (S3) beside the row store. Blobs are named by ids the caller mints
+// (never by object keys), written atomically and durably: an acknowledged Put survives kill -9.
+// On disk each blob is one file <dir>/<id[0..2]>/<id>, written as a temporary file, fsynced,
+// then renamed into place (and the directory fsynced). The in-memory variant keeps bytes in a map.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace orgtrail::store {
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // Stores `data` under `id` (letters, digits and '-' only), replacing nothing: ids are unique.
+  virtual Status Put(std::string_view id, std::string_view data) = 0;
+  // Stores the concatenation of the blobs `parts` under `id` without holding them in memory.
+  virtual Status Concat(std::string_view id, const std::vector<std::string>& parts) = 0;
+  // Bytes [offset, offset + length) of a blob (clamped to its size); nullopt if it is missing.
+  virtual std::optional<std::string> Read(std::string_view id, uint64_t offset = 0,
+                                          uint64_t length = UINT64_MAX) = 0;
+  // Size of a blob, nullopt if missing.
+  virtual std::optional<uint64_t> Size(std::string_view id) = 0;
+  // Removes a blob; a missing blob is not an error.
+  virtual void Remove(std::string_view id) = 0;
+  // Removes every blob (the admin reset).
+  virtual void Clear() = 0;
+};
+
+// Blobs as files under `dir` (created if missing).
+Result<std::unique_ptr<BlobStore>> OpenDiskBlobStore(const std::string& dir);
+std::unique_ptr<BlobStore> MakeMemoryBlobStore();
+
+}  // namespace orgtrail::store
