@@ -303,9 +303,8 @@ int SuccessStatus(const spec::Service& service, const spec::Operation& op) {
     int status;
   };
   static constexpr Override kOverrides[] = {
-      {"s3", "DeleteObject", 204},
-      {"s3", "DeleteBucket", 204},
-      {"s3", "DeleteBucketPolicy", 204},
+      {"s3", "DeleteObject", 204},       {"s3", "DeleteBucket", 204},
+      {"s3", "DeleteBucketPolicy", 204}, {"s3", "PutBucketPolicy", 204},
       {"lambda", "DeleteFunction", 204},
   };
   for (const Override& o : kOverrides)

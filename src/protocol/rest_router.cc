@@ -125,9 +125,9 @@ Template Compile(const spec::Operation& op) {
 
 const Table& TableFor(const spec::Service& service) {
   static std::mutex mu;
-  static std::map<const spec::Service*, std::unique_ptr<Table>> tables;
+  static std::map<uint64_t, std::unique_ptr<Table>> tables;
   std::lock_guard<std::mutex> lock(mu);
-  auto& slot = tables[&service];
+  auto& slot = tables[service.instance];
   if (!slot) {
     slot = std::make_unique<Table>();
     for (const auto& [name, op] : service.operations) {

@@ -3,6 +3,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <atomic>
+
 namespace orgtrail::spec {
 namespace {
 
@@ -142,6 +144,8 @@ Result<std::unique_ptr<Service>> LoadService(std::string id, std::string_view js
   if (doc.HasParseError() || !doc.IsObject())
     return AwsError("InvalidModel", id + ": " + rapidjson::GetParseError_En(doc.GetParseError()));
   auto svc = std::make_unique<Service>();
+  static std::atomic<uint64_t> instances{0};
+  svc->instance = ++instances;
   svc->id = std::move(id);
   svc->name = svc->id.substr(0, svc->id.find('-'));
   auto meta_it = doc.FindMember("metadata");

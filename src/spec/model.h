@@ -112,6 +112,9 @@ struct Service {
   std::string xml_namespace;
   std::string service_id;  // metadata.serviceId ("CloudWatch Logs")
   bool query_compatible = false;
+  // Unique per loaded model in the process (caches keyed by it never see a freed model's
+  // address reused by a later one).
+  uint64_t instance = 0;
   std::map<std::string, Operation, std::less<>> operations;
   std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes;
 

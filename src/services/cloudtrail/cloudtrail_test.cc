@@ -22,6 +22,25 @@ constexpr std::string_view kMgmt = "000000000000";
 
 class CloudTrailTest : public InProcessTest {
  protected:
+  // The trails' bucket "logs", writable by cloudtrail.amazonaws.com (CreateTrail checks it).
+  void SetUp() override {
+    InProcessTest::SetUp();
+    auto s3 = [&](std::string method, std::string target, std::string body) {
+      http::Request req;
+      req.method = std::move(method);
+      req.SetTarget(std::move(target));
+      req.headers = {{"Host", "127.0.0.1:4566"}};
+      req.body = std::move(body);
+      return Send(std::move(req), "s3").status;
+    };
+    ASSERT_EQ(s3("PUT", "/logs", ""), 200);
+    ASSERT_EQ(s3("PUT", "/logs?policy",
+                 R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+                 R"("Principal":{"Service":"cloudtrail.amazonaws.com"},)"
+                 R"("Action":["s3:GetBucketAcl","s3:PutObject"],)"
+                 R"("Resource":["arn:aws:s3:::logs","arn:aws:s3:::logs/*"]}]})"),
+              204);
+  }
   Reply Do(std::string_view service, std::string_view target, std::string body,
            std::string_view key, std::string_view secret) {
     http::Response r =

@@ -208,6 +208,11 @@ Result<Value> CompleteMultipartUpload(Call& call, const Value& input) {
   std::string alg = upload.GetString("ChecksumAlgorithm");
   int64_t total = 0, previous = 0;
   const size_t count = requested.size();
+  for (const Value& r : requested.AsList()) {
+    if (r["PartNumber"].AsInt() <= previous) return errors::InvalidPartOrder();
+    previous = r["PartNumber"].AsInt();
+  }
+  previous = 0;
   for (size_t i = 0; i < count; ++i) {
     const Value& r = requested.AsList()[i];
     int64_t n = r["PartNumber"].AsInt();

@@ -1,0 +1,159 @@
+// S3 in process: the request chain with REST-XML requests signed like the CLI's, the blob store,
+// and internal calls as cloudtrail.amazonaws.com through Registry::CallInternal, admitted or
+// refused by the bucket policy's aws:SourceArn condition.
+#include <gtest/gtest.h>
+
+#include "auth/principal.h"
+#include "core/crypto.h"
+#include "core/encoding.h"
+#include "testing/in_process.h"
+
+namespace orgtrail::gateway {
+namespace {
+
+class S3Test : public InProcessTest {
+ protected:
+  http::Response S3(std::string method, std::string target, std::string body = "",
+                    std::vector<http::Header> extra = {}) {
+    http::Request req;
+    req.method = std::move(method);
+    req.SetTarget(std::move(target));
+    req.headers = {{"Host", "127.0.0.1:4566"}};
+    for (auto& h : extra) req.headers.push_back(std::move(h));
+    req.body = std::move(body);
+    return Send(std::move(req), "s3");
+  }
+
+  static auth::Principal CloudTrail(const std::string& trail_arn) {
+    auth::Principal p = auth::ServicePrincipal("cloudtrail.amazonaws.com", "000000000000");
+    p.source_arn = trail_arn;
+    p.source_account = "000000000000";
+    return p;
+  }
+};
+
+constexpr char kTrailArn[] = "arn:aws:cloudtrail:us-east-1:000000000000:trail/org";
+constexpr char kPolicy[] = R"({"Version":"2012-10-17","Statement":[
+ {"Sid":"AclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+  "Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::logs",
+  "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:000000000000:trail/org"}}},
+ {"Sid":"Write","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},
+  "Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/AWSLogs/*",
+  "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:000000000000:trail/org",
+                               "s3:x-amz-acl":"bucket-owner-full-control"}}}]})";
+
+TEST_F(S3Test, ObjectRoundTripThroughTheChain) {
+  EXPECT_EQ(S3("PUT", "/bk1").status, 200);
+  http::Response put = S3("PUT", "/bk1/dir/k%20ey", "hello world\n",
+                          {{"x-amz-meta-color", "blue"}, {"Content-Type", "text/plain"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(*put.FindHeader("ETag"), "\"6f5902ac237024bdd0c176cb93063dc4\"");
+  http::Response get = S3("GET", "/bk1/dir/k%20ey");
+  EXPECT_EQ(get.body, "hello world\n");
+  EXPECT_EQ(*get.FindHeader("x-amz-meta-color"), "blue");
+  http::Response range = S3("GET", "/bk1/dir/k%20ey", "", {{"Range", "bytes=0-4"}});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body, "hello");
+  http::Response list = S3("GET", "/bk1?list-type=2&prefix=dir%2F");
+  EXPECT_NE(list.body.find("<Key>dir/k ey</Key>"), std::string::npos) << list.body;
+  EXPECT_NE(list.body.find("<KeyCount>1</KeyCount>"), std::string::npos) << list.body;
+  http::Response missing = S3("GET", "/bk1/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("<Code>NoSuchKey</Code>"), std::string::npos);
+  EXPECT_EQ(S3("DELETE", "/bk1").status, 409);
+  EXPECT_EQ(S3("DELETE", "/bk1/dir/k%20ey").status, 204);
+  EXPECT_EQ(S3("DELETE", "/bk1").status, 204);
+  EXPECT_EQ(S3("HEAD", "/bk1").status, 404);
+}
+
+TEST_F(S3Test, MultipartEtagIsMd5OfPartMd5s) {
+  ASSERT_EQ(S3("PUT", "/mpu").status, 200);
+  http::Response init = S3("POST", "/mpu/big?uploads");
+  ASSERT_EQ(init.status, 200) << init.body;
+  size_t a = init.body.find("<UploadId>") + 10;
+  std::string id = init.body.substr(a, init.body.find("</UploadId>") - a);
+  std::string p1(5 << 20, 'a'), p2 = "tail";
+  http::Response r1 = S3("PUT", "/mpu/big?partNumber=1&uploadId=" + id, p1);
+  http::Response r2 = S3("PUT", "/mpu/big?partNumber=2&uploadId=" + id, p2);
+  ASSERT_EQ(r1.status, 200);
+  ASSERT_EQ(r2.status, 200);
+  std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
+                         *r1.FindHeader("ETag") +
+                         "</ETag></Part><Part><PartNumber>2</PartNumber>"
+                         "<ETag>" +
+                         *r2.FindHeader("ETag") + "</ETag></Part></CompleteMultipartUpload>";
+  http::Response done = S3("POST", "/mpu/big?uploadId=" + id, complete);
+  ASSERT_EQ(done.status, 200) << done.body;
+  std::string expected = "\"" + HexEncode(Md5(Md5(p1) + Md5(p2))) + "-2\"";
+  EXPECT_NE(done.body.find(expected), std::string::npos) << done.body;
+  EXPECT_EQ(S3("GET", "/mpu/big").body, p1 + p2);
+  // A small first part is refused.
+  init = S3("POST", "/mpu/small?uploads");
+  a = init.body.find("<UploadId>") + 10;
+  id = init.body.substr(a, init.body.find("</UploadId>") - a);
+  r1 = S3("PUT", "/mpu/small?partNumber=1&uploadId=" + id, "x");
+  r2 = S3("PUT", "/mpu/small?partNumber=2&uploadId=" + id, "y");
+  complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
+             *r1.FindHeader("ETag") + "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" +
+             *r2.FindHeader("ETag") + "</ETag></Part></CompleteMultipartUpload>";
+  done = S3("POST", "/mpu/small?uploadId=" + id, complete);
+  EXPECT_EQ(done.status, 400);
+  EXPECT_NE(done.body.find("<Code>EntityTooSmall</Code>"), std::string::npos) << done.body;
+}
+
+TEST_F(S3Test, ServicePrincipalAdmittedOnlyForTheSourceArnOfThePolicy) {
+  ASSERT_EQ(S3("PUT", "/logs").status, 200);
+  ASSERT_EQ(S3("PUT", "/logs?policy", kPolicy).status, 204);
+  Value put = Value::MakeMap()
+                  .Set("Bucket", "logs")
+                  .Set("Key", "AWSLogs/000000000000/CloudTrail/f.json.gz")
+                  .Set("Body", std::string("\x1f\x8b payload", 10))
+                  .Set("ContentType", "application/x-gzip")
+                  .Set("ACL", "bucket-owner-full-control");
+  auto ok = registry_.CallInternal(env_, CloudTrail(kTrailArn), "s3", "PutObject", put, "us-east-1",
+                                   /*authorize=*/true);
+  ASSERT_TRUE(ok.ok()) << ok.error().code << " " << ok.error().message;
+  EXPECT_EQ(ok->GetString("ETag"),
+            "\"" + HexEncode(Md5(std::string("\x1f\x8b payload", 10))) + "\"");
+  http::Response get = S3("GET", "/logs/AWSLogs/000000000000/CloudTrail/f.json.gz");
+  EXPECT_EQ(get.body, std::string("\x1f\x8b payload", 10));
+  EXPECT_EQ(*get.FindHeader("Content-Type"), "application/x-gzip");
+
+  auto acl = registry_.CallInternal(env_, CloudTrail(kTrailArn), "s3", "GetBucketAcl",
+                                    Value::MakeMap().Set("Bucket", "logs"), "us-east-1", true);
+  ASSERT_TRUE(acl.ok());
+  EXPECT_EQ((*acl)["Grants"].size(), 1u);
+
+  const std::string other = "arn:aws:cloudtrail:us-east-1:111111111111:trail/evil";
+  auto denied =
+      registry_.CallInternal(env_, CloudTrail(other), "s3", "PutObject", put, "us-east-1", true);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, "AccessDenied");
+  EXPECT_FALSE(registry_
+                   .AuthorizeInternal(env_, CloudTrail(other), "s3", "GetBucketAcl",
+                                      Value::MakeMap().Set("Bucket", "logs"), "us-east-1")
+                   .ok());
+  EXPECT_TRUE(
+      registry_.AuthorizeInternal(env_, CloudTrail(kTrailArn), "s3", "PutObject", put, "us-east-1")
+          .ok());
+  // Outside AWSLogs/ the policy grants nothing.
+  Value elsewhere = put;
+  elsewhere.Set("Key", "other/f");
+  EXPECT_FALSE(
+      registry_
+          .AuthorizeInternal(env_, CloudTrail(kTrailArn), "s3", "PutObject", elsewhere, "us-east-1")
+          .ok());
+}
+
+TEST_F(S3Test, BlobStoreNamesNeverComeFromKeys) {
+  ASSERT_EQ(S3("PUT", "/esc").status, 200);
+  for (const std::string& key : std::vector<std::string>{
+           "..%2F..%2Fetc%2Fpasswd", "a%2F..%2F..%2Fb", std::string(1024, 'k')}) {
+    ASSERT_EQ(S3("PUT", "/esc/" + key, "body of " + key).status, 200) << key;
+    EXPECT_EQ(S3("GET", "/esc/" + key).body, "body of " + key);
+  }
+  EXPECT_EQ(S3("PUT", "/esc/" + std::string(1025, 'k'), "x").status, 400);
+}
+
+}  // namespace
+}  // namespace orgtrail::gateway

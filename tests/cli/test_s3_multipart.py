@@ -1,0 +1,100 @@
+"""S3 multipart through boto3 and the AWS CLI: a 100 MiB upload and download with checksums
+verified, ListParts / ListMultipartUploads / Abort / UploadPartCopy, and durability of an
+acknowledged PutObject across kill -9."""
+
+import hashlib
+import os
+import tempfile
+import unittest
+
+import boto3.s3.transfer
+import botocore.exceptions
+
+from orgtrail_harness import OrgtrailTestCase
+
+MIB = 1024 * 1024
+
+
+class S3MultipartTest(OrgtrailTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.s3 = self.client("s3")
+        self.s3.create_bucket(Bucket="mpu")
+
+    def test_100_mib_upload_and_download_with_checksums(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "src.bin")
+            block = os.urandom(MIB)
+            digest = hashlib.sha256()
+            with open(src, "wb") as f:
+                for i in range(100):
+                    chunk = block[i:] + block[:i]
+                    f.write(chunk)
+                    digest.update(chunk)
+            cfg = boto3.s3.transfer.TransferConfig(multipart_threshold=8 * MIB,
+                                                   multipart_chunksize=8 * MIB, max_concurrency=4)
+            self.s3.upload_file(src, "mpu", "big.bin", Config=cfg,
+                                ExtraArgs={"ChecksumAlgorithm": "CRC32"})
+            head = self.s3.head_object(Bucket="mpu", Key="big.bin", ChecksumMode="ENABLED")
+            self.assertEqual(head["ContentLength"], 100 * MIB)
+            self.assertRegex(head["ETag"], r'^"[0-9a-f]{32}-13"$')
+            self.assertRegex(head["ChecksumCRC32"], r"^[A-Za-z0-9+/=]{8}-13$")
+            dst = os.path.join(tmp, "dst.bin")
+            self.s3.download_file("mpu", "big.bin", dst, Config=cfg)
+            check = hashlib.sha256()
+            with open(dst, "rb") as f:
+                for chunk in iter(lambda: f.read(MIB), b""):
+                    check.update(chunk)
+            self.assertEqual(check.hexdigest(), digest.hexdigest())
+            # The CLI's own multipart (above 8 MiB) reads it back too.
+            out = self.aws(2, "s3", "cp", "s3://mpu/big.bin", os.path.join(tmp, "cli.bin"))
+            self.assertEqual(out.returncode, 0, out)
+            self.assertEqual(os.path.getsize(os.path.join(tmp, "cli.bin")), 100 * MIB)
+
+    def test_parts_listing_abort_and_copy(self):
+        s3 = self.s3
+        up = s3.create_multipart_upload(Bucket="mpu", Key="obj", ContentType="text/x")
+        uid = up["UploadId"]
+        p1 = s3.upload_part(Bucket="mpu", Key="obj", UploadId=uid, PartNumber=1,
+                            Body=b"a" * (5 * MIB))
+        s3.put_object(Bucket="mpu", Key="source", Body=b"0123456789")
+        p2 = s3.upload_part_copy(Bucket="mpu", Key="obj", UploadId=uid, PartNumber=2,
+                                 CopySource="mpu/source", CopySourceRange="bytes=2-5")
+        parts = s3.list_parts(Bucket="mpu", Key="obj", UploadId=uid)["Parts"]
+        self.assertEqual([(p["PartNumber"], p["Size"]) for p in parts], [(1, 5 * MIB), (2, 4)])
+        uploads = s3.list_multipart_uploads(Bucket="mpu")["Uploads"]
+        self.assertEqual([u["UploadId"] for u in uploads], [uid])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s3.complete_multipart_upload(Bucket="mpu", Key="obj", UploadId=uid, MultipartUpload={
+                "Parts": [{"PartNumber": 2, "ETag": p2["CopyPartResult"]["ETag"]},
+                          {"PartNumber": 1, "ETag": p1["ETag"]}]})
+        self.assertClientError(ctx.exception, "InvalidPartOrder", 400)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s3.complete_multipart_upload(Bucket="mpu", Key="obj", UploadId=uid, MultipartUpload={
+                "Parts": [{"PartNumber": 1, "ETag": '"0000"'}]})
+        self.assertClientError(ctx.exception, "InvalidPart", 400)
+        done = s3.complete_multipart_upload(Bucket="mpu", Key="obj", UploadId=uid, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": p1["ETag"]},
+                      {"PartNumber": 2, "ETag": p2["CopyPartResult"]["ETag"]}]})
+        self.assertTrue(done["ETag"].endswith('-2"'), done)
+        got = s3.get_object(Bucket="mpu", Key="obj", Range="bytes=%d-" % (5 * MIB - 1))
+        self.assertEqual(got["Body"].read(), b"a2345")
+        self.assertEqual(s3.head_object(Bucket="mpu", Key="obj")["ContentType"], "text/x")
+        self.assertNotIn("Uploads", s3.list_multipart_uploads(Bucket="mpu"))
+        aborted = s3.create_multipart_upload(Bucket="mpu", Key="gone")["UploadId"]
+        s3.abort_multipart_upload(Bucket="mpu", Key="gone", UploadId=aborted)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s3.list_parts(Bucket="mpu", Key="gone", UploadId=aborted)
+        self.assertClientError(ctx.exception, "NoSuchUpload", 404)
+
+    def test_acknowledged_put_survives_kill_9(self):
+        data = os.urandom(300 * 1024)
+        self.s3.put_object(Bucket="mpu", Key="durable", Body=data)
+        self.server.restart(hard=True)
+        s3 = self.client("s3")
+        self.assertEqual(s3.get_object(Bucket="mpu", Key="durable")["Body"].read(), data)
+
+
+if __name__ == "__main__":
+    unittest.main()
