@@ -27,8 +27,13 @@ Civil ToCivil(int64_t ms) {
   unsigned d = doy - (153 * mp + 2) / 5 + 1;
   unsigned m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
-  return {y, m, d, static_cast<unsigned>(rem / 3600), static_cast<unsigned>(rem % 3600 / 60),
-          static_cast<unsigned>(rem % 60), millis};
+  return {y,
+          m,
+          d,
+          static_cast<unsigned>(rem / 3600),
+          static_cast<unsigned>(rem % 3600 / 60),
+          static_cast<unsigned>(rem % 60),
+          millis};
 }
 
 bool Digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
@@ -60,21 +65,50 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-std::string FormatIso8601Millis(int64_t ms) {
+namespace {
+
+// YYYY-MM-DDTHH:MM:SS[.mmm]Z by hand: these run several times per request, and snprintf costs
+// more than the rest of the conversion. Years outside 0..9999 take snprintf's path.
+std::string FormatIso8601(int64_t ms, bool millis) {
   Civil c = ToCivil(ms);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
-                static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm, c.ss, c.ms);
-  return buf;
+  if (c.y < 0 || c.y > 9999) {
+    char buf[48];
+    if (millis) {
+      std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
+                    static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm, c.ss, c.ms);
+    } else {
+      std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02u:%02u:%02uZ",
+                    static_cast<long long>(c.y), c.m, c.d, c.hh, c.mm, c.ss);
+    }
+    return buf;
+  }
+  char buf[24] = "0000-00-00T00:00:00.000";
+  auto two = [&buf](size_t at, unsigned v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  auto y = static_cast<unsigned>(c.y);
+  two(0, y / 100);
+  two(2, y % 100);
+  two(5, c.m);
+  two(8, c.d);
+  two(11, c.hh);
+  two(14, c.mm);
+  two(17, c.ss);
+  if (!millis) {
+    buf[19] = 'Z';
+    return std::string(buf, 20);
+  }
+  buf[20] = static_cast<char>('0' + c.ms / 100);
+  two(21, c.ms % 100);
+  return std::string(buf, 23) + "Z";
 }
 
-std::string FormatIso8601Seconds(int64_t ms) {
-  Civil c = ToCivil(ms);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(c.y),
-                c.m, c.d, c.hh, c.mm, c.ss);
-  return buf;
-}
+}  // namespace
+
+std::string FormatIso8601Millis(int64_t ms) { return FormatIso8601(ms, true); }
+
+std::string FormatIso8601Seconds(int64_t ms) { return FormatIso8601(ms, false); }
 
 std::string FormatAmzDate(int64_t ms) {
   Civil c = ToCivil(ms);

@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cinttypes>
-#include <cstdio>
 #include <utility>
 
 #include "core/json.h"
@@ -27,10 +25,16 @@ constexpr size_t kPruneBatch = 128;
 // First byte of a ct_journal row in the current format (the first format was a JSON object).
 constexpr char kRowFormat = 'R';
 
+void AppendHex16(std::string& out, uint64_t v) {
+  char buf[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) buf[i] = "0123456789abcdef"[v & 15];
+  out.append(buf, sizeof buf);
+}
+
 std::string Hex16(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
-  return buf;
+  std::string out;
+  AppendHex16(out, v);
+  return out;
 }
 
 // History keys sort newest first: the time is stored as its distance to the largest time.
@@ -48,7 +52,13 @@ std::string HistoryPrefix(std::string_view account, std::string_view region) {
 // <account>/<region>/<inverted time, 16 hex>/<seq, 16 hex>
 std::string HistoryKey(std::string_view account, std::string_view region, int64_t time_ms,
                        uint64_t seq) {
-  return HistoryPrefix(account, region) + Hex16(Inverted(time_ms)) + "/" + Hex16(seq);
+  std::string out;
+  out.reserve(account.size() + region.size() + 35);
+  out.append(account).append("/").append(region).append("/");
+  AppendHex16(out, Inverted(time_ms));
+  out.push_back('/');
+  AppendHex16(out, seq);
+  return out;
 }
 
 // --- the row format: 'R', then length-prefixed fields ("<decimal length>:<bytes>"), then the
@@ -306,7 +316,9 @@ void Journal::Record(const gateway::ApiCall& call) {
   // call is copied, only the finished row is queued.
   std::vector<Pending> rows;
   for (BuiltRecord& b : BuildRecordsText(call, cross)) {
-    rows.push_back({b.account_id, b.region, b.event_time_ms, b.management_event, EncodeRow(b)});
+    std::string row = EncodeRow(b);
+    rows.push_back({std::move(b.account_id), std::move(b.region), b.event_time_ms,
+                    b.management_event, std::move(row)});
   }
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds

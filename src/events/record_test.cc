@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/json.h"
 
 namespace orgtrail::events {
@@ -233,6 +235,30 @@ TEST(RecordTest, TlsAndServiceCallers) {
   EXPECT_EQ(r.GetString("sourceIPAddress"), "cloudtrail.amazonaws.com");
   EXPECT_EQ(r.GetString("userAgent"), "cloudtrail.amazonaws.com");
   EXPECT_EQ(r["tlsDetails"].GetString("clientProvidedHostHeader"), "example.com");
+}
+
+TEST(RecordTest, TextIsWhatWriteJsonWritesForEveryKindOfString) {
+  // The record text is written without a Value: it must escape exactly as WriteJson does.
+  gateway::ApiCall c = IamUserCall();
+  c.user_agent = std::string("ua\x01\x1f\b\t\f\r\n\\/\x7f\"\0z", 15);
+  c.host = "h\xc3\xa9\xff";  // valid then invalid UTF-8
+  c.tls = true;
+  c.principal.user_name = "J\xe2\x82\xac";
+  c.request_parameters =
+      Value::MakeMap()
+          .Set("Name", "x\ty")
+          .Set("name", 2.5)  // collides with Name once lower-cased
+          .Set("Tags", Value::MakeList().Append(Value::MakeMap().Set("Key", "\x02")))
+          .Set("StartTime", std::nan(""));
+  c.error_code = "E";
+  c.error_message = "m\"\\";
+  for (const BuiltRecord& b : BuildRecords(c, {})) {
+    EXPECT_EQ(b.json, WriteJson(b.record));
+  }
+  auto r = BuildRecords(c, {})[0].record;
+  EXPECT_EQ(r["requestParameters"].ToJson(),
+            R"({"name":2.5,"tags":[{"key":"\u0002"}],"startTime":null})");
+  EXPECT_EQ(r.GetString("userAgent"), c.user_agent);
 }
 
 }  // namespace

@@ -254,10 +254,21 @@ void Delivery::DeliverS3() {
       (void)env_.store.Delete(kPendingTable, row.key);
   }
   if (env_.journal == nullptr) return;
+  // Taken before the trails: every entry up to it was committed while they were as read below.
+  const uint64_t committed = env_.journal->LastSeq();
   std::vector<Trail> trails = AllTrails(env_.store);
   std::vector<TrailStatus> statuses;
-  for (const Trail& t : trails) statuses.push_back(LoadStatus(env_.store, t.Arn()));
+  bool logging = false;
+  for (const Trail& t : trails) {
+    statuses.push_back(LoadStatus(env_.store, t.Arn()));
+    logging = logging || statuses.back().is_logging;
+  }
   uint64_t cursor = Cursor("s3");
+  if (!logging) {
+    // No trail logs, so no entry up to `committed` can be delivered (Receives): skip them unread.
+    if (committed > cursor) (void)env_.store.Put(kCursorTable, "s3", std::to_string(committed));
+    return;
+  }
   while (true) {
     std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(cursor, kReadBatch);
     if (entries.empty()) break;
@@ -314,7 +325,9 @@ void Delivery::DeliverCloudWatchLogs() {
   if (env_.journal == nullptr) return;
   std::lock_guard<std::mutex> lock(cwl_mu_);
   uint64_t cursor = Cursor("cwl");
-  if (env_.journal->LastSeq() <= cursor) return;
+  // Taken before the trails: every entry up to it was committed while they were as read below.
+  const uint64_t committed = env_.journal->LastSeq();
+  if (committed <= cursor) return;
   std::vector<Trail> trails;
   std::vector<TrailStatus> statuses;
   for (Trail& t : AllTrails(env_.store)) {
@@ -324,11 +337,16 @@ void Delivery::DeliverCloudWatchLogs() {
     trails.push_back(std::move(t));
     statuses.push_back(s);
   }
+  if (trails.empty()) {
+    // No trail logs to CloudWatch Logs: skip the entries up to `committed` unread.
+    if (Status st = env_.store.Put(kCursorTable, "cwl", std::to_string(committed)); !st.ok())
+      log::Warn("cloudtrail: cannot save the CloudWatch Logs cursor: " + st.error().message);
+    return;
+  }
   while (true) {
     std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(cursor, kReadBatch);
     if (entries.empty()) break;
     cursor = entries.back().seq;
-    if (trails.empty()) continue;
     // (trail index, stream) -> events
     std::map<std::pair<size_t, std::string>, std::vector<std::pair<int64_t, std::string>>> batches;
     {
