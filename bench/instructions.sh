@@ -5,11 +5,12 @@
 #
 #   bench/instructions.sh <orgtrail binary> [seconds]
 #
-# Starts `orgtrail serve --in-memory` under `valgrind --tool=callgrind` with instrumentation off,
+# Starts `orgtrail serve --in-memory` (or STORE=sqlite) under `valgrind --tool=callgrind` with instrumentation off,
 # warms it up with a few requests, switches instrumentation on, runs wrk (-t1 -c4) with the signed
 # request of startup_probe for the given time (default 10 s), stops the server with SIGTERM
 # (so pending records are committed and counted) and prints the instructions of every thread
 # of the server (request threads and group commit alike) divided by the requests wrk completed.
+# STORE=sqlite uses a fresh data directory (the SQLite store) instead of --in-memory.
 # Needs valgrind, wrk and startup_probe beside the binary (STARTUP_PROBE=... overrides).
 set -euo pipefail
 
@@ -37,8 +38,10 @@ cleanup() {
 trap cleanup EXIT
 
 PORT=$("$PROBE" --free-port)
+STORE_ARGS=(--in-memory)
+[[ ${STORE:-memory} == sqlite ]] && STORE_ARGS=(--data-dir "$TMP/data")
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/cg.out" \
-  "$BIN" serve --in-memory --port "$PORT" --log-level warn 2>"$TMP/valgrind.log" &
+  "$BIN" serve "${STORE_ARGS[@]}" --port "$PORT" --log-level warn 2>"$TMP/valgrind.log" &
 PID=$!
 for _ in $(seq 1 600); do
   "$PROBE" --send "$PORT" >/dev/null 2>&1 && break

@@ -18,7 +18,7 @@ constexpr std::string_view kHistory = "ct_history";
 constexpr size_t kScanBatch = 256;
 // Read-only records waiting for the group commit; a request that finds the queue full waits
 // for the commit (backpressure), so memory stays bounded whatever the load.
-constexpr size_t kMaxQueued = 8192;
+constexpr size_t kMaxQueued = 2048;
 // How often an idle group-commit thread checks for records past the event-history horizon.
 constexpr std::chrono::seconds kPruneInterval{10};
 constexpr size_t kPruneBatch = 128;
