@@ -1,5 +1,10 @@
 #include "core/json.h"
 
+// SIMD scanning of whitespace and unescaped strings (SSE2 is part of every x86-64).
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2) && !defined(RAPIDJSON_SSE42)
+#define RAPIDJSON_SSE2
+#endif
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
@@ -7,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace orgtrail {
@@ -158,28 +164,64 @@ void Write(W& w, const Value& v) {
   }
 }
 
+// Offset of the first byte of `text` that is not part of valid UTF-8, or npos. ASCII is
+// checked eight bytes at a time.
+size_t InvalidUtf8At(std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  NullSink sink;
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      ++p;
+      continue;
+    }
+    ByteStream in{p, end};
+    if (!rapidjson::UTF8<>::Validate(in, sink) || in.p > end)
+      return static_cast<size_t>(p - text.data());
+    p = in.p;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
+// The text is checked as UTF-8 as a whole (outside strings only ASCII is valid JSON anyway),
+// then parsed in place from a copy: RapidJSON's SIMD scan of unescaped strings applies, and
+// strings are not copied into the reader's stack first.
 Result<Value> ParseJson(std::string_view text) {
+  if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
+    return AwsError(
+        "SerializationException",
+        std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorStringInvalidEncoding)) +
+            " (at offset " + std::to_string(bad) + ")");
+  }
+  std::string buf(text);
   Builder builder;
   rapidjson::Reader reader;
-  rapidjson::MemoryStream ms(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+  rapidjson::InsituStringStream is(buf.data());
   rapidjson::ParseResult ok =
-      reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseValidateEncodingFlag>(
-          is, builder);
+      reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(is, builder);
   if (!ok) {
     std::string msg = rapidjson::GetParseError_En(ok.Code());
     return AwsError("SerializationException",
                     msg + " (at offset " + std::to_string(ok.Offset()) + ")");
   }
-  // Only whitespace may follow the document.
+  // Only whitespace may follow the document (a NUL byte inside the text ends the parse early:
+  // it is refused here too).
   for (size_t i = is.Tell(); i < text.size(); ++i) {
     char c = text[i];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-      return AwsError("SerializationException",
-                      "Unexpected data after the JSON document (at offset " + std::to_string(i) +
-                          ")");
+      return AwsError(
+          "SerializationException",
+          "Unexpected data after the JSON document (at offset " + std::to_string(i) + ")");
   }
   return std::move(builder.result);
 }

@@ -80,24 +80,30 @@ std::optional<double> SpecialDouble(const std::string& s) {
 
 Result<Value> FromJson(const spec::Shape& shape, Value&& v, int depth);
 
+// Converted in place: members keep their storage (no copy of the strings or of the lists),
+// renamed from wire names to member names; null and unknown members are dropped.
 Result<Value> StructureFromJson(const spec::Shape& shape, Value&& v, int depth) {
   if (!v.is_map()) return Mismatch(shape, v);
-  Value out = Value::MakeMap();
-  Value::Map& dst = out.MutableMap();
-  for (auto& [key, elem] : v.MutableMap()) {
-    if (elem.is_null()) continue;
+  Value::Map& m = v.MutableMap();
+  size_t kept = 0;
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto& entry = m[i];
+    if (entry.second.is_null()) continue;
     const spec::Member* member = nullptr;
-    for (const spec::Member& m : shape.members) {
-      if (m.WireName() == key) {
-        member = &m;
+    for (const spec::Member& candidate : shape.members) {
+      if (candidate.WireName() == entry.first) {
+        member = &candidate;
         break;
       }
     }
     if (member == nullptr || member->shape == nullptr) continue;  // unknown members are ignored
-    ORGTRAIL_TRY(Value converted, FromJson(*member->shape, std::move(elem), depth + 1));
-    dst.emplace_back(member->name, std::move(converted));
+    ORGTRAIL_TRY(entry.second, FromJson(*member->shape, std::move(entry.second), depth + 1));
+    if (entry.first != member->name) entry.first = member->name;
+    if (kept != i) m[kept] = std::move(entry);
+    ++kept;
   }
-  return out;
+  m.erase(m.begin() + static_cast<std::ptrdiff_t>(kept), m.end());
+  return std::move(v);
 }
 
 Result<Value> FromJson(const spec::Shape& shape, Value&& v, int depth) {
@@ -107,15 +113,16 @@ Result<Value> FromJson(const spec::Shape& shape, Value&& v, int depth) {
       return StructureFromJson(shape, std::move(v), depth);
     case spec::ShapeType::kList: {
       if (!v.is_list() || shape.member.shape == nullptr) return Mismatch(shape, v);
-      Value out = Value::MakeList();
-      Value::List& dst = out.MutableList();
-      dst.reserve(v.size());
-      for (Value& e : v.MutableList()) {
-        if (e.is_null()) continue;
-        ORGTRAIL_TRY(Value converted, FromJson(*shape.member.shape, std::move(e), depth + 1));
-        dst.push_back(std::move(converted));
+      Value::List& l = v.MutableList();
+      size_t kept = 0;
+      for (size_t i = 0; i < l.size(); ++i) {
+        if (l[i].is_null()) continue;
+        ORGTRAIL_TRY(l[i], FromJson(*shape.member.shape, std::move(l[i]), depth + 1));
+        if (kept != i) l[kept] = std::move(l[i]);
+        ++kept;
       }
-      return out;
+      l.erase(l.begin() + static_cast<std::ptrdiff_t>(kept), l.end());
+      return std::move(v);
     }
     case spec::ShapeType::kMap: {
       if (!v.is_map() || shape.value.shape == nullptr) return Mismatch(shape, v);
