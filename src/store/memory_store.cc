@@ -27,6 +27,16 @@ class MemoryStore final : public Store {
     return it->second;
   }
 
+  bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
+    std::lock_guard lock(mu_);
+    const Table* t = Find(table);
+    if (t == nullptr) return false;
+    auto it = t->find(key);
+    if (it == t->end()) return false;
+    out.assign(it->second);
+    return true;
+  }
+
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
     std::lock_guard lock(mu_);
     PutLocked(table, key, value);

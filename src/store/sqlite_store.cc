@@ -97,6 +97,14 @@ class Use {
     int n = sqlite3_column_bytes(s_, i);
     return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
   }
+  void ColumnInto(int i, std::string& out) const {
+    const void* p = sqlite3_column_blob(s_, i);
+    int n = sqlite3_column_bytes(s_, i);
+    if (p)
+      out.assign(static_cast<const char*>(p), static_cast<size_t>(n));
+    else
+      out.clear();
+  }
 
  private:
   sqlite3_stmt* s_;
@@ -170,6 +178,15 @@ class SqliteStore final : public Store {
     q.Text(1, table).Text(2, key);
     if (q.Step() != SQLITE_ROW) return std::nullopt;
     return q.Column(0);
+  }
+
+  bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
+    std::lock_guard lock(mu_);
+    Use q(get_);
+    q.Text(1, table).Text(2, key);
+    if (q.Step() != SQLITE_ROW) return false;
+    q.ColumnInto(0, out);
+    return true;
   }
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {

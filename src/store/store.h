@@ -51,6 +51,14 @@ class Store {
   virtual void AfterCommit(std::function<void(bool committed)> fn) = 0;
 
   virtual std::optional<std::string> Get(std::string_view table, std::string_view key) = 0;
+  // Get into `out`, reusing its buffer (large rows read in a loop need no allocation each);
+  // false (and `out` unspecified) when the row does not exist.
+  virtual bool GetInto(std::string_view table, std::string_view key, std::string& out) {
+    std::optional<std::string> v = Get(table, key);
+    if (!v) return false;
+    out.assign(*v);
+    return true;
+  }
   virtual Status Put(std::string_view table, std::string_view key, std::string_view value) = 0;
   virtual Status Delete(std::string_view table, std::string_view key) = 0;
   // Applies every write or none.

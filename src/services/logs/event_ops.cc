@@ -113,12 +113,14 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
   uint64_t first_seq = g.next_seq;
   if (!accepted.empty()) {
     std::vector<store::Write> writes;
-    writes.reserve(4);
-    StreamBlocks blocks{stream->next_block, stream->tail_count, stream->tail_bytes};
+    writes.reserve(8);
+    StreamBlocks blocks{stream->next_block, stream->tail_count, stream->tail_bytes,
+                        stream->tail_segments};
     AppendEvents(call.env.store, stream_key, blocks, accepted, now, first_seq, writes);
     stream->next_block = blocks.next_block;
     stream->tail_count = blocks.tail_count;
     stream->tail_bytes = blocks.tail_bytes;
+    stream->tail_segments = blocks.tail_segments;
     for (const NewEvent& e : accepted) {
       if (!stream->has_events || e.timestamp < stream->first_event_ts)
         stream->first_event_ts = e.timestamp;

@@ -34,11 +34,19 @@ std::string BlockKey(const std::string& stream_key, uint64_t block) {
   return stream_key + buf;
 }
 
+std::string SegmentKey(const std::string& block_key, uint32_t segment) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, ":%08x", segment);
+  return block_key + buf;
+}
+
 std::string MetaValue(const BlockMeta& m) {
-  char buf[96];
+  char buf[112];
   int n = std::snprintf(buf, sizeof buf, "%lld,%lld,%u,%llu", static_cast<long long>(m.min_ts),
                         static_cast<long long>(m.max_ts), m.count,
                         static_cast<unsigned long long>(m.bytes));
+  if (m.segments > 0)
+    n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ",%u", m.segments);
   return std::string(buf, static_cast<size_t>(n));
 }
 
@@ -52,7 +60,10 @@ bool ParseMeta(std::string_view v, BlockMeta& m) {
     if (p < end && *p == ',') ++p;
     return true;
   };
-  return next(m.min_ts) && next(m.max_ts) && next(m.count) && next(m.bytes);
+  if (!(next(m.min_ts) && next(m.max_ts) && next(m.count) && next(m.bytes))) return false;
+  m.segments = 0;
+  if (p < end && !next(m.segments)) return false;
+  return true;
 }
 
 struct Entry {
@@ -129,6 +140,66 @@ bool HasAll(std::string_view text, const std::vector<std::string>& literals) {
   return true;
 }
 
+// The events of a block as one encoded block: its block row (if any) followed by its segment
+// rows, in put order. `segment_keys` (if given) receives the keys of the segment rows.
+bool AssembleBlock(store::Store& store, const std::string& key, std::string& out,
+                   std::vector<std::string>* segment_keys) {
+  std::vector<std::string> parts;
+  if (auto base = store.Get(kBlocksTable, key)) parts.push_back(std::move(*base));
+  for (store::Row& row : store.Scan(kBlockSegmentsTable, key + ":")) {
+    if (segment_keys) segment_keys->push_back(std::move(row.key));
+    parts.push_back(std::move(row.value));
+  }
+  std::vector<BlockReader> readers(parts.size());
+  std::vector<Entry> entries;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!readers[i].OpenView(parts[i])) return false;
+    for (uint32_t j = 0; j < readers[i].count(); ++j) {
+      EventRef r = readers[i].Event(j);
+      entries.push_back({r.key, r.message});
+    }
+  }
+  BlockMeta meta;
+  out = EncodeBlock(entries, meta);
+  return true;
+}
+
+// Reads the block of `meta` into `buf` and opens `block` over it.
+bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& buf, BlockReader& block) {
+  if (meta.segments > 0) {
+    if (!AssembleBlock(store, meta.key, buf, nullptr)) return false;
+  } else if (!store.GetInto(kBlocksTable, meta.key, buf)) {
+    return false;
+  }
+  return block.OpenView(buf);
+}
+
+// Adds the writes that merge the open block `key` (block row and segments) into one block row
+// with its Bloom filter and a meta row without segments.
+void CloseBlock(store::Store& store, const std::string& key, std::vector<store::Write>& writes) {
+  std::string data;
+  std::vector<std::string> segment_keys;
+  BlockReader block;
+  if (!AssembleBlock(store, key, data, &segment_keys) || !block.OpenView(data)) return;
+  std::string bloom;
+  for (uint32_t i = 0; i < block.count(); ++i) BloomAdd(bloom, block.Event(i).message);
+  BlockMeta meta;
+  meta.min_ts = INT64_MAX;
+  meta.max_ts = INT64_MIN;
+  for (uint32_t i = 0; i < block.count(); ++i) {
+    int64_t ts = block.Event(i).key.timestamp;
+    meta.min_ts = std::min(meta.min_ts, ts);
+    meta.max_ts = std::max(meta.max_ts, ts);
+  }
+  meta.count = block.count();
+  meta.bytes = block.text().size();
+  for (std::string& sk : segment_keys)
+    writes.push_back({std::string(kBlockSegmentsTable), std::move(sk), std::nullopt});
+  writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
+  writes.push_back({std::string(kBlockMetaTable), key, MetaValue(meta)});
+  writes.push_back({std::string(kBlocksTable), key, std::move(data)});
+}
+
 }  // namespace
 
 std::string OrderKey::Encode() const {
@@ -150,27 +221,38 @@ std::optional<OrderKey> OrderKey::Decode(std::string_view text) {
 
 bool BlockReader::Open(std::string data) {
   data_ = std::move(data);
+  return OpenView(data_);
+}
+
+bool BlockReader::OpenView(std::string_view data) {
+  view_ = data;
   count_ = 0;
   offsets_.clear();
-  if (data_.size() < kHeaderSize || std::memcmp(data_.data(), kMagic, 4) != 0) return false;
-  uint32_t count = GetRaw<uint32_t>(data_.data() + 4);
+  if (view_.size() < kHeaderSize || std::memcmp(view_.data(), kMagic, 4) != 0) return false;
+  uint32_t count = GetRaw<uint32_t>(view_.data() + 4);
   size_t text_at = kHeaderSize + static_cast<size_t>(count) * kEntrySize;
-  if (text_at > data_.size()) return false;
+  if (text_at > view_.size()) return false;
   offsets_.resize(count + 1);
   uint64_t off = 0;
   for (uint32_t i = 0; i < count; ++i) {
     offsets_[i] = static_cast<uint32_t>(off);
-    off += GetRaw<uint32_t>(data_.data() + kHeaderSize + i * kEntrySize + 24);
+    off += GetRaw<uint32_t>(view_.data() + kHeaderSize + i * kEntrySize + 24);
   }
-  if (text_at + off != data_.size()) return false;
+  if (text_at + off != view_.size()) return false;
   offsets_[count] = static_cast<uint32_t>(off);
   count_ = count;
-  text_ = std::string_view(data_).substr(text_at);
+  text_ = view_.substr(text_at);
   return true;
 }
 
+uint32_t BlockReader::EventAt(size_t offset) const {
+  auto it =
+      std::upper_bound(offsets_.begin(), offsets_.begin() + count_, static_cast<uint32_t>(offset));
+  return static_cast<uint32_t>(it - offsets_.begin()) - 1;
+}
+
 EventRef BlockReader::Event(uint32_t i) const {
-  const char* e = data_.data() + kHeaderSize + static_cast<size_t>(i) * kEntrySize;
+  const char* e = view_.data() + kHeaderSize + static_cast<size_t>(i) * kEntrySize;
   EventRef r;
   r.key.timestamp = GetRaw<int64_t>(e);
   r.key.ingestion = GetRaw<int64_t>(e + 8);
@@ -185,48 +267,60 @@ void AppendEvents(store::Store& store, const std::string& stream_key, StreamBloc
   if (events.empty()) return;
   uint64_t batch_bytes = 0;
   for (const NewEvent& e : events) batch_bytes += e.message.size();
-
   std::vector<Entry> entries;
-  BlockReader tail;
-  uint64_t block = blocks.next_block;
-  bool extend = blocks.next_block > 0 && blocks.tail_count > 0 &&
-                blocks.tail_count + events.size() <= kMaxBlockEvents &&
-                blocks.tail_bytes + batch_bytes <= kMaxBlockBytes;
-  if (extend) {
-    block = blocks.next_block - 1;
-    auto data = store.Get(kBlocksTable, BlockKey(stream_key, block));
-    if (data && tail.Open(std::move(*data))) {
-      entries.reserve(tail.count() + events.size());
-      for (uint32_t i = 0; i < tail.count(); ++i) {
-        EventRef r = tail.Event(i);
-        entries.push_back({r.key, r.message});
-      }
-    } else {
-      extend = false;
-      block = blocks.next_block;
-    }
-  }
-  entries.reserve(entries.size() + events.size());
+  entries.reserve(events.size());
   uint64_t seq = first_seq;
   for (const NewEvent& e : events)
     entries.push_back({{e.timestamp, ingestion_ms, seq++}, e.message});
+  BlockMeta batch;
+  std::string data = EncodeBlock(entries, batch);
 
-  std::string bloom;
-  if (extend) {
-    if (auto old = store.Get(kBlockBloomTable, BlockKey(stream_key, block)))
-      bloom = std::move(*old);
+  const bool has_open = blocks.next_block > 0 && blocks.tail_count > 0;
+  if (has_open && blocks.tail_count + events.size() <= kMaxBlockEvents &&
+      blocks.tail_bytes + batch_bytes <= kMaxBlockBytes) {
+    // One more segment of the open block.
+    std::string key = BlockKey(stream_key, blocks.next_block - 1);
+    BlockMeta meta;
+    auto old = store.Get(kBlockMetaTable, key);
+    if (!old || !ParseMeta(*old, meta)) {
+      meta = BlockMeta{};
+      meta.min_ts = batch.min_ts;
+      meta.max_ts = batch.max_ts;
+    }
+    meta.min_ts = std::min(meta.min_ts, batch.min_ts);
+    meta.max_ts = std::max(meta.max_ts, batch.max_ts);
+    meta.count += batch.count;
+    meta.bytes += batch.bytes;
+    meta.segments = blocks.tail_segments + 1;
+    writes.push_back(
+        {std::string(kBlockSegmentsTable), SegmentKey(key, blocks.tail_segments), std::move(data)});
+    writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
+    blocks.tail_count = meta.count;
+    blocks.tail_bytes = meta.bytes;
+    blocks.tail_segments = meta.segments;
+    return;
   }
-  for (const NewEvent& e : events) BloomAdd(bloom, e.message);
 
-  BlockMeta meta;
-  std::string key = BlockKey(stream_key, block);
-  std::string data = EncodeBlock(entries, meta);
-  writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
-  writes.push_back({std::string(kBlocksTable), key, std::move(data)});
-  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
-  if (!extend) blocks.next_block = block + 1;
-  blocks.tail_count = meta.count;
-  blocks.tail_bytes = meta.bytes;
+  if (has_open && blocks.tail_segments > 0)
+    CloseBlock(store, BlockKey(stream_key, blocks.next_block - 1), writes);
+  std::string key = BlockKey(stream_key, blocks.next_block);
+  blocks.next_block += 1;
+  blocks.tail_count = batch.count;
+  blocks.tail_bytes = batch.bytes;
+  if (2 * batch_bytes >= kMaxBlockBytes || 2 * events.size() >= kMaxBlockEvents) {
+    // A large batch is a block of its own at once, with its Bloom filter.
+    std::string bloom;
+    for (const NewEvent& e : events) BloomAdd(bloom, e.message);
+    blocks.tail_segments = 0;
+    writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
+    writes.push_back({std::string(kBlocksTable), key, std::move(data)});
+    writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
+    return;
+  }
+  batch.segments = 1;
+  blocks.tail_segments = 1;
+  writes.push_back({std::string(kBlockSegmentsTable), SegmentKey(key, 0), std::move(data)});
+  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
 }
 
 std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key) {
@@ -247,6 +341,8 @@ void DeleteBlocks(store::Store& store, const std::string& prefix,
     writes.push_back({std::string(kBlockBloomTable), row.key, std::nullopt});
     writes.push_back({std::string(kBlockMetaTable), std::move(row.key), std::nullopt});
   }
+  for (store::Row& row : store.Scan(kBlockSegmentsTable, prefix))
+    writes.push_back({std::string(kBlockSegmentsTable), std::move(row.key), std::nullopt});
 }
 
 size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t cutoff,
@@ -259,6 +355,10 @@ size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t c
     writes.push_back({std::string(kBlocksTable), blocks[i].key, std::nullopt});
     writes.push_back({std::string(kBlockBloomTable), blocks[i].key, std::nullopt});
     writes.push_back({std::string(kBlockMetaTable), blocks[i].key, std::nullopt});
+    if (blocks[i].segments > 0) {
+      for (store::Row& row : store.Scan(kBlockSegmentsTable, blocks[i].key + ":"))
+        writes.push_back({std::string(kBlockSegmentsTable), std::move(row.key), std::nullopt});
+    }
     ++dropped;
   }
   return dropped;
@@ -279,6 +379,16 @@ Selection Select(store::Store& store, const SelectQuery& q) {
   const bool per_event_literals =
       !literals.empty() && q.pattern && q.pattern->kind() != filter::PatternKind::kTerms;
 
+  // The longest required literal leads the search within a block.
+  const std::string* lead = nullptr;
+  if (!match_all) {
+    for (const std::string& lit : literals)
+      if (!lit.empty() && (lead == nullptr || lit.size() > lead->size())) lead = &lit;
+  }
+  std::string buf;
+  std::string bloom;
+  BlockReader block;
+
   int64_t from = q.from;
   int64_t to = q.to;
   if (q.after) from = std::max(from, q.after->timestamp);
@@ -297,37 +407,51 @@ Selection Select(store::Store& store, const SelectQuery& q) {
           continue;
         }
       }
-      if (!match_all && !literals.empty()) {
-        auto bloom = store.Get(kBlockBloomTable, meta.key);
-        if (bloom && !BloomMayContain(*bloom, literals)) {
+      if (!match_all && !literals.empty() && meta.segments == 0) {
+        // The open block's Bloom filter is written when the block closes.
+        if (store.GetInto(kBlockBloomTable, meta.key, bloom) && !BloomMayContain(bloom, literals)) {
           ++out.blocks_skipped;
           continue;
         }
       }
-      auto data = store.Get(kBlocksTable, meta.key);
-      BlockReader block;
-      if (!data || !block.Open(std::move(*data))) continue;
+      if (!ReadBlock(store, meta, buf, block)) continue;
       ++out.blocks_read;
       if (!match_all && !HasAll(block.text(), literals)) {
         ++out.blocks_skipped;
         continue;
       }
       out.bytes_scanned += block.text().size();
-      for (uint32_t i = 0; i < block.count(); ++i) {
+      auto consider = [&](uint32_t i) {
         EventRef e = block.Event(i);
-        if (e.key.timestamp < from || e.key.timestamp > to) continue;
-        if (q.after && !(*q.after < e.key)) continue;
-        if (q.before && !(e.key < *q.before)) continue;
+        if (e.key.timestamp < from || e.key.timestamp > to) return;
+        if (q.after && !(*q.after < e.key)) return;
+        if (q.before && !(e.key < *q.before)) return;
         if (heap.size() >= keep) {
           const OrderKey& top = heap.top().key;
-          if (q.newest ? !(top < e.key) : !(e.key < top)) continue;
+          if (q.newest ? !(top < e.key) : !(e.key < top)) return;
         }
         if (!match_all) {
-          if (per_event_literals && !HasAll(e.message, literals)) continue;
-          if (!q.pattern->Matches(e.message)) continue;
+          if (per_event_literals && !HasAll(e.message, literals)) return;
+          if (!q.pattern->Matches(e.message)) return;
         }
         heap.push({e.key, s, std::string(e.message)});
         if (heap.size() > keep) heap.pop();
+      };
+      if (lead != nullptr) {
+        // Only events holding the lead literal can match: find them in the packed text.
+        std::string_view text = block.text();
+        size_t pos = 0;
+        while (pos < text.size()) {
+          const void* hit =
+              memmem(text.data() + pos, text.size() - pos, lead->data(), lead->size());
+          if (hit == nullptr) break;
+          uint32_t i =
+              block.EventAt(static_cast<size_t>(static_cast<const char*>(hit) - text.data()));
+          consider(i);
+          pos = block.MessageEnd(i);
+        }
+      } else {
+        for (uint32_t i = 0; i < block.count(); ++i) consider(i);
       }
     }
   }
@@ -363,12 +487,12 @@ Selection Select(store::Store& store, const SelectQuery& q) {
 uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& streams, int64_t from,
                       int64_t to, EventVisitor visit, void* ctx) {
   uint64_t bytes = 0;
+  std::string buf;
+  BlockReader block;
   for (uint32_t s = 0; s < streams.size(); ++s) {
     for (const BlockMeta& meta : ListBlocks(store, streams[s].key)) {
       if (meta.max_ts < from || meta.min_ts > to) continue;
-      auto data = store.Get(kBlocksTable, meta.key);
-      BlockReader block;
-      if (!data || !block.Open(std::move(*data))) continue;
+      if (!ReadBlock(store, meta, buf, block)) continue;
       for (uint32_t i = 0; i < block.count(); ++i) {
         EventRef e = block.Event(i);
         if (e.key.timestamp < from || e.key.timestamp > to) continue;

@@ -13,6 +13,11 @@
 // block), without reading the block, then by one memmem per literal over the block's text, so a
 // selective search reads little.
 //
+// Batches appended to the open block are stored as segment rows (logs_block_segments, one per
+// PutLogEvents, in the block's layout) until the block is full; then they are merged into the
+// block row, and its Bloom filter is written. A read of the open block joins its block row (if
+// any) and its segments.
+//
 // Block layout (little endian): "LB1\0", u32 count, then count entries
 // {i64 timestamp, i64 ingestion time, u64 sequence, u32 message length}, then the messages
 // concatenated in the same order.
@@ -33,6 +38,7 @@ namespace orgtrail::services::logs {
 inline constexpr std::string_view kBlocksTable = "logs_blocks";
 inline constexpr std::string_view kBlockMetaTable = "logs_block_meta";
 inline constexpr std::string_view kBlockBloomTable = "logs_block_bloom";
+inline constexpr std::string_view kBlockSegmentsTable = "logs_block_segments";
 
 inline constexpr uint32_t kMaxBlockEvents = 4096;
 inline constexpr uint64_t kMaxBlockBytes = 256 * 1024;
@@ -62,14 +68,20 @@ struct EventRef {
 // A block read back from the store.
 class BlockReader {
  public:
-  // False when `data` is not a block.
+  // False when `data` is not a block. Open keeps the data; OpenView reads `data` in place (it
+  // must outlive the reader's use).
   bool Open(std::string data);
+  bool OpenView(std::string_view data);
   uint32_t count() const { return count_; }
   EventRef Event(uint32_t i) const;
   std::string_view text() const { return text_; }
+  // The event whose message holds byte `offset` of text(), and where that message ends.
+  uint32_t EventAt(size_t offset) const;
+  size_t MessageEnd(uint32_t i) const { return offsets_[i + 1]; }
 
  private:
   std::string data_;
+  std::string_view view_;
   uint32_t count_ = 0;
   std::string_view text_;
   std::vector<uint32_t> offsets_;
@@ -81,6 +93,7 @@ struct BlockMeta {
   int64_t max_ts = 0;
   uint32_t count = 0;
   uint64_t bytes = 0;
+  uint32_t segments = 0;  // > 0: the open block, whose latest batches are segment rows
 };
 
 // What the stream row tracks about its blocks (state.h StreamRow mirrors these fields).
@@ -88,10 +101,14 @@ struct StreamBlocks {
   uint64_t next_block = 0;
   uint32_t tail_count = 0;
   uint64_t tail_bytes = 0;
+  uint32_t tail_segments = 0;
 };
 
 // Adds to `writes` the rows that store `events` (all of one stream, given sequence numbers
-// first_seq, first_seq+1, ...) and updates `blocks`.
+// first_seq, first_seq+1, ...) and updates `blocks`. A batch that fits in the open block is
+// one new segment row (plus the block's meta row): the block is not rewritten. A batch that
+// does not fit closes the open block (its segments are merged into one block row with its Bloom
+// filter) and starts a new block; a large batch is written as a whole block at once.
 void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
                   std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
                   std::vector<store::Write>& writes);

@@ -75,12 +75,12 @@ std::string StreamRow::Encode() const {
       buf, sizeof buf,
       "{\"creationTime\":%lld,\"hasEvents\":%s,\"first\":%lld,\"last\":%lld,"
       "\"ingestion\":%lld,\"storedBytes\":%llu,\"nextBlock\":%llu,"
-      "\"tailCount\":%u,\"tailBytes\":%llu,\"name\":",
+      "\"tailCount\":%u,\"tailBytes\":%llu,\"tailSegments\":%u,\"name\":",
       static_cast<long long>(creation_ms), has_events ? "true" : "false",
       static_cast<long long>(first_event_ts), static_cast<long long>(last_event_ts),
       static_cast<long long>(last_ingestion_ms), static_cast<unsigned long long>(stored_bytes),
       static_cast<unsigned long long>(next_block), tail_count,
-      static_cast<unsigned long long>(tail_bytes));
+      static_cast<unsigned long long>(tail_bytes), tail_segments);
   std::string out(buf, static_cast<size_t>(n));
   out += Value(name).ToJson();
   out += "}";
@@ -102,6 +102,7 @@ std::optional<StreamRow> StreamRow::Decode(std::string_view text) {
   s.next_block = static_cast<uint64_t>(v["nextBlock"].AsInt());
   s.tail_count = static_cast<uint32_t>(v["tailCount"].AsInt());
   s.tail_bytes = static_cast<uint64_t>(v["tailBytes"].AsInt());
+  s.tail_segments = static_cast<uint32_t>(v["tailSegments"].AsInt());
   return s;
 }
 

@@ -60,6 +60,7 @@ struct StreamRow {
   uint64_t next_block = 0;
   uint32_t tail_count = 0;
   uint64_t tail_bytes = 0;
+  uint32_t tail_segments = 0;  // segment rows of the open block not yet merged into it
 
   std::string Encode() const;
   static std::optional<StreamRow> Decode(std::string_view text);

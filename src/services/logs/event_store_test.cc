@@ -1,0 +1,178 @@
+// The event store on the memory store: segments of the open block, closing and merging,
+// selection by time, pattern, token and page, block skipping, retention.
+#include "services/logs/event_store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace orgtrail::services::logs {
+namespace {
+
+const std::string kStream = "acct/us-east-1/g:s";
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  // Appends `events` as one batch, applied as one transaction.
+  void Put(const std::vector<NewEvent>& events, int64_t ingestion = 1000) {
+    std::vector<store::Write> writes;
+    AppendEvents(*store_, kStream, blocks_, events, ingestion, seq_, writes);
+    seq_ += events.size();
+    ASSERT_TRUE(store_->Apply(writes).ok());
+  }
+
+  Selection All(const filter::Pattern* pattern = nullptr, size_t limit = 10000) {
+    SelectQuery q;
+    q.streams = {{kStream, "s"}};
+    q.pattern = pattern;
+    q.limit = limit;
+    return Select(*store_, q);
+  }
+
+  size_t Rows(std::string_view table) { return store_->Scan(table, kStream + ":").size(); }
+
+  std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
+  StreamBlocks blocks_;
+  uint64_t seq_ = 1;
+};
+
+TEST_F(EventStoreTest, SmallBatchesAreSegmentsOfTheOpenBlock) {
+  Put({{10, "alpha one"}, {11, "beta two"}});
+  Put({{12, "gamma three"}});
+  Put({{9, "delta four"}});
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 3u);
+  EXPECT_EQ(Rows(kBlocksTable), 0u);
+  EXPECT_EQ(blocks_.tail_segments, 3u);
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 1u);
+  EXPECT_EQ(metas[0].count, 4u);
+  EXPECT_EQ(metas[0].min_ts, 9);
+  EXPECT_EQ(metas[0].max_ts, 12);
+  EXPECT_EQ(metas[0].segments, 3u);
+
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 4u);
+  EXPECT_EQ(sel.events[0].message, "delta four");  // ordered by timestamp
+  EXPECT_EQ(sel.events[1].message, "alpha one");
+  EXPECT_EQ(sel.events[3].message, "gamma three");
+  EXPECT_EQ(sel.events[3].key.seq, 3u);
+}
+
+TEST_F(EventStoreTest, FullOpenBlockIsMergedWithItsBloomFilter) {
+  std::string big(1000, 'x');
+  // 200 batches of one 1,000-byte message: the open block fills at 256 KiB.
+  for (int i = 0; i < 300; ++i) Put({{i, big + "#" + std::to_string(i)}});
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 2u);
+  EXPECT_EQ(metas[0].segments, 0u);
+  EXPECT_GT(metas[1].segments, 0u);
+  EXPECT_EQ(metas[0].count + metas[1].count, 300u);
+  EXPECT_EQ(store_->Scan(kBlockSegmentsTable, metas[0].key + ":").size(), 0u);
+  EXPECT_TRUE(store_->Get(kBlocksTable, metas[0].key).has_value());
+  EXPECT_TRUE(store_->Get(kBlockBloomTable, metas[0].key).has_value());
+
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 300u);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(sel.events[i].message, big + "#" + std::to_string(i));
+
+  // A term found only in the open block: the closed block is skipped by its Bloom filter.
+  auto p = filter::Pattern::Compile("\"#299\"");
+  ASSERT_TRUE(p.ok());
+  sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.events[0].key.timestamp, 299);
+  EXPECT_EQ(sel.blocks_read, 1u);
+  EXPECT_EQ(sel.blocks_skipped, 1u);
+}
+
+TEST_F(EventStoreTest, LargeBatchIsAWholeBlock) {
+  std::vector<std::string> msgs;
+  for (int i = 0; i < 2500; ++i) msgs.push_back("event " + std::to_string(i));
+  std::vector<NewEvent> batch;
+  for (int i = 0; i < 2500; ++i) batch.push_back({i, msgs[i]});
+  Put(batch);
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
+  EXPECT_EQ(Rows(kBlocksTable), 1u);
+  EXPECT_EQ(blocks_.tail_segments, 0u);
+  // A small batch after it extends that block with a segment; reads see both.
+  Put({{3000, "after the block"}});
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 1u);
+  auto p = filter::Pattern::Compile("after");
+  ASSERT_TRUE(p.ok());
+  Selection sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.events[0].message, "after the block");
+  EXPECT_EQ(All().events.size(), 2501u);
+}
+
+TEST_F(EventStoreTest, TermSearchFindsEveryMatchInPackedText) {
+  std::vector<std::string> msgs;
+  for (int i = 0; i < 1000; ++i)
+    msgs.push_back(i % 7 == 0 ? "x AccessDenied y " + std::to_string(i)
+                              : "ok " + std::to_string(i));
+  std::vector<NewEvent> batch;
+  for (int i = 0; i < 1000; ++i) batch.push_back({i, msgs[i]});
+  Put(batch);
+  auto p = filter::Pattern::Compile("AccessDenied");
+  ASSERT_TRUE(p.ok());
+  Selection sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 143u);
+  for (const Selected& e : sel.events) EXPECT_EQ(e.key.timestamp % 7, 0);
+  // Paging: a limit and the next page after the last key.
+  sel = All(&*p, 100);
+  EXPECT_EQ(sel.events.size(), 100u);
+  EXPECT_TRUE(sel.more);
+  SelectQuery q;
+  q.streams = {{kStream, "s"}};
+  q.pattern = &*p;
+  q.after = sel.events.back().key;
+  Selection rest = Select(*store_, q);
+  EXPECT_EQ(rest.events.size(), 43u);
+  EXPECT_FALSE(rest.more);
+}
+
+TEST_F(EventStoreTest, NewestAndTimeWindow) {
+  for (int i = 0; i < 50; ++i) Put({{i * 10, "m" + std::to_string(i)}});
+  SelectQuery q;
+  q.streams = {{kStream, "s"}};
+  q.newest = true;
+  q.limit = 5;
+  Selection sel = Select(*store_, q);
+  ASSERT_EQ(sel.events.size(), 5u);
+  EXPECT_EQ(sel.events.front().message, "m45");
+  EXPECT_EQ(sel.events.back().message, "m49");
+  q.newest = false;
+  q.from = 100;
+  q.to = 130;
+  q.limit = 100;
+  sel = Select(*store_, q);
+  ASSERT_EQ(sel.events.size(), 4u);
+  EXPECT_EQ(sel.events.front().message, "m10");
+}
+
+TEST_F(EventStoreTest, DeleteAndExpireRemoveSegmentsToo) {
+  std::string big(2000, 'y');
+  for (int i = 0; i < 200; ++i) Put({{i, big}});
+  ASSERT_EQ(ListBlocks(*store_, kStream).size(), 2u);
+  std::vector<store::Write> writes;
+  EXPECT_EQ(DropExpired(*store_, kStream, 1000, writes), 1u);  // the open block stays
+  ASSERT_TRUE(store_->Apply(writes).ok());
+  EXPECT_EQ(ListBlocks(*store_, kStream).size(), 1u);
+  EXPECT_EQ(Rows(kBlocksTable), 0u);
+  EXPECT_EQ(Rows(kBlockBloomTable), 0u);
+  writes.clear();
+  DeleteBlocks(*store_, kStream + ":", writes);
+  ASSERT_TRUE(store_->Apply(writes).ok());
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
+  EXPECT_EQ(Rows(kBlockMetaTable), 0u);
+}
+
+TEST(BlockReaderTest, RefusesWhatIsNotABlock) {
+  BlockReader r;
+  EXPECT_FALSE(r.Open("nope"));
+  EXPECT_FALSE(r.OpenView(std::string_view("LB1\0\x05\0\0\0", 8)));
+}
+
+}  // namespace
+}  // namespace orgtrail::services::logs
