@@ -1,0 +1,405 @@
+// CloudWatch Logs handlers in process (spec/logs.md §2-4, §6): PutLogEvents validation and
+// rejected events, GetLogEvents tokens, FilterLogEvents patterns and pages, metric filters and
+// the datapoints they publish to CloudWatch, retention on the fake clock.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/json.h"
+#include "testing/in_process.h"
+
+namespace orgtrail::gateway {
+namespace {
+
+// 2026-01-01T00:00:00Z in milliseconds, the fake clock's start.
+constexpr int64_t kT0 = 1767225600000;
+constexpr int64_t kMinute = 60'000;
+constexpr int64_t kHour = 3'600'000;
+constexpr int64_t kDay = 86'400'000;
+
+struct Reply {
+  int status = 0;
+  Value body;
+  std::string raw;
+  std::string Code() const {
+    std::string t = body.GetString("__type");
+    size_t hash = t.rfind('#');
+    return hash == std::string::npos ? t : t.substr(hash + 1);
+  }
+  std::string Message() const {
+    std::string m = body.GetString("message");
+    return m.empty() ? body.GetString("Message") : m;
+  }
+};
+
+class LogsOpsTest : public InProcessTest {
+ protected:
+  Reply Logs(std::string_view operation, std::string body) {
+    http::Response r =
+        Send(JsonRequest("Logs_20140328." + std::string(operation), std::move(body)), "logs");
+    return ToReply(r);
+  }
+  Reply Monitoring(std::string_view operation, std::string body) {
+    http::Request req;
+    req.method = "POST";
+    req.SetTarget("/");
+    req.headers = {{"Host", "127.0.0.1:4566"},
+                   {"Content-Type", "application/x-amz-json-1.0"},
+                   {"X-Amz-Target", "GraniteServiceVersion20100801." + std::string(operation)},
+                   {"x-amzn-query-mode", "true"}};
+    req.body = std::move(body);
+    return ToReply(Send(std::move(req), "monitoring"));
+  }
+  static Reply ToReply(const http::Response& r) {
+    Reply out;
+    out.status = r.status;
+    out.raw = r.body;
+    auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
+    if (parsed.ok()) out.body = std::move(parsed).value();
+    return out;
+  }
+
+  void MakeStream(const std::string& group = "app", const std::string& stream = "s1") {
+    Reply g = Logs("CreateLogGroup", R"({"logGroupName":")" + group + R"("})");
+    ASSERT_TRUE(g.status == 200 || g.Code() == "ResourceAlreadyExistsException") << g.raw;
+    Reply s = Logs("CreateLogStream",
+                   R"({"logGroupName":")" + group + R"(","logStreamName":")" + stream + R"("})");
+    ASSERT_EQ(s.status, 200) << s.raw;
+  }
+
+  static std::string Event(int64_t ts, const std::string& message) {
+    return R"({"timestamp":)" + std::to_string(ts) + R"(,"message":")" + message + R"("})";
+  }
+
+  Reply Put(const std::string& events_json, const std::string& group = "app",
+            const std::string& stream = "s1") {
+    return Logs("PutLogEvents", R"({"logGroupName":")" + group + R"(","logStreamName":")" + stream +
+                                    R"(","logEvents":[)" + events_json + "]}");
+  }
+
+  // Puts `n` events "<prefix> i" one second apart starting at `start`.
+  void PutMany(int n, int64_t start, const std::string& prefix = "line",
+               const std::string& stream = "s1") {
+    std::string events;
+    for (int i = 0; i < n; ++i) {
+      if (i) events += ",";
+      events += Event(start + i * 1000, prefix + " " + std::to_string(i));
+    }
+    Reply r = Put(events, "app", stream);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    ASSERT_FALSE(r.body.Has("rejectedLogEventsInfo")) << r.raw;
+  }
+
+  static std::vector<std::string> Messages(const Reply& r) {
+    std::vector<std::string> out;
+    for (const Value& e : r.body["events"].AsList()) out.push_back(e.GetString("message"));
+    return out;
+  }
+};
+
+TEST_F(LogsOpsTest, PutLogEventsUnknownGroupOrStream) {
+  Reply no_group = Put(Event(kT0, "x"), "nope");
+  EXPECT_EQ(no_group.status, 400) << no_group.raw;
+  EXPECT_EQ(no_group.Code(), "ResourceNotFoundException");
+  EXPECT_EQ(no_group.Message(), "The specified log group does not exist.");
+  MakeStream();
+  Reply no_stream = Put(Event(kT0, "x"), "app", "nope");
+  EXPECT_EQ(no_stream.status, 400) << no_stream.raw;
+  EXPECT_EQ(no_stream.Code(), "ResourceNotFoundException");
+  EXPECT_EQ(no_stream.Message(), "The specified log stream does not exist.");
+}
+
+TEST_F(LogsOpsTest, PutLogEventsRefusesEmptyAndUnorderedBatchesAndStoresNothing) {
+  MakeStream();
+  Reply empty = Put("");
+  EXPECT_EQ(empty.status, 400) << empty.raw;
+  EXPECT_EQ(empty.Code(), "InvalidParameterException") << empty.raw;
+  EXPECT_NE(empty.Message().find("'logEvents'"), std::string::npos) << empty.raw;
+
+  Reply unordered = Put(Event(kT0, "b") + "," + Event(kT0 - 1000, "a"));
+  EXPECT_EQ(unordered.status, 400) << unordered.raw;
+  EXPECT_EQ(unordered.Code(), "InvalidParameterException");
+  EXPECT_EQ(unordered.Message(),
+            "Log events in a single PutLogEvents request must be in chronological order.");
+
+  Reply span = Put(Event(kT0 - 25 * kHour, "a") + "," + Event(kT0, "b"));
+  EXPECT_EQ(span.Code(), "InvalidParameterException") << span.raw;
+  EXPECT_EQ(span.Message(),
+            "The batch of log events in a single PutLogEvents request cannot span more than 24 "
+            "hours.");
+
+  // Equal timestamps are in order.
+  Reply same = Put(Event(kT0, "c") + "," + Event(kT0, "d"));
+  EXPECT_EQ(same.status, 200) << same.raw;
+  Reply all = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1"})");
+  EXPECT_EQ(Messages(all), (std::vector<std::string>{"c", "d"})) << all.raw;
+}
+
+TEST_F(LogsOpsTest, PutLogEventsRejectsTooOldAndTooNewIndividually) {
+  MakeStream();
+  Reply r = Put(Event(kT0 - 15 * kDay, "old") + "," + Event(kT0 - 2 * kHour, "kept1") + "," +
+                Event(kT0 + kHour, "kept2") + "," + Event(kT0 + 3 * kHour, "new"));
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_FALSE(r.body.GetString("nextSequenceToken").empty());
+  const Value& info = r.body["rejectedLogEventsInfo"];
+  EXPECT_EQ(info["tooOldLogEventEndIndex"].AsInt(), 1) << r.raw;
+  EXPECT_EQ(info["tooNewLogEventStartIndex"].AsInt(), 3) << r.raw;
+  EXPECT_FALSE(info.Has("expiredLogEventEndIndex")) << r.raw;
+  Reply all =
+      Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","startFromHead":true})");
+  EXPECT_EQ(Messages(all), (std::vector<std::string>{"kept1", "kept2"})) << all.raw;
+
+  // Retention makes events older than it "expired".
+  ASSERT_EQ(Logs("PutRetentionPolicy", R"({"logGroupName":"app","retentionInDays":1})").status,
+            200);
+  Reply exp = Put(Event(kT0 - 2 * kDay, "gone") + "," + Event(kT0 - 1000, "ok"));
+  ASSERT_EQ(exp.status, 200) << exp.raw;
+  EXPECT_EQ(exp.body["rejectedLogEventsInfo"]["expiredLogEventEndIndex"].AsInt(), 1) << exp.raw;
+  EXPECT_FALSE(exp.body["rejectedLogEventsInfo"].Has("tooOldLogEventEndIndex")) << exp.raw;
+}
+
+TEST_F(LogsOpsTest, GetLogEventsForwardAndBackwardTokens) {
+  MakeStream();
+  PutMany(5, kT0 - 10'000);
+  // Default (startFromHead=false): the newest page, ascending within the page.
+  Reply tail = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2})");
+  ASSERT_EQ(tail.status, 200) << tail.raw;
+  EXPECT_EQ(Messages(tail), (std::vector<std::string>{"line 3", "line 4"}));
+  std::string back = tail.body.GetString("nextBackwardToken");
+  std::string fwd = tail.body.GetString("nextForwardToken");
+  EXPECT_EQ(back.substr(0, 2), "b/");
+  EXPECT_EQ(back.size(), 58u);
+  EXPECT_EQ(fwd.substr(0, 2), "f/");
+
+  Reply older = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2,)"
+                                     R"("nextToken":")" +
+                                         back + R"("})");
+  EXPECT_EQ(Messages(older), (std::vector<std::string>{"line 1", "line 2"})) << older.raw;
+  Reply oldest = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2,)"
+                                      R"("nextToken":")" +
+                                          older.body.GetString("nextBackwardToken") + R"("})");
+  EXPECT_EQ(Messages(oldest), (std::vector<std::string>{"line 0"})) << oldest.raw;
+  // At the start of the stream: an empty page returning the token passed in.
+  std::string start_token = oldest.body.GetString("nextBackwardToken");
+  Reply before = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2,)"
+                                      R"("nextToken":")" +
+                                          start_token + R"("})");
+  EXPECT_TRUE(Messages(before).empty()) << before.raw;
+  EXPECT_EQ(before.body.GetString("nextBackwardToken"), start_token);
+
+  // At the end: forward from the newest page is empty and returns its token.
+  Reply after = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2,)"
+                                     R"("nextToken":")" +
+                                         fwd + R"("})");
+  EXPECT_TRUE(Messages(after).empty()) << after.raw;
+  EXPECT_EQ(after.body.GetString("nextForwardToken"), fwd);
+
+  // From the head, forward through all pages.
+  Reply head = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":3,)"
+                                    R"("startFromHead":true})");
+  EXPECT_EQ(Messages(head), (std::vector<std::string>{"line 0", "line 1", "line 2"}));
+  Reply next = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":3,)"
+                                    R"("nextToken":")" +
+                                        head.body.GetString("nextForwardToken") + R"("})");
+  EXPECT_EQ(Messages(next), (std::vector<std::string>{"line 3", "line 4"})) << next.raw;
+
+  // endTime is exclusive, startTime inclusive.
+  Reply window = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1",)"
+                                      R"("startFromHead":true,"startTime":)" +
+                                          std::to_string(kT0 - 9'000) + R"(,"endTime":)" +
+                                          std::to_string(kT0 - 7'000) + "}");
+  EXPECT_EQ(Messages(window), (std::vector<std::string>{"line 1", "line 2"})) << window.raw;
+
+  Reply bad =
+      Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","nextToken":"f/123"})");
+  EXPECT_EQ(bad.Code(), "InvalidParameterException");
+  EXPECT_EQ(bad.Message(), "The specified nextToken is invalid.");
+  Reply limit =
+      Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":10001})");
+  EXPECT_EQ(limit.Message(),
+            "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: "
+            "Member must have value less than or equal to 10000")
+      << limit.raw;
+}
+
+TEST_F(LogsOpsTest, FilterLogEventsPatternAndPages) {
+  MakeStream();
+  MakeStream("app", "s2");
+  PutMany(25, kT0 - 60'000, "ERROR");
+  PutMany(10, kT0 - 59'500, "INFO", "s2");
+  // 25 matching events, limit 20: a page of 20 and a token, then 5 and no token.
+  Reply p1 =
+      Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"ERROR","limit":20})");
+  ASSERT_EQ(p1.status, 200) << p1.raw;
+  ASSERT_EQ(p1.body["events"].size(), 20u) << p1.raw;
+  ASSERT_TRUE(p1.body.Has("nextToken")) << p1.raw;
+  const Value& first = p1.body["events"].AsList()[0];
+  EXPECT_EQ(first.GetString("logStreamName"), "s1");
+  EXPECT_EQ(first.GetString("message"), "ERROR 0");
+  EXPECT_EQ(first.GetString("eventId").size(), 56u) << p1.raw;
+  Reply p2 = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"ERROR","limit":20,)"
+                                     R"("nextToken":")" +
+                                         p1.body.GetString("nextToken") + R"("})");
+  ASSERT_EQ(p2.status, 200) << p2.raw;
+  EXPECT_EQ(p2.body["events"].size(), 5u) << p2.raw;
+  EXPECT_FALSE(p2.body.Has("nextToken")) << p2.raw;
+  EXPECT_EQ(p2.body["events"].AsList()[4].GetString("message"), "ERROR 24");
+
+  // No pattern: both streams interleaved by timestamp.
+  Reply all = Logs("FilterLogEvents", R"({"logGroupName":"app","limit":3})");
+  EXPECT_EQ(Messages(all), (std::vector<std::string>{"ERROR 0", "INFO 0", "ERROR 1"})) << all.raw;
+  // Exclusion, stream selection and an inclusive endTime.
+  Reply info = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"-ERROR",)"
+                                       R"("logStreamNames":["s2"],"endTime":)" +
+                                           std::to_string(kT0 - 59'500 + 1000) + "}");
+  EXPECT_EQ(Messages(info), (std::vector<std::string>{"INFO 0", "INFO 1"})) << info.raw;
+  Reply regex =
+      Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"%ERROR 2[34]$%"})");
+  EXPECT_EQ(Messages(regex), (std::vector<std::string>{"ERROR 23", "ERROR 24"})) << regex.raw;
+  Reply both = Logs("FilterLogEvents", R"({"logGroupName":"app","logStreamNames":["s1"],)"
+                                       R"("logStreamNamePrefix":"s"})");
+  EXPECT_EQ(both.Code(), "InvalidParameterException") << both.raw;
+}
+
+TEST_F(LogsOpsTest, FilterLogEventsRefusesAnInvalidPattern) {
+  MakeStream();
+  PutMany(2, kT0 - 5000);
+  Reply open = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"{ $.a = 1"})");
+  EXPECT_EQ(open.status, 400) << open.raw;
+  EXPECT_EQ(open.Code(), "InvalidParameterException");
+  EXPECT_EQ(open.Message(), "If a filter pattern starts with '{' it must end with '}'");
+  Reply bad = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"%a(b%"})");
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_EQ(bad.Code(), "InvalidParameterException");
+  Reply missing = Logs("FilterLogEvents", R"({"logGroupName":"nope"})");
+  EXPECT_EQ(missing.Code(), "ResourceNotFoundException");
+  EXPECT_EQ(missing.Message(), "The specified log group does not exist.");
+}
+
+TEST_F(LogsOpsTest, PutMetricFilterAndTestMetricFilter) {
+  MakeStream();
+  const std::string transform =
+      R"("metricTransformations":[{"metricName":"Errors","metricNamespace":"App","metricValue":"1"}])";
+  Reply put = Logs("PutMetricFilter", R"({"logGroupName":"app","filterName":"errors",)"
+                                      R"("filterPattern":"ERROR",)" +
+                                          transform + "}");
+  ASSERT_EQ(put.status, 200) << put.raw;
+  Reply described = Logs("DescribeMetricFilters", R"({"logGroupName":"app"})");
+  ASSERT_EQ(described.body["metricFilters"].size(), 1u) << described.raw;
+  const Value& f = described.body["metricFilters"].AsList()[0];
+  EXPECT_EQ(f.GetString("filterName"), "errors");
+  EXPECT_EQ(f.GetString("filterPattern"), "ERROR");
+  EXPECT_EQ(f.GetString("logGroupName"), "app");
+  EXPECT_FALSE(f["metricTransformations"].AsList()[0].Has("defaultValue")) << described.raw;
+  Reply groups = Logs("DescribeLogGroups", "{}");
+  EXPECT_EQ(groups.body["logGroups"].AsList()[0]["metricFilterCount"].AsInt(), 1) << groups.raw;
+
+  Reply no_group = Logs("PutMetricFilter", R"({"logGroupName":"nope","filterName":"x",)"
+                                           R"("filterPattern":"",)" +
+                                               transform + "}");
+  EXPECT_EQ(no_group.Code(), "ResourceNotFoundException");
+  Reply bad_pattern = Logs("PutMetricFilter", R"({"logGroupName":"app","filterName":"x",)"
+                                              R"("filterPattern":"{ $.a = ",)" +
+                                                  transform + "}");
+  EXPECT_EQ(bad_pattern.Code(), "InvalidParameterException") << bad_pattern.raw;
+  Reply dims_default = Logs(
+      "PutMetricFilter",
+      R"({"logGroupName":"app","filterName":"x","filterPattern":"{ $.a = 1 }",)"
+      R"("metricTransformations":[{"metricName":"m","metricNamespace":"App","metricValue":"1",)"
+      R"("defaultValue":0,"dimensions":{"A":"$.a"}}]})");
+  EXPECT_EQ(dims_default.Code(), "InvalidParameterException") << dims_default.raw;
+  EXPECT_EQ(dims_default.Message(),
+            "Default value cannot be specified when dimensions are specified.");
+  Reply after = Logs("DescribeMetricFilters", R"({"logGroupName":"app"})");
+  EXPECT_EQ(after.body["metricFilters"].size(), 1u) << after.raw;
+
+  Reply tested =
+      Logs("TestMetricFilter",
+           R"({"filterPattern":"[ip, user, status = 4*, bytes]",)"
+           R"("logEventMessages":["1.2.3.4 frank 200 10","5.6.7.8 anna 404 20","nope"]})");
+  ASSERT_EQ(tested.status, 200) << tested.raw;
+  ASSERT_EQ(tested.body["matches"].size(), 1u) << tested.raw;
+  const Value& m = tested.body["matches"].AsList()[0];
+  EXPECT_EQ(m["eventNumber"].AsInt(), 2);
+  EXPECT_EQ(m.GetString("eventMessage"), "5.6.7.8 anna 404 20");
+  EXPECT_EQ(m["extractedValues"].GetString("$user"), "anna") << tested.raw;
+  EXPECT_EQ(m["extractedValues"].GetString("$bytes"), "20") << tested.raw;
+  Reply bad_test =
+      Logs("TestMetricFilter", R"({"filterPattern":"{ $.a","logEventMessages":["x"]})");
+  EXPECT_EQ(bad_test.Code(), "InvalidParameterException") << bad_test.raw;
+  // TestMetricFilter stores nothing: still one filter, no metrics, no events.
+  Reply still = Logs("DescribeMetricFilters", "{}");
+  EXPECT_EQ(still.body["metricFilters"].size(), 1u) << still.raw;
+  Reply metrics = Monitoring("ListMetrics", "{}");
+  EXPECT_EQ(metrics.body["Metrics"].size(), 0u) << metrics.raw;
+
+  ASSERT_EQ(Logs("DeleteMetricFilter", R"({"logGroupName":"app","filterName":"errors"})").status,
+            200);
+  Reply gone = Logs("DeleteMetricFilter", R"({"logGroupName":"app","filterName":"errors"})");
+  EXPECT_EQ(gone.Code(), "ResourceNotFoundException");
+  EXPECT_EQ(gone.Message(), "The specified metric filter does not exist.");
+}
+
+TEST_F(LogsOpsTest, MetricFilterDatapointsReachCloudWatch) {
+  MakeStream();
+  Reply put = Logs("PutMetricFilter",
+                   R"({"logGroupName":"app","filterName":"latency","filterPattern":"{ $.ms > 0 }",)"
+                   R"("metricTransformations":[{"metricName":"Latency","metricNamespace":"App",)"
+                   R"("metricValue":"$.ms","unit":"Milliseconds"}]})");
+  ASSERT_EQ(put.status, 200) << put.raw;
+  const int64_t minute = kT0 - 5 * kMinute;
+  Reply events =
+      Put(Event(minute + 1000, R"({\"ms\":10})") + "," + Event(minute + 2000, "not json") + "," +
+          Event(minute + 3000, R"({\"ms\":30})") + "," + Event(minute + kMinute, R"({\"ms\":5})"));
+  ASSERT_EQ(events.status, 200) << events.raw;
+
+  Reply stats = Monitoring("GetMetricStatistics",
+                           R"({"Namespace":"App","MetricName":"Latency","Period":60,"StartTime":)" +
+                               std::to_string((kT0 - kHour) / 1000) + R"(,"EndTime":)" +
+                               std::to_string(kT0 / 1000) +
+                               R"(,"Statistics":["Sum","SampleCount","Maximum"]})");
+  ASSERT_EQ(stats.status, 200) << stats.raw;
+  const Value::List& dps = stats.body["Datapoints"].AsList();
+  ASSERT_EQ(dps.size(), 2u) << stats.raw;
+  EXPECT_EQ(dps[0]["Timestamp"].AsInt(), minute / 1000) << stats.raw;
+  EXPECT_EQ(dps[0]["Sum"].AsDouble(), 40);
+  EXPECT_EQ(dps[0]["SampleCount"].AsDouble(), 2);
+  EXPECT_EQ(dps[0]["Maximum"].AsDouble(), 30);
+  EXPECT_EQ(dps[0].GetString("Unit"), "Milliseconds");
+  EXPECT_EQ(dps[1]["Sum"].AsDouble(), 5);
+}
+
+TEST_F(LogsOpsTest, RetentionHidesEventsOnceTheClockPassesIt) {
+  MakeStream();
+  PutMany(3, kT0 - 10'000);
+  ASSERT_EQ(Logs("PutRetentionPolicy", R"({"logGroupName":"app","retentionInDays":1})").status,
+            200);
+  Reply groups = Logs("DescribeLogGroups", "{}");
+  EXPECT_EQ(groups.body["logGroups"].AsList()[0]["retentionInDays"].AsInt(), 1) << groups.raw;
+  Reply bad = Logs("PutRetentionPolicy", R"({"logGroupName":"app","retentionInDays":2})");
+  EXPECT_EQ(bad.Code(), "InvalidParameterException") << bad.raw;
+
+  Reply before = Logs("FilterLogEvents", R"({"logGroupName":"app"})");
+  EXPECT_EQ(before.body["events"].size(), 3u) << before.raw;
+  // Half a day later, still visible; a new event after the older ones.
+  clock_.Advance(kDay / 2);
+  PutMany(1, kT0 + kDay / 2, "late");
+  EXPECT_EQ(Logs("FilterLogEvents", R"({"logGroupName":"app"})").body["events"].size(), 4u);
+  // Past one day after the first events: they are gone from every read; the late one stays.
+  clock_.Advance(kDay / 2 + kMinute);
+  Reply filtered = Logs("FilterLogEvents", R"({"logGroupName":"app"})");
+  EXPECT_EQ(Messages(filtered), (std::vector<std::string>{"late 0"})) << filtered.raw;
+  Reply got =
+      Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","startFromHead":true})");
+  EXPECT_EQ(Messages(got), (std::vector<std::string>{"late 0"})) << got.raw;
+  // And again (after the lazy sweep) from the tail.
+  Reply tail = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1"})");
+  EXPECT_EQ(Messages(tail), (std::vector<std::string>{"late 0"})) << tail.raw;
+  // The policy can be removed.
+  ASSERT_EQ(Logs("DeleteRetentionPolicy", R"({"logGroupName":"app"})").status, 200);
+  Reply groups2 = Logs("DescribeLogGroups", "{}");
+  EXPECT_FALSE(groups2.body["logGroups"].AsList()[0].Has("retentionInDays")) << groups2.raw;
+}
+
+}  // namespace
+}  // namespace orgtrail::gateway
