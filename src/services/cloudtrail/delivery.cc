@@ -52,19 +52,28 @@ struct Chain {
   int64_t period_start_ms = 0;
   Value prev_bucket, prev_object, prev_hash, prev_sig;  // null at the start of a chain
   Value log_files = Value::MakeList();
+  int64_t close_ms = 0;   // > 0: a final digest ends here, then the chain ends
+  int64_t reopen_ms = 0;  // > 0 (with close_ms): a new chain starts here after the final digest
+  Value trail;            // with close_ms: the trail row at closing (it may be deleted since)
 
   Value ToRow() const {
-    return Value::MakeMap()
-        .Set("period_start_ms", period_start_ms)
-        .Set("prev_bucket", prev_bucket)
-        .Set("prev_object", prev_object)
-        .Set("prev_hash", prev_hash)
-        .Set("prev_sig", prev_sig)
-        .Set("log_files", log_files);
+    Value row = Value::MakeMap()
+                    .Set("period_start_ms", period_start_ms)
+                    .Set("prev_bucket", prev_bucket)
+                    .Set("prev_object", prev_object)
+                    .Set("prev_hash", prev_hash)
+                    .Set("prev_sig", prev_sig)
+                    .Set("log_files", log_files);
+    if (close_ms > 0) row.Set("close_ms", close_ms).Set("trail", trail);
+    if (reopen_ms > 0) row.Set("reopen_ms", reopen_ms);
+    return row;
   }
   static Chain FromRow(const Value& v) {
     Chain c;
     c.period_start_ms = v["period_start_ms"].AsInt();
+    if (v.Has("close_ms")) c.close_ms = v["close_ms"].AsInt();
+    if (v.Has("reopen_ms")) c.reopen_ms = v["reopen_ms"].AsInt();
+    if (v.Has("trail")) c.trail = v["trail"];
     c.prev_bucket = v["prev_bucket"];
     c.prev_object = v["prev_object"];
     c.prev_hash = v["prev_hash"];
@@ -79,6 +88,50 @@ std::string ChainKey(const Trail& trail, std::string_view account, std::string_v
 }
 
 }  // namespace
+
+Status OpenDigestChains(gateway::Env& env, const Trail& trail, int64_t now_ms) {
+  if (!trail.validation) return Ok();
+  std::vector<std::string> accounts;
+  if (trail.organization) {
+    auto org = env.orgs.OrganizationOf(trail.owner);
+    if (org)
+      for (const identity::OrgMember& m : env.orgs.Members(*org)) accounts.push_back(m.account_id);
+  }
+  if (std::find(accounts.begin(), accounts.end(), trail.owner) == accounts.end())
+    accounts.push_back(trail.owner);
+  int64_t start = (now_ms / 1000) * 1000;
+  std::vector<store::Write> writes;
+  for (const std::string& account : accounts) {
+    std::string key = ChainKey(trail, account, trail.home_region);
+    Chain chain;
+    if (auto row = env.store.Get(kChainTable, key)) {
+      auto parsed = ParseJson(*row);
+      if (parsed.ok()) chain = Chain::FromRow(*parsed);
+      if (chain.close_ms == 0) continue;  // already open
+      chain.reopen_ms = std::max(start, chain.close_ms);
+    } else {
+      chain.period_start_ms = start;
+    }
+    writes.push_back({std::string(kChainTable), key, chain.ToRow().ToJson()});
+  }
+  return env.store.Apply(writes);
+}
+
+Status CloseDigestChains(gateway::Env& env, const Trail& trail, int64_t now_ms) {
+  std::vector<store::Write> writes;
+  for (const store::Row& row : env.store.Scan(kChainTable, trail.Arn() + "|")) {
+    auto parsed = ParseJson(row.value);
+    if (!parsed.ok()) continue;
+    Chain chain = Chain::FromRow(*parsed);
+    if (chain.close_ms > 0 && chain.reopen_ms == 0) continue;  // already closing
+    if (chain.close_ms == 0)
+      chain.close_ms = std::max((now_ms / 1000) * 1000, chain.period_start_ms);
+    chain.reopen_ms = 0;
+    chain.trail = trail.ToRow();
+    writes.push_back({std::string(kChainTable), row.key, chain.ToRow().ToJson()});
+  }
+  return env.store.Apply(writes);
+}
 
 Delivery::~Delivery() { Stop(); }
 
@@ -131,6 +184,7 @@ void Delivery::Run() {
     last_cwl = Steady::now();
     if (Steady::now() - last_s3 >= std::chrono::milliseconds(options_.trail_interval_ms)) {
       DeliverS3();
+      DeliverDigests(false);  // full hours, and the final digests of stopped or deleted trails
       last_s3 = Steady::now();
     }
     int64_t hour = env_.clock.NowMillis() / kHourMs;
@@ -168,7 +222,9 @@ bool Delivery::Covers(const Trail& trail, const std::string& account) {
 
 bool Delivery::Receives(const Trail& trail, const TrailStatus& status,
                         const events::JournalEntry& entry) {
-  if (!status.is_logging || entry.event_time_ms < status.start_ms) return false;
+  // Events of the logging period, also when delivered after StopLogging.
+  if (status.start_ms == 0 || entry.event_time_ms < status.start_ms) return false;
+  if (!status.is_logging && entry.event_time_ms > status.stop_ms) return false;
   if (!Covers(trail, entry.account_id)) return false;
   if (IsGlobalSource(entry.event_source)) {
     if (!trail.include_global || (!trail.multi_region && trail.home_region != "us-east-1"))
@@ -422,14 +478,20 @@ void Delivery::DeliverDigests(bool force) {
     std::string arn = row.key.substr(0, bar1);
     std::string account = row.key.substr(bar1 + 1, bar2 - bar1 - 1);
     std::string region = row.key.substr(bar2 + 1);
-    auto trail = LoadTrail(env_.store, arn);
+    auto parsed = ParseJson(row.value);
+    if (!parsed.ok()) continue;
+    Chain chain = Chain::FromRow(*parsed);
+    std::optional<Trail> trail;
+    if (chain.close_ms > 0 && chain.trail.is_map())
+      trail = Trail::FromRow(chain.trail);
+    else
+      trail = LoadTrail(env_.store, arn);
     if (!trail || !trail->validation) {
       (void)env_.store.Delete(kChainTable, row.key);
       continue;
     }
-    auto parsed = ParseJson(row.value);
-    if (!parsed.ok()) continue;
-    Chain chain = Chain::FromRow(*parsed);
+    // A stopped trail's chain waits (closed chains are ended below).
+    if (chain.close_ms == 0 && !LoadStatus(env_.store, arn).is_logging) continue;
     auto key = KeyForRegion(env_.store, trail->home_region, now);
     if (!key.ok()) continue;
     auto emit = [&](int64_t end_ms) -> bool {
@@ -499,10 +561,25 @@ void Delivery::DeliverDigests(bool force) {
       return true;
     };
     bool ok = true;
-    for (int64_t boundary = (chain.period_start_ms / kHourMs + 1) * kHourMs; ok && boundary <= now;
-         boundary = (chain.period_start_ms / kHourMs + 1) * kHourMs)
+    int64_t until = chain.close_ms > 0 ? std::min(now, chain.close_ms) : now;
+    for (int64_t boundary = (chain.period_start_ms / kHourMs + 1) * kHourMs;
+         ok && boundary <= until; boundary = (chain.period_start_ms / kHourMs + 1) * kHourMs)
       ok = emit(boundary);
-    if (ok && force && chain.period_start_ms < now) ok = emit(now);
+    if (ok && chain.close_ms > 0 && chain.close_ms <= now) {
+      // The final digest (StopLogging, DeleteTrail), then the chain ends or starts anew.
+      if (chain.period_start_ms < chain.close_ms) ok = emit(chain.close_ms);
+      if (ok && chain.reopen_ms == 0) {
+        (void)env_.store.Delete(kChainTable, row.key);
+        continue;
+      }
+      if (ok) {
+        Chain fresh;
+        fresh.period_start_ms = chain.reopen_ms;
+        chain = std::move(fresh);
+      }
+    } else if (ok && force && chain.period_start_ms < now) {
+      ok = emit(now);
+    }
     (void)env_.store.Put(kChainTable, row.key, chain.ToRow().ToJson());
   }
 }

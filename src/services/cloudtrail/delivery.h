@@ -41,6 +41,13 @@ struct DeliveryOptions {
   int64_t cwl_interval_ms = 500;
 };
 
+// Digest chains (§4): StartLogging of a trail with log file validation opens a chain for every
+// covered account in the home region (an hour without log files still yields a digest);
+// StopLogging and DeleteTrail close the trail's chains: the delivery thread writes a final digest
+// ending at `now_ms` and ends the chain (the next StartLogging begins a new one).
+Status OpenDigestChains(gateway::Env& env, const Trail& trail, int64_t now_ms);
+Status CloseDigestChains(gateway::Env& env, const Trail& trail, int64_t now_ms);
+
 class Delivery {
  public:
   Delivery(gateway::Env& env, gateway::Registry& registry, DeliveryOptions options)

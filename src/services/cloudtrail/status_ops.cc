@@ -1,6 +1,7 @@
 // StartLogging, StopLogging, GetTrailStatus (spec/cloudtrail.md §10).
 #include "core/time_format.h"
 #include "services/cloudtrail/cloudtrail.h"
+#include "services/cloudtrail/delivery.h"
 #include "services/cloudtrail/trail_state.h"
 
 namespace orgtrail::services::cloudtrail {
@@ -14,10 +15,12 @@ double Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 Result<Value> StartLogging(Call& call, const Value& input) {
   ORGTRAIL_TRY(Trail trail, ResolveTrail(call, input.GetString("Name"), Access::kWrite));
   int64_t now = call.NowMillis();
+  bool was_logging = LoadStatus(call.env.store, trail.Arn()).is_logging;
   ORGTRAIL_CHECK(UpdateStatus(call.env.store, trail.Arn(), [now](TrailStatus& s) {
     if (!s.is_logging) s.start_ms = now;
     s.is_logging = true;
   }));
+  if (!was_logging) ORGTRAIL_CHECK(OpenDigestChains(call.env, trail, now));
   return Value::MakeMap();
 }
 
@@ -25,10 +28,12 @@ Result<Value> StartLogging(Call& call, const Value& input) {
 Result<Value> StopLogging(Call& call, const Value& input) {
   ORGTRAIL_TRY(Trail trail, ResolveTrail(call, input.GetString("Name"), Access::kWrite));
   int64_t now = call.NowMillis();
+  bool was_logging = LoadStatus(call.env.store, trail.Arn()).is_logging;
   ORGTRAIL_CHECK(UpdateStatus(call.env.store, trail.Arn(), [now](TrailStatus& s) {
     if (s.is_logging) s.stop_ms = now;
     s.is_logging = false;
   }));
+  if (was_logging) ORGTRAIL_CHECK(CloseDigestChains(call.env, trail, now));
   return Value::MakeMap();
 }
 

@@ -4,6 +4,7 @@
 #include "identity/organizations.h"
 #include "services/cloudtrail/checks.h"
 #include "services/cloudtrail/cloudtrail.h"
+#include "services/cloudtrail/delivery.h"
 #include "services/cloudtrail/trail_state.h"
 
 namespace orgtrail::services::cloudtrail {
@@ -109,6 +110,7 @@ Result<Value> UpdateTrail(Call& call, const Value& input) {
 // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DeleteTrail.html
 Result<Value> DeleteTrail(Call& call, const Value& input) {
   ORGTRAIL_TRY(Trail trail, ResolveTrail(call, input.GetString("Name"), Access::kWrite));
+  ORGTRAIL_CHECK(CloseDigestChains(call.env, trail, call.NowMillis()));
   ORGTRAIL_CHECK(DeleteTrailRows(call.env.store, trail.Arn()));
   return Value::MakeMap();
 }
