@@ -22,6 +22,8 @@ namespace {
 constexpr int64_t kHourMs = 3600 * 1000;
 constexpr size_t kReadBatch = 5000;
 constexpr size_t kMaxCwlEventBytes = 256 * 1024;
+// A read-only call's record is journaled up to 100 ms after the call (group commit).
+constexpr int64_t kLateCommitMs = 1000;
 constexpr std::string_view kAlnum =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -317,8 +319,11 @@ void Delivery::DeliverS3() {
   bool logging = false;
   for (const Trail& t : trails) {
     statuses.push_back(LoadStatus(env_.store, t.Arn()));
-    logging = logging || statuses.back().is_logging;
+    // A trail stopped since the previous pass still delivers its logging period's records.
+    const TrailStatus& st = statuses.back();
+    logging = logging || st.is_logging || st.stop_ms >= last_s3_pass_ms_ - kLateCommitMs;
   }
+  last_s3_pass_ms_ = env_.clock.NowMillis();
   uint64_t cursor = Cursor("s3");
   if (!logging) {
     // No trail logs, so no entry up to `committed` can be delivered (Receives): skip them unread.

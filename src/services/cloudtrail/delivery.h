@@ -89,6 +89,7 @@ class Delivery {
   std::mutex cwl_mu_;                                // one CloudWatch Logs pass at a time
   std::map<std::string, std::string> covers_cache_;  // account -> management account ("" none)
   std::set<std::string> streams_;                    // group|stream known to exist
+  int64_t last_s3_pass_ms_ = 0;                      // clock time of the last S3 pass (s3_mu_)
 
   std::mutex mu_;
   std::condition_variable cv_;
