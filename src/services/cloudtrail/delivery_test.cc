@@ -87,7 +87,8 @@ class DeliveryTest : public InProcessTest {
     std::multiset<std::string> names;
     for (const std::string& key : Keys(prefix)) {
       if (key.find("/CloudTrail/") == std::string::npos) continue;
-      for (const Value& r : Object(key)["Records"].AsList()) names.insert(r.GetString("eventName"));
+      Value file = Object(key);
+      for (const Value& r : file["Records"].AsList()) names.insert(r.GetString("eventName"));
     }
     return names;
   }
