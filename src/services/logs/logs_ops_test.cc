@@ -401,5 +401,65 @@ TEST_F(LogsOpsTest, RetentionHidesEventsOnceTheClockPassesIt) {
   EXPECT_FALSE(groups2.body["logGroups"].AsList()[0].Has("retentionInDays")) << groups2.raw;
 }
 
+TEST_F(LogsOpsTest, AtMostFiveRegexFiltersPerGroup) {
+  MakeStream();
+  auto put = [this](const std::string& name, const std::string& pattern) {
+    return Logs("PutMetricFilter",
+                R"({"logGroupName":"app","filterName":")" + name + R"(","filterPattern":")" +
+                    pattern +
+                    R"(","metricTransformations":[{"metricName":"m","metricNamespace":"App",)"
+                    R"("metricValue":"1"}]})");
+  };
+  for (int i = 0; i < 5; ++i) {
+    Reply r = put("re" + std::to_string(i), "%ERROR " + std::to_string(i) + "%");
+    ASSERT_EQ(r.status, 200) << r.raw;
+  }
+  Reply sixth = put("re5", "%WARN%");
+  EXPECT_EQ(sixth.status, 400) << sixth.raw;
+  EXPECT_EQ(sixth.Code(), "LimitExceededException");
+  EXPECT_EQ(sixth.Message(), "Resource limit exceeded.");
+  Reply json_regex = put("re6", "{ $.a = %x% }");
+  EXPECT_EQ(json_regex.Code(), "LimitExceededException") << json_regex.raw;
+  // Filters without a regular expression are not limited by it; replacing one is allowed.
+  EXPECT_EQ(put("plain", "ERROR").status, 200);
+  EXPECT_EQ(put("re0", "%FATAL%").status, 200);
+  Reply described = Logs("DescribeMetricFilters", R"({"logGroupName":"app"})");
+  EXPECT_EQ(described.body["metricFilters"].size(), 6u) << described.raw;
+  // Another group has its own quota.
+  MakeStream("other", "s1");
+  Reply other = Logs("PutMetricFilter",
+                     R"({"logGroupName":"other","filterName":"re","filterPattern":"%x%",)"
+                     R"("metricTransformations":[{"metricName":"m","metricNamespace":"App",)"
+                     R"("metricValue":"1"}]})");
+  EXPECT_EQ(other.status, 200) << other.raw;
+  // Deleting one frees a slot.
+  ASSERT_EQ(Logs("DeleteMetricFilter", R"({"logGroupName":"app","filterName":"re1"})").status, 200);
+  EXPECT_EQ(put("re5", "%WARN%").status, 200);
+}
+
+TEST_F(LogsOpsTest, StopQueryOnACompletedQuery) {
+  MakeStream();
+  PutMany(3, kT0 - 10'000);
+  Reply started = Logs("StartQuery", R"({"logGroupName":"app","startTime":)" +
+                                         std::to_string((kT0 - kHour) / 1000) + R"(,"endTime":)" +
+                                         std::to_string(kT0 / 1000) +
+                                         R"(,"queryString":"fields @message | limit 2"})");
+  ASSERT_EQ(started.status, 200) << started.raw;
+  std::string id = started.body.GetString("queryId");
+  ASSERT_FALSE(id.empty());
+  // Queries run to completion at StartQuery: there is nothing left to stop.
+  Reply stopped = Logs("StopQuery", R"({"queryId":")" + id + R"("})");
+  ASSERT_EQ(stopped.status, 200) << stopped.raw;
+  EXPECT_FALSE(stopped.body["success"].AsBool(true)) << stopped.raw;
+  Reply results = Logs("GetQueryResults", R"({"queryId":")" + id + R"("})");
+  EXPECT_EQ(results.body.GetString("status"), "Complete") << results.raw;
+  EXPECT_EQ(results.body["results"].size(), 2u) << results.raw;
+  Reply again = Logs("StopQuery", R"({"queryId":")" + id + R"("})");
+  EXPECT_FALSE(again.body["success"].AsBool(true)) << again.raw;
+  Reply unknown = Logs("StopQuery", R"({"queryId":"00000000-0000-0000-0000-000000000000"})");
+  EXPECT_EQ(unknown.status, 400) << unknown.raw;
+  EXPECT_EQ(unknown.Code(), "ResourceNotFoundException") << unknown.raw;
+}
+
 }  // namespace
 }  // namespace orgtrail::gateway

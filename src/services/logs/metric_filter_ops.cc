@@ -20,6 +20,8 @@ namespace {
 using gateway::Call;
 
 constexpr size_t kMaxFiltersPerGroup = 100;
+// Filters whose pattern holds a regular expression, per log group (spec/logs.md §1.1).
+constexpr size_t kMaxRegexFiltersPerGroup = 5;
 
 std::string FilterKey(const GroupRow& g, std::string_view name) { return StreamKey(g.Key(), name); }
 
@@ -78,9 +80,18 @@ Result<Value> PutMetricFilter(Call& call, const Value& input) {
   ORGTRAIL_TRY(GroupRow g, LoadGroup(call, input.GetString("logGroupName")));
   std::string key = FilterKey(g, name);
   auto existing = call.env.store.Get(kMetricFiltersTable, key);
-  if (!existing &&
-      call.env.store.Scan(kMetricFiltersTable, g.Key() + ":").size() >= kMaxFiltersPerGroup) {
-    return errors::LimitExceeded();
+  std::vector<store::Row> filters = call.env.store.Scan(kMetricFiltersTable, g.Key() + ":");
+  if (!existing && filters.size() >= kMaxFiltersPerGroup) return errors::LimitExceeded();
+  if (pattern.regex_count() > 0) {
+    size_t with_regex = 0;
+    for (const store::Row& r : filters) {
+      if (r.key == key) continue;  // replaced by this call
+      auto other = ParseJson(r.value);
+      if (!other.ok()) continue;
+      auto compiled = filter::Pattern::Compile((*other).GetString("filterPattern"));
+      if (compiled.ok() && compiled->regex_count() > 0) ++with_regex;
+    }
+    if (with_regex >= kMaxRegexFiltersPerGroup) return errors::LimitExceeded();
   }
   int64_t created = call.NowMillis();
   if (existing) {
