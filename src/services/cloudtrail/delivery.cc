@@ -22,6 +22,10 @@ namespace {
 constexpr int64_t kHourMs = 3600 * 1000;
 constexpr size_t kReadBatch = 5000;
 constexpr size_t kMaxCwlEventBytes = 256 * 1024;
+constexpr size_t kCwlEventOverhead = 26;
+constexpr size_t kCwlMaxBatchEvents = 10000;
+constexpr size_t kCwlMaxBatchBytes = 1048576;
+constexpr int64_t kCwlMaxBatchSpanMs = 24 * 3600 * 1000 - 1;
 // A read-only call's record is journaled up to 100 ms after the call (group commit).
 constexpr int64_t kLateCommitMs = 1000;
 constexpr std::string_view kAlnum =
@@ -446,16 +450,32 @@ void Delivery::DeliverCloudWatchLogs() {
         if (error.empty()) {
           std::stable_sort(events.begin(), events.end(),
                            [](const auto& a, const auto& b) { return a.first < b.first; });
-          Value list = Value::MakeList();
-          for (auto& [ts, message] : events)
-            list.Append(Value::MakeMap().Set("timestamp", ts).Set("message", message));
-          Value input = target;
-          input.Set("logEvents", std::move(list));
-          auto put = registry_.CallInternal(env_, session, "logs", "PutLogEvents", input, region,
-                                            /*authorize=*/true);
-          if (!put.ok()) {
-            error = put.error().code;
-            if (error == "ResourceNotFoundException") streams_.erase(stream_key);
+          // PutLogEvents limits: 10,000 events, 1,048,576 bytes (message + 26 each), 24 hours.
+          size_t from = 0;
+          while (error.empty() && from < events.size()) {
+            Value list = Value::MakeList();
+            size_t bytes = 0;
+            size_t to = from;
+            for (; to < events.size(); ++to) {
+              size_t size = events[to].second.size() + kCwlEventOverhead;
+              if (to > from &&
+                  (to - from >= kCwlMaxBatchEvents || bytes + size > kCwlMaxBatchBytes ||
+                   events[to].first - events[from].first >= kCwlMaxBatchSpanMs))
+                break;
+              bytes += size;
+              list.Append(Value::MakeMap()
+                              .Set("timestamp", events[to].first)
+                              .Set("message", events[to].second));
+            }
+            from = to;
+            Value input = target;
+            input.Set("logEvents", std::move(list));
+            auto put = registry_.CallInternal(env_, session, "logs", "PutLogEvents", input, region,
+                                              /*authorize=*/true);
+            if (!put.ok()) {
+              error = put.error().code;
+              if (error == "ResourceNotFoundException") streams_.erase(stream_key);
+            }
           }
         }
       }

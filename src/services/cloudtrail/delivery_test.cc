@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "core/encoding.h"
 #include "core/json.h"
 #include "services/cloudtrail/gzip.h"
 #include "testing/in_process.h"
@@ -201,6 +202,52 @@ TEST_F(DeliveryTest, DigestChainsFromStartLoggingToAFinalDigestAtStopLogging) {
   EXPECT_EQ(final_digest.GetString("digestStartTime"), "2026-01-01T03:15:00Z");
   EXPECT_EQ(final_digest.GetString("digestEndTime"), "2026-01-01T03:25:00Z");
   EXPECT_TRUE(final_digest["previousDigestS3Object"].is_null());
+}
+
+TEST_F(DeliveryTest, CloudWatchLogsBatchesStayWithinPutLogEventsLimits) {
+  Logs("CreateLogGroup", R"({"logGroupName":"trail-group"})");
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+  const std::string allow =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]})";
+  Iam("Action=CreateRole&RoleName=ToLogs&AssumeRolePolicyDocument=" + UriEncode(trust));
+  Iam("Action=PutRolePolicy&RoleName=ToLogs&PolicyName=p&PolicyDocument=" + UriEncode(allow));
+  StartTrail(
+      R"({"Name":"tologs","S3BucketName":"logs","S3KeyPrefix":"c",)"
+      R"("CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:000000000000:log-group:trail-group:*",)"
+      R"("CloudWatchLogsRoleArn":"arn:aws:iam::000000000000:role/ToLogs"})",
+      "tologs");
+  // More than 1 MB of records in one pass: several PutLogEvents calls.
+  constexpr int kCalls = 1500;
+  for (int i = 0; i < kCalls; ++i)
+    Send(QueryRequest("Action=GetUser&Version=2010-05-08&UserName=" + std::string(40, 'u') +
+                      std::to_string(i)),
+         "iam");  // NoSuchEntity, recorded
+  FlushAll();
+  size_t events = 0;
+  std::string token;
+  while (true) {
+    std::string body =
+        R"({"logGroupName":"trail-group","logStreamName":"000000000000_CloudTrail_us-east-1",)"
+        R"("startFromHead":true)" +
+        (token.empty() ? std::string() : R"(,"nextToken":")" + token + R"(")") + "}";
+    http::Response r = Send(JsonRequest("Logs_20140328.GetLogEvents", body), "logs");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto page = ParseJson(r.body);
+    ASSERT_TRUE(page.ok());
+    events += (*page)["events"].size();
+    if (page->GetString("nextForwardToken") == token || (*page)["events"].size() == 0) break;
+    token = page->GetString("nextForwardToken");
+  }
+  EXPECT_GE(events, static_cast<size_t>(kCalls));
+  http::Response status =
+      Send(JsonRequest("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus",
+                       R"({"Name":"tologs"})"),
+           "cloudtrail");
+  EXPECT_EQ(status.body.find("LatestCloudWatchLogsDeliveryError"), std::string::npos)
+      << status.body;
 }
 
 }  // namespace
