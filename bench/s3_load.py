@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
-"""S3 load on loopback: 1 KiB PutObject/GetObject per second (boto3, N threads, one client per
-thread) and one large object's upload/download in MB/s (boto3 transfer manager, 8 MiB parts),
-against orgtrail and against moto's server started on another port in the same run.
+"""S3 load on loopback, orgtrail against moto's server started on another port in the same run.
 
-    python3 bench/s3_load.py [--orgtrail build/orgtrail] [--seconds 5] [--threads 16] [--big-mib 1024]
+Small objects: PutObject and GetObject of 1 KiB objects per second, driven by wrk with SigV4
+presigned URLs (query-string authentication: orgtrail verifies every signature; the URLs are
+generated once by boto3, then wrk replays them round-robin over `--keys` keys). The same
+method, URLs and wrk settings are used for both servers. A boto3 figure (one client per thread)
+is printed too, to show how far a Python client is from the server's rate.
+
+Large object: one `--big-mib` MiB object uploaded and downloaded as a single PutObject/GetObject
+with curl on a presigned URL, and with boto3's transfer manager (8 MiB multipart parts,
+8 threads). The disk's own speed is measured with dd (write with conv=fsync, read with
+iflag=direct) in the same directory the servers store into.
+
+    python3 bench/s3_load.py [--orgtrail build/orgtrail] [--seconds 10] [--connections 16]
+                             [--big-mib 1024] [--skip-moto] [--skip-boto3] [--in-memory-too]
 """
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,7 +37,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_port(port, timeout=30):
+def wait_port(port, timeout=60):
     end = time.time() + timeout
     while time.time() < end:
         try:
@@ -38,34 +49,68 @@ def wait_port(port, timeout=30):
 
 
 def client(endpoint):
-    cfg = botocore.config.Config(retries={"total_max_attempts": 1}, max_pool_connections=64)
+    cfg = botocore.config.Config(retries={"total_max_attempts": 1}, max_pool_connections=64,
+                                 signature_version="s3v4")
     return boto3.session.Session().client(
         "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
         aws_secret_access_key="test", config=cfg)
 
 
-PUT_COUNTS = {}
+def presigned_paths(c, op, keys):
+    out = []
+    for k in keys:
+        url = c.generate_presigned_url(op, Params={"Bucket": "bench", "Key": k}, ExpiresIn=3600)
+        out.append(url.split("/", 3)[3])  # "bench/small/0?X-Amz-..."
+    return ["/" + p for p in out]
 
 
-def rate(endpoint, op, seconds, threads):
-    body = os.urandom(1024)
+LUA = """
+local paths = {%s}
+local body = %s
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("%s", paths[i], nil, body)
+end
+"""
+
+
+def wrk_rate(endpoint, method, paths, body, args, tmp):
+    script = os.path.join(tmp, "bench_%s.lua" % method.lower())
+    with open(script, "w") as f:
+        f.write(LUA % (",".join('"%s"' % p for p in paths),
+                       '"%s"' % ("x" * len(body)) if body else "nil", method))
+    out = subprocess.run(
+        ["wrk", "-t%d" % args.wrk_threads, "-c%d" % args.connections, "-d%ds" % args.seconds,
+         "--latency", "-s", script, endpoint], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    if bad or errors:
+        print("  wrk %s: %s %s" % (method, bad.group(0) if bad else "",
+                                   errors.group(0) if errors else ""), flush=True)
+    return rps, (int(bad.group(1)) if bad else 0), p50.group(1), p99.group(1)
+
+
+def boto3_rate(endpoint, op, keys, seconds, threads):
+    body = b"x" * 1024
     counts = [0] * threads
+    clients = [client(endpoint) for _ in range(threads)]  # created before the clock starts
     stop = time.time() + seconds
 
     def worker(i):
-        c = client(endpoint)
+        c = clients[i]
         n = 0
         while time.time() < stop:
-            written = PUT_COUNTS.get((endpoint, i), 200) if op == "get" else 200
-            key = "small/%d/%d" % (i, n % max(1, min(200, written)))
+            key = keys[(i * 7 + n) % len(keys)]
             if op == "put":
                 c.put_object(Bucket="bench", Key=key, Body=body)
             else:
                 c.get_object(Bucket="bench", Key=key)["Body"].read()
             n += 1
         counts[i] = n
-        if op == "put":
-            PUT_COUNTS[(endpoint, i)] = n
 
     ts = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
     start = time.time()
@@ -76,65 +121,143 @@ def rate(endpoint, op, seconds, threads):
     return sum(counts) / (time.time() - start)
 
 
-def big(endpoint, mib, tmp):
-    src = os.path.join(tmp, "big.bin")
-    if not os.path.exists(src):
-        block = os.urandom(1 << 20)
-        with open(src, "wb") as f:
-            for _ in range(mib):
-                f.write(block)
+def curl_mbps(args_list):
+    out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"] +
+                         args_list, capture_output=True, text=True, check=True).stdout.split()
+    if out[0] != "200":
+        raise RuntimeError("curl answered %s" % out[0])
+    return float(out[1])
+
+
+def big(endpoint, c, mib, src, tmp):
+    size_mb = mib * 1048576 / 1e6
+    put_url = c.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "big1"},
+                                       ExpiresIn=3600)
+    get_url = c.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": "big1"},
+                                       ExpiresIn=3600)
+    single_up = size_mb / curl_mbps(["-T", src, put_url])
+    single_down = size_mb / curl_mbps([get_url])
     cfg = boto3.s3.transfer.TransferConfig(multipart_chunksize=8 << 20, max_concurrency=8)
+    t0 = time.time()
+    c.upload_file(src, "bench", "big2", Config=cfg)
+    multi_up = size_mb / (time.time() - t0)
+    back = os.path.join(tmp, "back.bin")
+    t0 = time.time()
+    c.download_file("bench", "big2", back, Config=cfg)
+    multi_down = size_mb / (time.time() - t0)
+    os.remove(back)
+    c.delete_object(Bucket="bench", Key="big1")
+    c.delete_object(Bucket="bench", Key="big2")
+    return single_up, single_down, multi_up, multi_down
+
+
+def disk_speed(directory, mib):
+    path = os.path.join(directory, "dd.bin")
+    t0 = time.time()
+    subprocess.run(["dd", "if=/dev/zero", "of=" + path, "bs=1M", "count=%d" % mib,
+                    "conv=fsync"], check=True, capture_output=True)
+    write = mib * 1048576 / 1e6 / (time.time() - t0)
+    t0 = time.time()
+    subprocess.run(["dd", "if=" + path, "of=/dev/null", "bs=1M", "iflag=direct"], check=True,
+                   capture_output=True)
+    read = mib * 1048576 / 1e6 / (time.time() - t0)
+    os.remove(path)
+    return write, read
+
+
+def run(name, endpoint, args, tmp, src):
     c = client(endpoint)
-    t0 = time.time()
-    c.upload_file(src, "bench", "big.bin", Config=cfg)
-    up = mib / (time.time() - t0)
-    t0 = time.time()
-    c.download_file("bench", "big.bin", os.path.join(tmp, "back.bin"), Config=cfg)
-    down = mib / (time.time() - t0)
-    os.remove(os.path.join(tmp, "back.bin"))
-    return up, down
-
-
-def run(name, endpoint, args, tmp):
-    client(endpoint).create_bucket(Bucket="bench")
-    put = rate(endpoint, "put", args.seconds, args.threads)
-    get = rate(endpoint, "get", args.seconds, args.threads)
-    up, down = big(endpoint, args.big_mib, tmp)
-    print("%-9s PutObject 1 KiB: %8.0f/s  GetObject 1 KiB: %8.0f/s  %d MiB up: %6.0f MB/s  "
-          "down: %6.0f MB/s" % (name, put, get, args.big_mib, up, down), flush=True)
-    return put, get
+    c.create_bucket(Bucket="bench")
+    keys = ["small/%d" % i for i in range(args.keys)]
+    body = b"x" * 1024
+    for k in keys:  # so that GetObject finds every key even if the PUT run is short
+        c.put_object(Bucket="bench", Key=k, Body=body)
+    put = wrk_rate(endpoint, "PUT", presigned_paths(c, "put_object", keys), body, args, tmp)
+    get = wrk_rate(endpoint, "GET", presigned_paths(c, "get_object", keys), b"", args, tmp)
+    print("%-9s wrk  PutObject 1 KiB: %8.0f/s (p50 %s, p99 %s, non-2xx %d)  "
+          "GetObject 1 KiB: %8.0f/s (p50 %s, p99 %s, non-2xx %d)" %
+          (name, put[0], put[2], put[3], put[1], get[0], get[2], get[3], get[1]), flush=True)
+    if not args.skip_boto3:
+        bput = boto3_rate(endpoint, "put", keys, args.boto3_seconds, args.boto3_threads)
+        bget = boto3_rate(endpoint, "get", keys, args.boto3_seconds, args.boto3_threads)
+        print("%-9s boto3 (%d threads) PutObject 1 KiB: %6.0f/s  GetObject 1 KiB: %6.0f/s" %
+              (name, args.boto3_threads, bput, bget), flush=True)
+    if args.big_mib:
+        su, sd, mu, md = big(endpoint, c, args.big_mib, src, tmp)
+        print("%-9s %d MiB single PUT (curl): %6.0f MB/s  single GET (curl): %6.0f MB/s  "
+              "multipart upload (boto3): %6.0f MB/s  download: %6.0f MB/s" %
+              (name, args.big_mib, su, sd, mu, md), flush=True)
+    return put[0], get[0]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--orgtrail", default="build/orgtrail")
-    ap.add_argument("--seconds", type=float, default=5)
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--wrk-threads", type=int, default=1)
+    ap.add_argument("--keys", type=int, default=200)
+    ap.add_argument("--boto3-threads", type=int, default=16)
+    ap.add_argument("--boto3-seconds", type=float, default=5)
     ap.add_argument("--big-mib", type=int, default=1024)
+    ap.add_argument("--dir", default=None, help="where data dirs and the big file go")
     ap.add_argument("--skip-moto", action="store_true")
+    ap.add_argument("--skip-boto3", action="store_true")
+    ap.add_argument("--in-memory-too", action="store_true",
+                    help="also measure small objects against orgtrail serve --in-memory")
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="s3bench-")
+    tmp = tempfile.mkdtemp(prefix="s3bench-", dir=args.dir)
     procs = []
     try:
+        print("load average before: %s" % open("/proc/loadavg").read().strip(), flush=True)
+        src = os.path.join(tmp, "big.bin")
+        if args.big_mib:
+            w, r = disk_speed(tmp, args.big_mib)
+            print("disk (dd %d MiB): write+fsync %.0f MB/s, read (O_DIRECT) %.0f MB/s" %
+                  (args.big_mib, w, r), flush=True)
+            block = os.urandom(1 << 20)
+            with open(src, "wb") as f:
+                for _ in range(args.big_mib):
+                    f.write(block)
         port = free_port()
         procs.append(subprocess.Popen(
             [args.orgtrail, "serve", "--port", str(port), "--data-dir", os.path.join(tmp, "data"),
              "--log-level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_port(port)
-        ours = run("orgtrail", "http://127.0.0.1:%d" % port, args, tmp)
+        ours = run("orgtrail", "http://127.0.0.1:%d" % port, args, tmp, src)
+        with open("/proc/%d/status" % procs[0].pid) as f:
+            hwm = re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)
+        print("orgtrail VmHWM after the run: %s KiB" % hwm, flush=True)
+        procs[0].terminate()
+        procs[0].wait(30)
+        if args.in_memory_too:
+            # The same server with --in-memory: no file writes and no fsync per PutObject, to
+            # separate the server's own cost from the disk's.
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [args.orgtrail, "serve", "--port", str(port), "--in-memory", "--log-level",
+                 "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_port(port)
+            big_mib, args.big_mib = args.big_mib, 0
+            run("orgtrail --in-memory", "http://127.0.0.1:%d" % port, args, tmp, src)
+            args.big_mib = big_mib
+            procs[-1].terminate()
+            procs[-1].wait(30)
         if not args.skip_moto:
             mport = free_port()
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-p", str(mport)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             wait_port(mport)
-            theirs = run("moto", "http://127.0.0.1:%d" % mport, args, tmp)
-            print("ratio    PutObject %.1fx  GetObject %.1fx" %
+            theirs = run("moto", "http://127.0.0.1:%d" % mport, args, tmp, src)
+            print("ratio (wrk)  PutObject %.1fx  GetObject %.1fx" %
                   (ours[0] / theirs[0], ours[1] / theirs[1]))
+        print("load average after: %s" % open("/proc/loadavg").read().strip(), flush=True)
     finally:
         for p in procs:
-            p.terminate()
-            p.wait(10)
+            if p.poll() is None:
+                p.terminate()
+                p.wait(30)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -1,5 +1,9 @@
 #include "http/message.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "core/encoding.h"
 
 namespace orgtrail::http {
@@ -41,6 +45,24 @@ const std::string* Response::FindHeader(std::string_view name) const {
   for (const Header& h : headers)
     if (IEquals(h.name, name)) return &h.value;
   return nullptr;
+}
+
+BodyFile::~BodyFile() {
+  if (fd >= 0) ::close(fd);
+}
+
+std::shared_ptr<BodyFile> BodyFile::Open(const std::string& path, uint64_t offset,
+                                         uint64_t length) {
+  auto f = std::make_shared<BodyFile>();
+  f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f->fd < 0) return nullptr;
+  struct stat st;
+  if (::fstat(f->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset ||
+      static_cast<uint64_t>(st.st_size) - offset < length)
+    return nullptr;
+  f->offset = offset;
+  f->length = length;
+  return f;
 }
 
 }  // namespace orgtrail::http

@@ -7,12 +7,15 @@
 // connection is kept alive (RFC 9112 §9.3). Parsing, chunked decoding and limits are Beast's.
 #include "http/server.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -139,7 +142,8 @@ std::string SerializeHead(const Response& resp, bool head_request, bool keep_ali
   // RFC 9110 §8.6: no Content-Length in 1xx and 204 responses; in 304 only when announced.
   if (resp.status >= 200 && resp.status != 204 &&
       (resp.status != 304 || resp.content_length >= 0)) {
-    long long len = static_cast<long long>(resp.body.size());
+    long long len =
+        static_cast<long long>(resp.body_file ? resp.body_file->length : resp.body.size());
     if ((head_request || resp.status == 304) && resp.body.empty() && resp.content_length >= 0) {
       len = resp.content_length;
     }
@@ -199,6 +203,7 @@ struct ServerState {
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto kStopGrace = std::chrono::seconds(10);
 constexpr size_t kMaxDrainBytes = 1 << 20;
+constexpr uint64_t kFileChunk = 256 * 1024;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -313,6 +318,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void WriteResponse(bool head_request, bool keep_alive, bool http10) {
     head_ = SerializeHead(response_, head_request, keep_alive, http10);
+    if (response_.body_file && !head_request) {
+      Timeout();
+      return net::async_write(
+          stream_, net::buffer(head_),
+          [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+            if (ec) return self->Close();
+            self->WriteFileChunk(0, keep_alive);
+          });
+    }
     std::array<net::const_buffer, 2> buffers = {
         net::buffer(head_),
         net::buffer(response_.body.data(), head_request ? 0 : response_.body.size())};
@@ -325,6 +339,34 @@ class Session : public std::enable_shared_from_this<Session> {
                        if (!keep_alive) return self->EndConnection();
                        self->ReadHeader();
                      });
+  }
+
+  // Streams the response's file body in pieces of kFileChunk bytes: memory stays bounded
+  // whatever the object's size, and the idle timeout restarts with every piece.
+  void WriteFileChunk(uint64_t done, bool keep_alive) {
+    const BodyFile& f = *response_.body_file;
+    if (done == f.length) return FinishResponse(keep_alive);
+    chunk_.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, f.length - done)));
+    ssize_t n;
+    do {
+      n = ::pread(f.fd, chunk_.data(), chunk_.size(), static_cast<off_t>(f.offset + done));
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return Close();  // the file shrank or failed: the client sees a short body
+    Timeout();
+    net::async_write(stream_, net::buffer(chunk_.data(), static_cast<size_t>(n)),
+                     [self = shared_from_this(), done, keep_alive](beast::error_code ec, size_t w) {
+                       if (ec) return self->Close();
+                       self->WriteFileChunk(done + w, keep_alive);
+                     });
+  }
+
+  void FinishResponse(bool keep_alive) {
+    response_ = Response{};
+    head_.clear();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+    if (!keep_alive) return EndConnection();
+    ReadHeader();
   }
 
   void EndConnection() {
@@ -365,6 +407,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Parser> parser_;
   Response response_;
   std::string head_;
+  std::string chunk_;  // the piece of a file body being written
   std::string remote_ip_;
   size_t drained_ = 0;
   bool waiting_for_request_ = false;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/body_file.h"
 #include "core/encoding.h"
 #include "protocol/internal.h"
 #include "protocol/rest_common.h"
@@ -444,7 +445,19 @@ http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
     if (const spec::Member* payload = rest::PayloadMember(*shape)) {
       const Value* v = out.Find(payload->name);
       if (rest::IsRawPayload(*payload)) {
-        if (v && !v->is_null()) resp.body = v->is_number() ? rest::NumberText(*v) : v->AsString();
+        if (auto file = v ? AsBodyFile(*v) : std::nullopt) {
+          // Streamed from the file by the server; HEAD answers announce the length only.
+          if (!ctx.head)
+            resp.body_file = http::BodyFile::Open(file->path, file->offset, file->length);
+          if (!ctx.head && !resp.body_file)  // the object went away since the handler ran
+            return SerializeRestXmlError(
+                route,
+                AwsError("InternalError", "We encountered an internal error. Please try again.",
+                         500),
+                ctx);
+        } else if (v && !v->is_null()) {
+          resp.body = v->is_number() ? rest::NumberText(*v) : v->AsString();
+        }
         if (payload->shape->type == spec::ShapeType::kBlob && !resp.FindHeader("Content-Type"))
           resp.SetHeader("Content-Type", "binary/octet-stream");
       } else if (v && !v->is_null() && payload->shape) {

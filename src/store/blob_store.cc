@@ -90,6 +90,14 @@ class DiskBlobStore final : public BlobStore {
     });
   }
 
+  std::optional<std::string> FilePath(std::string_view id) override {
+    if (!ValidId(id)) return std::nullopt;
+    std::error_code ec;
+    fs::path p = PathOf(id);
+    if (!fs::is_regular_file(p, ec)) return std::nullopt;
+    return p.string();
+  }
+
   std::optional<std::string> Read(std::string_view id, uint64_t offset, uint64_t length) override {
     if (!ValidId(id)) return std::nullopt;
     int fd = ::open(PathOf(id).c_str(), O_RDONLY | O_CLOEXEC);

@@ -25,6 +25,9 @@ class BlobStore {
   // Bytes [offset, offset + length) of a blob (clamped to its size); nullopt if it is missing.
   virtual std::optional<std::string> Read(std::string_view id, uint64_t offset = 0,
                                           uint64_t length = UINT64_MAX) = 0;
+  // The file holding a blob, for streaming it without reading it into memory; nullopt if the
+  // blob is missing or the store keeps blobs in memory.
+  virtual std::optional<std::string> FilePath(std::string_view /*id*/) { return std::nullopt; }
   // Size of a blob, nullopt if missing.
   virtual std::optional<uint64_t> Size(std::string_view id) = 0;
   // Removes a blob; a missing blob is not an error.

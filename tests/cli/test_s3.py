@@ -435,6 +435,25 @@ class S3PolicyTest(OrgtrailTestCase):
             member.get_bucket_policy(Bucket="log-archive")
         self.assertClientError(ctx.exception, "MethodNotAllowed", 405)
 
+    def test_copy_object_needs_get_object_on_the_source(self):
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket="copy-src")
+        s3.put_object(Bucket="copy-src", Key="secret", Body=b"source bytes")
+        member_id, member = self.member_client()
+        member.create_bucket(Bucket="member-dst")
+        src = {"Bucket": "copy-src", "Key": "secret"}
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            member.copy_object(Bucket="member-dst", Key="copy", CopySource=src)
+        self.assertClientError(ctx.exception, "AccessDenied", 403)
+        self.assertEqual(member.list_objects_v2(Bucket="member-dst")["KeyCount"], 0)
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % member_id},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::copy-src/*"}]}
+        s3.put_bucket_policy(Bucket="copy-src", Policy=json.dumps(policy))
+        member.copy_object(Bucket="member-dst", Key="copy", CopySource=src)
+        self.assertEqual(member.get_object(Bucket="member-dst", Key="copy")["Body"].read(),
+                         b"source bytes")
+
     def test_malformed_policy_and_root_always_manages_it(self):
         s3 = self.client("s3")
         s3.create_bucket(Bucket="pol")

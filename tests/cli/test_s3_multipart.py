@@ -52,6 +52,48 @@ class S3MultipartTest(OrgtrailTestCase):
             self.assertEqual(out.returncode, 0, out)
             self.assertEqual(os.path.getsize(os.path.join(tmp, "cli.bin")), 100 * MIB)
 
+    def vm_hwm_kib(self):
+        with open("/proc/%d/status" % self.server.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmHWM")
+
+    def test_large_get_streamed_from_the_blob_file(self):
+        # 120 MiB uploaded in 5 MiB parts one at a time, so the server's peak memory stays low.
+        size = 120 * MIB
+        block = os.urandom(MIB)
+        digest = hashlib.sha256()
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "src.bin")
+            with open(src, "wb") as f:
+                for i in range(size // MIB):
+                    chunk = block[i:] + block[:i]
+                    f.write(chunk)
+                    digest.update(chunk)
+            cfg = boto3.s3.transfer.TransferConfig(multipart_threshold=5 * MIB,
+                                                   multipart_chunksize=5 * MIB, max_concurrency=1)
+            self.s3.upload_file(src, "mpu", "streamed.bin", Config=cfg)
+            with open(src, "rb") as f:
+                f.seek(7 * MIB + 3)
+                middle = f.read(50 * MIB)
+        before = self.vm_hwm_kib()
+        # One GetObject of the whole object, and a 50 MiB range of it: the body is streamed
+        # from the blob file in pieces, so the peak RSS grows far less than the object's size.
+        resp = self.s3.get_object(Bucket="mpu", Key="streamed.bin")
+        self.assertEqual(resp["ContentLength"], size)
+        check = hashlib.sha256()
+        for chunk in iter(lambda: resp["Body"].read(MIB), b""):
+            check.update(chunk)
+        self.assertEqual(check.hexdigest(), digest.hexdigest())
+        ranged = self.s3.get_object(Bucket="mpu", Key="streamed.bin",
+                                    Range="bytes=%d-%d" % (7 * MIB + 3, 57 * MIB + 2))
+        self.assertEqual(ranged["ContentRange"], "bytes %d-%d/%d" % (7 * MIB + 3, 57 * MIB + 2,
+                                                                     size))
+        self.assertEqual(ranged["Body"].read(), middle)
+        grown_kib = self.vm_hwm_kib() - before
+        self.assertLess(grown_kib, 32 * 1024, "peak RSS grew by %d KiB" % grown_kib)
+
     def test_parts_listing_abort_and_copy(self):
         s3 = self.s3
         up = s3.create_multipart_upload(Bucket="mpu", Key="obj", ContentType="text/x")

@@ -3,6 +3,7 @@
 // siblings). Bodies go to the store's BlobStore under fresh ids; rows hold the metadata.
 #include <charconv>
 
+#include "core/body_file.h"
 #include "core/encoding.h"
 #include "core/json.h"
 #include "services/s3/errors.h"
@@ -180,6 +181,9 @@ Result<Value> PutObject(Call& call, const Value& input) {
   return out;
 }
 
+// Bodies up to this size are read into the response; larger ones are streamed from their file.
+constexpr uint64_t kStreamFrom = 256 * 1024;
+
 Result<Value> GetOrHead(Call& call, const Value& input, bool with_body) {
   Bucket bucket;
   ORGTRAIL_TRY(Value obj, ReadObjectRow(call, input, bucket));
@@ -198,6 +202,13 @@ Result<Value> GetOrHead(Call& call, const Value& input, bool with_body) {
       // A part of the object has no whole-object checksum.
       for (std::string_view alg : kChecksumAlgorithms) out.Erase("Checksum" + std::string(alg));
       out.Erase("ChecksumType");
+    }
+  }
+  if (with_body && length > kStreamFrom) {
+    // Large bodies are streamed from the blob's file by the server, never held whole in memory.
+    if (auto path = call.env.store.Blobs().FilePath(obj.GetString("Blob"))) {
+      out.Set("Body", BodyFileValue(std::move(*path), first, length));
+      return out;
     }
   }
   if (with_body) {
@@ -277,6 +288,14 @@ Result<std::array<std::string, 3>> ParseCopySource(std::string_view source) {
 
 Result<Value> CopySourceObject(Call& call, const Value& input, std::string* version_out) {
   ORGTRAIL_TRY(auto src, ParseCopySource(input.GetString("CopySource")));
+  // As in AWS, copying needs s3:GetObject on the source as well as s3:PutObject on the target
+  // (evaluated like a GetObject by the caller: identity policies, the source bucket's policy).
+  if (!call.internal) {
+    Value get = Value::MakeMap().Set("Bucket", src[0]).Set("Key", src[1]);
+    if (!src[2].empty()) get.Set("VersionId", src[2]);
+    ORGTRAIL_CHECK(call.registry.AuthorizeInternal(call.env, call.principal, "s3", "GetObject", get,
+                                                   call.region));
+  }
   ORGTRAIL_TRY(Value obj, RequireObject(call, src[0], src[1], src[2]));
   ORGTRAIL_CHECK(CheckConditions(input, obj, "CopySource"));
   if (version_out) *version_out = src[2].empty() ? obj.GetString("VersionId") : src[2];
