@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto check = [&pattern](std::string_view message) {
     bool matched = pattern.Matches(message);
     if (pattern.MatchesAll() && !matched) __builtin_trap();
-    if (matched && !(pattern.RequiredUnlessEscaped() &&
-                     message.find('\\') != std::string_view::npos)) {
+    if (matched &&
+        !(pattern.RequiredUnlessEscaped() && message.find('\\') != std::string_view::npos)) {
       for (const std::string& lit : pattern.RequiredLiterals())
         if (message.find(lit) == std::string_view::npos) __builtin_trap();
     }

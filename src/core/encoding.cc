@@ -85,9 +85,12 @@ std::string Base64UrlEncode(std::string_view bytes) {
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
   std::string s(text);
   for (char& c : s) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      return std::nullopt;
   }
   while (s.size() % 4) s.push_back('=');
   return Base64Decode(s);

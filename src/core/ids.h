@@ -19,8 +19,8 @@ class IdSource {
   uint64_t NextU64();
   // `n` characters drawn uniformly from `alphabet`.
   std::string Chars(size_t n, std::string_view alphabet);
-  std::string Uuid();              // RFC 4122 version 4, lower case
-  std::string S3RequestId();       // 16 upper-case hex characters
+  std::string Uuid();                 // RFC 4122 version 4, lower case
+  std::string S3RequestId();          // 16 upper-case hex characters
   std::string Base64Bytes(size_t n);  // base64 of n random bytes (S3 x-amz-id-2, tokens)
 
   static constexpr std::string_view kUpperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

@@ -91,12 +91,12 @@ inline Status Ok() { return Unit{}; }
 #define ORGTRAIL_CONCAT_INNER(a, b) a##b
 #define ORGTRAIL_CONCAT(a, b) ORGTRAIL_CONCAT_INNER(a, b)
 #define ORGTRAIL_TRY(decl, expr) ORGTRAIL_TRY_IMPL(decl, expr, ORGTRAIL_CONCAT(_res_, __LINE__))
-#define ORGTRAIL_TRY_IMPL(decl, expr, tmp) \
-  auto tmp = (expr);                       \
+#define ORGTRAIL_TRY_IMPL(decl, expr, tmp)      \
+  auto tmp = (expr);                            \
   if (!tmp.ok()) return std::move(tmp).error(); \
   decl = std::move(tmp).value()
-#define ORGTRAIL_CHECK(expr)                                        \
-  do {                                                              \
-    auto _st = (expr);                                              \
-    if (!_st.ok()) return std::move(_st).error();                   \
+#define ORGTRAIL_CHECK(expr)                      \
+  do {                                            \
+    auto _st = (expr);                            \
+    if (!_st.ok()) return std::move(_st).error(); \
   } while (0)

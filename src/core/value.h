@@ -25,17 +25,17 @@ class Value {
   using Map = std::vector<std::pair<std::string, Value>>;
 
   Value() = default;
-  Value(std::nullptr_t) {}                                   // NOLINT
-  Value(bool b) : v_(b) {}                                   // NOLINT
-  Value(int i) : v_(static_cast<int64_t>(i)) {}              // NOLINT
-  Value(int64_t i) : v_(i) {}                                // NOLINT
-  Value(uint64_t i) : v_(static_cast<int64_t>(i)) {}         // NOLINT
-  Value(double d) : v_(d) {}                                 // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}                 // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}          // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}               // NOLINT
-  Value(List l) : v_(std::move(l)) {}                        // NOLINT
-  Value(Map m) : v_(std::move(m)) {}                         // NOLINT
+  Value(std::nullptr_t) {}                            // NOLINT
+  Value(bool b) : v_(b) {}                            // NOLINT
+  Value(int i) : v_(static_cast<int64_t>(i)) {}       // NOLINT
+  Value(int64_t i) : v_(i) {}                         // NOLINT
+  Value(uint64_t i) : v_(static_cast<int64_t>(i)) {}  // NOLINT
+  Value(double d) : v_(d) {}                          // NOLINT
+  Value(std::string s) : v_(std::move(s)) {}          // NOLINT
+  Value(std::string_view s) : v_(std::string(s)) {}   // NOLINT
+  Value(const char* s) : v_(std::string(s)) {}        // NOLINT
+  Value(List l) : v_(std::move(l)) {}                 // NOLINT
+  Value(Map m) : v_(std::move(m)) {}                  // NOLINT
 
   static Value MakeMap() { return Value(Map{}); }
   static Value MakeList() { return Value(List{}); }

@@ -17,10 +17,10 @@ namespace orgtrail::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 4566;                            // 0 = any free port
+  int port = 4566;  // 0 = any free port
   size_t max_header_bytes = 64 * 1024;
-  size_t max_body_bytes = 5ULL << 30;         // 5 GiB (S3 PutObject limit)
-  int threads = 2;                            // I/O + handler threads
+  size_t max_body_bytes = 5ULL << 30;  // 5 GiB (S3 PutObject limit)
+  int threads = 2;                     // I/O + handler threads
   int idle_timeout_seconds = 300;
 };
 

@@ -20,20 +20,28 @@ void RouteRest(const http::Request& req, const spec::Service& service, Route& ro
 
 // --- per-protocol codecs -------------------------------------------------------------------
 Result<Value> ParseJsonInput(const http::Request& req, const Route& route);
-http::Response SerializeJsonOutput(const Route& route, const Value& out, const ResponseContext& ctx);
-http::Response SerializeJsonError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+http::Response SerializeJsonOutput(const Route& route, const Value& out,
+                                   const ResponseContext& ctx);
+http::Response SerializeJsonError(const Route& route, const AwsError& err,
+                                  const ResponseContext& ctx);
 
 Result<Value> ParseQueryInput(const http::Request& req, const Route& route);
-http::Response SerializeQueryOutput(const Route& route, const Value& out, const ResponseContext& ctx);
-http::Response SerializeQueryError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+http::Response SerializeQueryOutput(const Route& route, const Value& out,
+                                    const ResponseContext& ctx);
+http::Response SerializeQueryError(const Route& route, const AwsError& err,
+                                   const ResponseContext& ctx);
 
 Result<Value> ParseRestXmlInput(const http::Request& req, const Route& route);
-http::Response SerializeRestXmlOutput(const Route& route, const Value& out, const ResponseContext& ctx);
-http::Response SerializeRestXmlError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
+                                      const ResponseContext& ctx);
+http::Response SerializeRestXmlError(const Route& route, const AwsError& err,
+                                     const ResponseContext& ctx);
 
 Result<Value> ParseRestJsonInput(const http::Request& req, const Route& route);
-http::Response SerializeRestJsonOutput(const Route& route, const Value& out, const ResponseContext& ctx);
-http::Response SerializeRestJsonError(const Route& route, const AwsError& err, const ResponseContext& ctx);
+http::Response SerializeRestJsonOutput(const Route& route, const Value& out,
+                                       const ResponseContext& ctx);
+http::Response SerializeRestJsonError(const Route& route, const AwsError& err,
+                                      const ResponseContext& ctx);
 
 // --- shared helpers ------------------------------------------------------------------------
 // Validates `v` against `shape` (required, enum, min/max length and range, pattern where RE2-free
@@ -46,7 +54,7 @@ struct ErrorFacts {
   std::string type;        // shape name / __type
   std::string query_code;  // Query/XML code (error.code or shape name)
   bool sender_fault = true;
-  std::string message;     // err.message, or the shape's default message
+  std::string message;  // err.message, or the shape's default message
 };
 // `query_model` (Route::query_model) supplies Query codes and statuses a query-compatible JSON
 // model lacks.
