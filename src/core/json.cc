@@ -193,6 +193,8 @@ size_t InvalidUtf8At(std::string_view text) {
 
 }  // namespace
 
+constexpr size_t kSimdPadding = 16;
+
 // The text is checked as UTF-8 as a whole (outside strings only ASCII is valid JSON anyway),
 // then parsed in place from a copy: RapidJSON's SIMD scan of unescaped strings applies, and
 // strings are not copied into the reader's stack first.
@@ -203,7 +205,12 @@ Result<Value> ParseJson(std::string_view text) {
         std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorStringInvalidEncoding)) +
             " (at offset " + std::to_string(bad) + ")");
   }
-  std::string buf(text);
+  // RapidJSON's SIMD scan loads aligned 16-byte blocks that may reach past the last byte of the
+  // text: the copy carries 16 bytes of padding so every load stays inside the buffer.
+  std::string buf;
+  buf.reserve(text.size() + kSimdPadding);
+  buf.assign(text);
+  buf.append(kSimdPadding - 1, '\0');
   Builder builder;
   rapidjson::Reader reader;
   rapidjson::InsituStringStream is(buf.data());
