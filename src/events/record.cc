@@ -95,12 +95,10 @@ void Key(Writer& w, std::string_view k) {
   w.Key(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), true);
 }
 
-// Writes a Value as WriteJson does.
-void Plain(Writer& w, const Value& v) {
+// A scalar (null, boolean, number) as WriteJson writes it; Converted handles strings, lists and
+// maps itself.
+void Scalar(Writer& w, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull:
-      w.Null();
-      break;
     case Value::Kind::kBool:
       w.Bool(v.AsBool());
       break;
@@ -114,22 +112,8 @@ void Plain(Writer& w, const Value& v) {
         w.Null();
       }
       break;
-    case Value::Kind::kString:
-      Str(w, v.AsString());
-      break;
-    case Value::Kind::kList:
-      w.StartArray();
-      for (const Value& e : v.AsList()) Plain(w, e);
-      w.EndArray();
-      break;
-    case Value::Kind::kMap:
-      w.StartObject();
-      for (const auto& [k, e] : v.AsMap()) {
-        Key(w, k);
-        Plain(w, e);
-      }
-      w.EndObject();
-      break;
+    default:
+      w.Null();
   }
 }
 
@@ -194,7 +178,7 @@ void Converted(Writer& w, const Value& v) {
       }
       break;
     default:
-      Plain(w, v);
+      Scalar(w, v);
   }
 }
 
