@@ -6,8 +6,15 @@ moto's server in the same run (figures in docs/performance.md).
 
 Starts `orgtrail serve` on a temporary data directory (SQLite, durable when acknowledged) and
 `python3 -m moto.server` as the baseline, each on a free loopback port, and stops both at the
-end. Requests are SigV4-signed once each by botocore and replayed over keep-alive connections
-by several client processes, so the load generator is not the bottleneck of the figures.
+end.
+
+Throughput is measured with wrk (Debian package): one PutLogEvents or FilterLogEvents request
+is SigV4-signed once by botocore (with the payload hash) and replayed by a wrk Lua script over
+keep-alive connections for --seconds (a signature stays valid within the clock-skew window;
+sequence tokens are ignored, as on AWS). orgtrail and moto are measured the same way. Besides
+the rate, the CPU time the server process used during each run (utime + stime from
+/proc/<pid>/stat) is reported per request, which depends little on the load of the machine.
+The scan data set is loaded by Python clients replaying signed batches of 1,000.
 """
 
 import argparse
@@ -16,6 +23,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -87,81 +95,101 @@ def signed_put(endpoint, group, stream, events):
     return body.encode(), {k: v for k, v in req.headers.items()}
 
 
-def worker(args):
-    port, requests, seconds, stop_after = args
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    sent = 0
-    events = 0
-    start = time.time()
-    while True:
-        for body, headers, n in requests:
-            conn.request("POST", "/", body=body, headers=headers)
-            r = conn.getresponse()
-            data = r.read()
-            if r.status != 200:
-                raise RuntimeError("PutLogEvents -> %d %s" % (r.status, data[:300]))
-            sent += 1
-            events += n
-            if stop_after and sent >= stop_after:
-                return events, time.time() - start
-            if not stop_after and time.time() - start >= seconds:
-                return events, time.time() - start
+def proc_cpu(pid):
+    """CPU seconds (user + system, all threads) used so far by process `pid`."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def ingest(endpoint, port, batch, seconds, procs, group, streams_per_proc=1, total=None):
-    """Events/s of PutLogEvents with `batch` events per call (procs client processes)."""
-    logs = client(endpoint)
-    try:
-        logs.create_log_group(logGroupName=group)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
-    rnd = random.Random(batch)
-    now = int(time.time() * 1000)
-    jobs = []
-    for p in range(procs):
-        stream = "%s-%d" % (group.strip("/").replace("/", "-"), p)
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        requests = []
-        distinct = 8 if batch >= 1000 else 64
-        per_proc = (total // procs // batch) if total else None
-        count = min(distinct, per_proc) if per_proc else distinct
-        for k in range(count):
-            evs = [{"timestamp": now + k * batch + i,
-                    "message": message(p * 10_000_000 + k * batch + i, rnd)}
-                   for i in range(batch)]
-            body, headers = signed_put(endpoint, group, stream, evs)
-            requests.append((body, headers, batch))
-        jobs.append((port, requests, seconds, per_proc))
-    with multiprocessing.Pool(procs) as pool:
-        results = pool.map(worker, jobs)
-    events = sum(r[0] for r in results)
-    elapsed = max(r[1] for r in results)
-    return events / elapsed
+def signed_request(endpoint, target, payload):
+    """A SigV4-signed JSON request (X-Amz-Target `target`) as (body bytes, headers)."""
+    body = json.dumps(payload)
+    req = botocore.awsrequest.AWSRequest(
+        method="POST", url=endpoint + "/", data=body,
+        headers={"Content-Type": "application/x-amz-json-1.1",
+                 "X-Amz-Target": "Logs_20140328." + target})
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", "test"), "logs",
+                            REGION).add_auth(req)
+    return body.encode(), {k: v for k, v in req.headers.items()}
 
 
-def load_dataset(endpoint, group, total, streams, fast_port=None):
-    """`total` distinct CloudTrail-shaped events in `streams` streams, batches of 1,000."""
+def run_wrk(port, pid, body, headers, seconds, conns, tmp):
+    """Replays one signed request with wrk; returns (requests/s, requests, server CPU s)."""
+    body_path = os.path.join(tmp, "body.json")
+    with open(body_path, "wb") as f:
+        f.write(body)
+    script = os.path.join(tmp, "request.lua")
+    with open(script, "w") as f:
+        f.write('wrk.method = "POST"\n')
+        f.write('local f = io.open(%s, "rb")\nwrk.body = f:read("*a")\nf:close()\n'
+                % json.dumps(body_path))
+        for k, v in headers.items():
+            f.write("wrk.headers[%s] = %s\n" % (json.dumps(k), json.dumps(v)))
+    cpu0 = proc_cpu(pid)
+    out = subprocess.run(["wrk", "-t1", "-c%d" % conns, "-d%ds" % seconds, "--timeout", "60s",
+                          "-s", script, "http://127.0.0.1:%d/" % port],
+                         capture_output=True, text=True, timeout=seconds + 120).stdout
+    cpu = proc_cpu(pid) - cpu0
+    m = re.search(r"(\d+) requests in", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not m or not rps:
+        raise RuntimeError("wrk printed no rate:\n" + out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise RuntimeError("wrk: %s non-2xx answers\n%s" % (bad.group(1), out))
+    return float(rps.group(1)), int(m.group(1)), cpu
+
+
+def ingest_wrk(endpoint, port, pid, batch, seconds, conns, group, tmp):
+    """PutLogEvents with `batch` events per call, one signed request replayed by wrk. Returns
+    (events/s, server CPU seconds per 1,000 events)."""
     logs = client(endpoint)
     logs.create_log_group(logGroupName=group)
-    rnd = random.Random(7)
+    stream = group.strip("/").replace("/", "-")
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    rnd = random.Random(batch)
+    now = int(time.time() * 1000)
+    evs = [{"timestamp": now + i, "message": message(i, rnd)} for i in range(batch)]
+    body, headers = signed_request(endpoint, "PutLogEvents",
+                                   {"logGroupName": group, "logStreamName": stream,
+                                    "logEvents": evs})
+    rps, n, cpu = run_wrk(port, pid, body, headers, seconds, conns, tmp)
+    return rps * batch, cpu / (n * batch) * 1000
+
+
+def load_stream(args):
+    endpoint, port, group, s, per_stream, base = args
+    rnd = random.Random(7 + s)
+    name = "stream-%03d" % s
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    text = 0
+    for b in range(0, per_stream, 1000):
+        evs = [{"timestamp": base + (b + j) * 3, "message": message(s * per_stream + b + j, rnd)}
+               for j in range(min(1000, per_stream - b))]
+        text += sum(len(e["message"]) for e in evs)
+        body, headers = signed_put(endpoint, group, name, evs)
+        conn.request("POST", "/", body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise RuntimeError("load -> %d %s" % (r.status, data[:300]))
+    return text
+
+
+def load_dataset(endpoint, port, group, total, streams, procs):
+    """`total` distinct CloudTrail-shaped events in `streams` streams, batches of 1,000.
+    Returns the bytes of event text stored."""
+    logs = client(endpoint)
+    logs.create_log_group(logGroupName=group)
     base = int(time.time() * 1000) - 3_600_000
     per_stream = total // streams
-    i = 0
     for s in range(streams):
-        name = "stream-%03d" % s
-        logs.create_log_stream(logGroupName=group, logStreamName=name)
-        conn = http.client.HTTPConnection("127.0.0.1", fast_port, timeout=600)
-        for b in range(0, per_stream, 1000):
-            evs = [{"timestamp": base + (b + j) * 3, "message": message(i + j, rnd)}
-                   for j in range(min(1000, per_stream - b))]
-            body, headers = signed_put(endpoint, group, name, evs)
-            conn.request("POST", "/", body=body, headers=headers)
-            r = conn.getresponse()
-            data = r.read()
-            if r.status != 200:
-                raise RuntimeError("load -> %d %s" % (r.status, data[:300]))
-            i += len(evs)
-    return i
+        logs.create_log_stream(logGroupName=group, logStreamName="stream-%03d" % s)
+    with multiprocessing.Pool(procs) as pool:
+        texts = pool.map(load_stream, [(endpoint, port, group, s, per_stream, base)
+                                       for s in range(streams)])
+    return per_stream * streams, sum(texts)
 
 
 def filter_all(endpoint, group, pattern):
@@ -190,10 +218,14 @@ def main():
     ap.add_argument("--moto-events", type=int, default=0,
                     help="events stored in moto for the scans (default: same as --events)")
     ap.add_argument("--seconds", type=float, default=5)
-    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--procs", type=int, default=2, help="client processes loading the scan data")
+    ap.add_argument("--conns", type=int, default=8, help="wrk connections")
     ap.add_argument("--no-moto", action="store_true")
+    ap.add_argument("--no-ingest", action="store_true")
+    ap.add_argument("--no-scan", action="store_true")
     args = ap.parse_args()
     moto_events = args.moto_events or args.events
+    seconds = max(1, int(args.seconds))
 
     data = tempfile.mkdtemp(prefix="orgtrail-logs-bench-")
     port = free_port()
@@ -204,35 +236,53 @@ def main():
     try:
         wait_port(port)
         endpoint = "http://127.0.0.1:%d" % port
-        targets = [("orgtrail", endpoint, port)]
+        targets = [("orgtrail", endpoint, port, server.pid)]
         if not args.no_moto:
             mport = free_port()
             moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(mport)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_port(mport)
-            targets.append(("moto", "http://127.0.0.1:%d" % mport, mport))
+            targets.append(("moto", "http://127.0.0.1:%d" % mport, mport, moto.pid))
 
-        for name, ep, p in targets:
+        for name, ep, p, pid in targets if not args.no_ingest else []:
             for batch in (10, 1000):
-                rate = ingest(ep, p, batch, args.seconds, args.procs, "/bench/ingest-%d" % batch)
+                rate, cpu_k = ingest_wrk(ep, p, pid, batch, seconds, args.conns,
+                                         "/bench/ingest-%d" % batch, data)
                 results["%s put batch %d (events/s)" % (name, batch)] = rate
-                print("%-8s PutLogEvents batch %5d: %12.0f events/s" % (name, batch, rate),
-                      flush=True)
+                results["%s put batch %d (server CPU ms per 1,000 events)" % (name, batch)] = \
+                    cpu_k * 1000
+                print("%-8s PutLogEvents batch %5d: %12.0f events/s, server CPU %8.2f ms per "
+                      "1,000 events" % (name, batch, rate, cpu_k * 1000), flush=True)
 
         patterns = [("term, selective", "NeedleInTheHaystack"),
                     ("term, 0.5% of events", "AccessDenied"),
                     ("JSON, 0.5% of events", '{ $.errorCode = "AccessDenied" }')]
-        for name, ep, p in targets:
+        for name, ep, p, pid in targets if not args.no_scan else []:
             n = args.events if name == "orgtrail" else moto_events
             t0 = time.time()
-            loaded = load_dataset(ep, "/bench/scan", n, 10, fast_port=p)
-            print("%-8s loaded %d events in %.1f s" % (name, loaded, time.time() - t0), flush=True)
+            loaded, text = load_dataset(ep, p, "/bench/scan", n, 10, args.procs)
+            print("%-8s loaded %d events (%d bytes of text) in %.1f s"
+                  % (name, loaded, text, time.time() - t0), flush=True)
             for label, pattern in patterns:
+                cpu0 = proc_cpu(pid)
                 secs, found, pages = filter_all(ep, "/bench/scan", pattern)
-                rate = loaded / secs
-                results["%s filter %s (events/s)" % (name, label)] = rate
-                print("%-8s FilterLogEvents %-22s %8.3f s, %6d found, %d pages, "
-                      "%12.0f events/s" % (name, label, secs, found, pages, rate), flush=True)
+                cpu = proc_cpu(pid) - cpu0
+                results["%s filter %s (events/s)" % (name, label)] = loaded / secs
+                results["%s filter %s (MB of text per server CPU s)" % (name, label)] = \
+                    text / max(cpu, 1e-9) / 1e6
+                print("%-8s FilterLogEvents %-22s %8.3f s, %6d found, %d pages, %12.0f events/s,"
+                      " server CPU %.3f s = %.0f MB of text per CPU s"
+                      % (name, label, secs, found, pages, loaded / secs, cpu,
+                         text / max(cpu, 1e-9) / 1e6), flush=True)
+            # The selective search is one page: replayed with wrk, so client overhead is out.
+            body, headers = signed_request(ep, "FilterLogEvents",
+                                           {"logGroupName": "/bench/scan",
+                                            "filterPattern": "NeedleInTheHaystack"})
+            rps, reqs, cpu = run_wrk(p, pid, body, headers, seconds, 2, data)
+            results["%s filter selective, wrk (stored events searched/s)" % name] = rps * loaded
+            print("%-8s FilterLogEvents selective (wrk): %.1f requests/s over %d events = %.3g "
+                  "stored events searched/s, server CPU %.3f ms per request"
+                  % (name, rps, loaded, rps * loaded, cpu / reqs * 1000), flush=True)
         print(json.dumps(results, indent=1))
     finally:
         for proc in (server, moto):
