@@ -1,7 +1,9 @@
 // BlobStore: object bodies (S3) beside the row store. Blobs are named by ids the caller mints
 // (never by object keys), written atomically and durably: an acknowledged Put survives kill -9.
-// On disk each blob is one file <dir>/<id[0..2]>/<id>, written as a temporary file, fsynced,
-// then renamed into place (and the directory fsynced). The in-memory variant keeps bytes in a map.
+// Small blobs (up to kInlineBlobMax bytes) of the SQLite store are rows of its database, written
+// in the caller's transaction (InlineBlobs); larger ones are files <dir>/<id[0..2]>/<id>, written
+// as a temporary file, fsynced, then renamed into place (and the directory fsynced). The
+// in-memory variant keeps bytes in a map.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +38,28 @@ class BlobStore {
   virtual void Clear() = 0;
 };
 
-// Blobs as files under `dir` (created if missing).
-Result<std::unique_ptr<BlobStore>> OpenDiskBlobStore(const std::string& dir);
+// Blobs kept as rows of the row store's database, in the transaction of the calling thread.
+class InlineBlobs {
+ public:
+  virtual ~InlineBlobs() = default;
+  virtual Status PutInline(std::string_view id, std::string_view data) = 0;
+  // Bytes [offset, offset + length) (clamped) into `out`; false when there is no such blob.
+  virtual bool ReadInline(std::string_view id, uint64_t offset, uint64_t length,
+                          std::string& out) = 0;
+  virtual std::optional<uint64_t> InlineSize(std::string_view id) = 0;
+  // True when the blob existed (and is now gone).
+  virtual bool RemoveInline(std::string_view id) = 0;
+};
+
+// Blobs up to this size go to InlineBlobs: one row written in the transaction that names the
+// blob, no file, no fsync, and a read is one row lookup (docs/persistence.md).
+inline constexpr uint64_t kInlineBlobMax = 64 * 1024;
+
+// Blobs as files under `dir` (created if missing); with `inline_blobs`, those of at most
+// `inline_max` bytes are kept there instead (files written before stay readable).
+Result<std::unique_ptr<BlobStore>> OpenDiskBlobStore(const std::string& dir,
+                                                     InlineBlobs* inline_blobs = nullptr,
+                                                     uint64_t inline_max = kInlineBlobMax);
 std::unique_ptr<BlobStore> MakeMemoryBlobStore();
 
 }  // namespace orgtrail::store

@@ -25,7 +25,8 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS rows("
     "  tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
-    "  PRIMARY KEY(tbl, key)) WITHOUT ROWID;";
+    "  PRIMARY KEY(tbl, key)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;";
 
 // Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
 // bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
@@ -97,6 +98,14 @@ class Use {
     int n = sqlite3_column_bytes(s_, i);
     return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
   }
+  // Valid until the next Step or the end of the Use.
+  std::string_view ColumnView(int i) const {
+    const void* p = sqlite3_column_blob(s_, i);
+    int n = sqlite3_column_bytes(s_, i);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n))
+             : std::string_view();
+  }
+  long long ColumnInt(int i) const { return sqlite3_column_int64(s_, i); }
   void ColumnInto(int i, std::string& out) const {
     const void* p = sqlite3_column_blob(s_, i);
     int n = sqlite3_column_bytes(s_, i);
@@ -110,13 +119,14 @@ class Use {
   sqlite3_stmt* s_;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public InlineBlobs {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
     // Statements first, then the connection (the last close checkpoints the WAL).
-    for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
-                     &release_, &rollback_to_}) {
+    for (Stmt* st :
+         {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_, &release_,
+          &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_, &blob_clear_}) {
       st->Finalize();
     }
     for (Stmt& st : scan_) st.Finalize();
@@ -163,7 +173,12 @@ class SqliteStore final : public Store {
         Prepare(commit_, "COMMIT") != SQLITE_OK || Prepare(rollback_, "ROLLBACK") != SQLITE_OK ||
         Prepare(savepoint_, "SAVEPOINT apply") != SQLITE_OK ||
         Prepare(release_, "RELEASE apply") != SQLITE_OK ||
-        Prepare(rollback_to_, "ROLLBACK TO apply") != SQLITE_OK) {
+        Prepare(rollback_to_, "ROLLBACK TO apply") != SQLITE_OK ||
+        Prepare(blob_get_, "SELECT data FROM blobs WHERE id = ?1") != SQLITE_OK ||
+        Prepare(blob_put_, "INSERT OR REPLACE INTO blobs(id, data) VALUES(?1, ?2)") != SQLITE_OK ||
+        Prepare(blob_del_, "DELETE FROM blobs WHERE id = ?1") != SQLITE_OK ||
+        Prepare(blob_size_, "SELECT length(data) FROM blobs WHERE id = ?1") != SQLITE_OK ||
+        Prepare(blob_clear_, "DELETE FROM blobs") != SQLITE_OK) {
       return Unusable(dir);
     }
     for (int i = 0; i < 4; ++i) {
@@ -260,6 +275,7 @@ class SqliteStore final : public Store {
   Status Clear() override {
     std::lock_guard lock(mu_);
     ORGTRAIL_CHECK(Run(clear_));
+    ORGTRAIL_CHECK(Run(blob_clear_));
     blobs_->Clear();
     return Ok();
   }
@@ -268,6 +284,44 @@ class SqliteStore final : public Store {
   void SetBlobs(std::unique_ptr<BlobStore> blobs) { blobs_ = std::move(blobs); }
 
   std::string_view Kind() const override { return "sqlite"; }
+
+  // InlineBlobs: the `blobs` table, in this thread's transaction when it holds one.
+  Status PutInline(std::string_view id, std::string_view data) override {
+    std::lock_guard lock(mu_);
+    Use q(blob_put_);
+    q.Text(1, id).Blob(2, data);
+    return q.Step() == SQLITE_DONE ? Ok() : Failed();
+  }
+
+  bool ReadInline(std::string_view id, uint64_t offset, uint64_t length,
+                  std::string& out) override {
+    std::lock_guard lock(mu_);
+    Use q(blob_get_);
+    q.Text(1, id);
+    if (q.Step() != SQLITE_ROW) return false;
+    std::string_view data = q.ColumnView(0);
+    if (offset >= data.size()) {
+      out.clear();
+    } else {
+      out.assign(data.substr(offset, length));
+    }
+    return true;
+  }
+
+  std::optional<uint64_t> InlineSize(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Use q(blob_size_);
+    q.Text(1, id);
+    if (q.Step() != SQLITE_ROW) return std::nullopt;
+    return static_cast<uint64_t>(q.ColumnInt(0));
+  }
+
+  bool RemoveInline(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    Use q(blob_del_);
+    q.Text(1, id);
+    return q.Step() == SQLITE_DONE && sqlite3_changes(db_) > 0;
+  }
 
  private:
   Status InitSchema(const std::string& dir) {
@@ -303,7 +357,13 @@ class SqliteStore final : public Store {
                           ", newer than this orgtrail supports (" + std::to_string(kSchemaVersion) +
                           "); use a newer orgtrail or another data directory");
     }
-    // Version 1 is the first schema: there is nothing to migrate from yet.
+    if (version < kSchemaVersion) {
+      // 1 → 2: the `blobs` table, created above (kSchema). Objects written by version 1 are
+      // all files and stay readable.
+      std::string sql = "UPDATE meta SET value = '" + std::to_string(kSchemaVersion) +
+                        "' WHERE key = 'schema_version'";
+      if (!Exec(sql.c_str())) return Unusable(dir);
+    }
     return Ok();
   }
 
@@ -368,6 +428,7 @@ class SqliteStore final : public Store {
   std::vector<std::function<void(bool)>> after_;
   sqlite3* db_ = nullptr;
   Stmt get_, put_, del_, clear_, begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
+  Stmt blob_get_, blob_put_, blob_del_, blob_size_, blob_clear_;
   Stmt scan_[4];
   std::unique_ptr<BlobStore> blobs_;
 };
@@ -385,7 +446,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
   if (!std::filesystem::is_directory(dir, ec)) return unusable("not a directory");
   auto store = std::make_unique<SqliteStore>((std::filesystem::path(dir) / "orgtrail.db").string());
   ORGTRAIL_CHECK(store->Open(dir));
-  auto blobs = OpenDiskBlobStore((std::filesystem::path(dir) / "objects").string());
+  auto blobs = OpenDiskBlobStore((std::filesystem::path(dir) / "objects").string(), store.get());
   if (!blobs.ok()) return unusable(blobs.error().message);
   store->SetBlobs(std::move(blobs).value());
   return std::unique_ptr<Store>(std::move(store));

@@ -69,8 +69,9 @@ class Store {
                                 std::string_view after = "", size_t limit = 0) = 0;
   // Removes every row of every table (the admin reset).
   virtual Status Clear() = 0;
-  // Object bodies (S3) kept beside the rows: files under <dir>/objects for the SQLite store,
-  // memory for the in-memory store. Clear() empties it too.
+  // Object bodies (S3) kept beside the rows: for the SQLite store, rows of its `blobs` table
+  // (up to kInlineBlobMax bytes, written in this thread's transaction) and files under
+  // <dir>/objects; memory for the in-memory store. Clear() empties it too.
   virtual BlobStore& Blobs() = 0;
   // Human-readable kind, for the health endpoint and logs: "sqlite" or "memory".
   virtual std::string_view Kind() const = 0;
@@ -82,6 +83,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir);
 // Everything in memory; for --in-memory and tests.
 std::unique_ptr<Store> MakeMemoryStore();
 
-inline constexpr int kSchemaVersion = 1;
+// 2: the `blobs` table of small object bodies (docs/persistence.md).
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace orgtrail::store

@@ -1,6 +1,6 @@
 """S3 multipart through boto3 and the AWS CLI: a 100 MiB upload and download with checksums
 verified, ListParts / ListMultipartUploads / Abort / UploadPartCopy, and durability of an
-acknowledged PutObject across kill -9."""
+acknowledged PutObject across kill -9 (small bodies stored as rows, large ones as files)."""
 
 import hashlib
 import os
@@ -130,12 +130,39 @@ class S3MultipartTest(OrgtrailTestCase):
             s3.list_parts(Bucket="mpu", Key="gone", UploadId=aborted)
         self.assertClientError(ctx.exception, "NoSuchUpload", 404)
 
-    def test_acknowledged_put_survives_kill_9(self):
-        data = os.urandom(300 * 1024)
-        self.s3.put_object(Bucket="mpu", Key="durable", Body=data)
+    def test_small_and_large_objects_survive_kill_9(self):
+        # Bodies up to 64 KiB are rows committed with the object's row; larger ones are files.
+        s3 = self.s3
+        s3.create_bucket(Bucket="durable")
+        s3.put_bucket_versioning(Bucket="durable", VersioningConfiguration={"Status": "Enabled"})
+        small = os.urandom(1024)
+        edge = os.urandom(64 * 1024)
+        large = os.urandom(300 * 1024)
+        old = s3.put_object(Bucket="durable", Key="small", Body=b"old version")["VersionId"]
+        s3.put_object(Bucket="durable", Key="small", Body=small)
+        s3.put_object(Bucket="durable", Key="edge", Body=edge)
+        s3.put_object(Bucket="durable", Key="large", Body=large)
+        s3.copy_object(Bucket="durable", Key="copy", CopySource={"Bucket": "durable",
+                                                                 "Key": "small"})
+        s3.put_object(Bucket="durable", Key="gone", Body=b"deleted before the crash")
+        s3.delete_object(Bucket="durable", Key="gone")
         self.server.restart(hard=True)
         s3 = self.client("s3")
-        self.assertEqual(s3.get_object(Bucket="mpu", Key="durable")["Body"].read(), data)
+        self.assertEqual(s3.get_object(Bucket="durable", Key="small")["Body"].read(), small)
+        self.assertEqual(s3.get_object(Bucket="durable", Key="small",
+                                       VersionId=old)["Body"].read(), b"old version")
+        self.assertEqual(s3.get_object(Bucket="durable", Key="edge")["Body"].read(), edge)
+        self.assertEqual(s3.get_object(Bucket="durable", Key="large")["Body"].read(), large)
+        self.assertEqual(s3.get_object(Bucket="durable", Key="copy")["Body"].read(), small)
+        self.assertEqual(s3.get_object(Bucket="durable", Key="small",
+                                       Range="bytes=10-19")["Body"].read(), small[10:20])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s3.get_object(Bucket="durable", Key="gone")
+        self.assertClientError(ctx.exception, "NoSuchKey", 404)
+        # Small bodies are rows: no file under objects/ for them.
+        objects = os.path.join(self.server.data_dir, "objects")
+        files = [f for d, _, fs in os.walk(objects) if not d.endswith("tmp") for f in fs]
+        self.assertEqual(len(files), 1, files)  # the 300 KiB body
 
 
 if __name__ == "__main__":

@@ -1,0 +1,204 @@
+// Blobs of the SQLite store: small ones are rows of its `blobs` table, written in the caller's
+// transaction; large ones are files; both kinds read, concatenate, remove and survive kill -9.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "store/store.h"
+
+namespace orgtrail::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  BlobStoreTest() {
+    std::string tmpl = (fs::temp_directory_path() / "orgtrail-blobs-XXXXXX").string();
+    dir_ = mkdtemp(tmpl.data()) ? tmpl : "";
+  }
+  ~BlobStoreTest() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<Store> Open() {
+    auto r = OpenSqliteStore(dir_);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? std::move(r).value() : nullptr;
+  }
+
+  bool HasFile(const std::string& id) const {
+    return fs::exists(fs::path(dir_) / "objects" / id.substr(0, 2) / id);
+  }
+
+  std::string dir_;
+};
+
+const std::string kSmall(1024, 's');
+const std::string kLarge(kInlineBlobMax + 1, 'L');
+
+TEST_F(BlobStoreTest, SmallBlobsAreRowsLargeOnesFiles) {
+  auto s = Open();
+  ASSERT_TRUE(s->Blobs().Put("small-1", kSmall).ok());
+  ASSERT_TRUE(s->Blobs().Put("edge-1", std::string(kInlineBlobMax, 'e')).ok());
+  ASSERT_TRUE(s->Blobs().Put("large-1", kLarge).ok());
+  ASSERT_TRUE(s->Blobs().Put("empty-1", "").ok());
+  EXPECT_FALSE(HasFile("small-1"));
+  EXPECT_FALSE(HasFile("edge-1"));
+  EXPECT_FALSE(HasFile("empty-1"));
+  EXPECT_TRUE(HasFile("large-1"));
+  EXPECT_EQ(s->Blobs().FilePath("small-1"), std::nullopt);
+  EXPECT_NE(s->Blobs().FilePath("large-1"), std::nullopt);
+  EXPECT_EQ(s->Blobs().Read("small-1"), kSmall);
+  EXPECT_EQ(s->Blobs().Read("empty-1"), "");
+  EXPECT_EQ(s->Blobs().Read("large-1"), kLarge);
+  EXPECT_EQ(s->Blobs().Size("small-1"), kSmall.size());
+  EXPECT_EQ(s->Blobs().Size("edge-1"), kInlineBlobMax);
+  EXPECT_EQ(s->Blobs().Size("large-1"), kLarge.size());
+  EXPECT_EQ(s->Blobs().Size("missing-1"), std::nullopt);
+  EXPECT_EQ(s->Blobs().Read("missing-1"), std::nullopt);
+}
+
+TEST_F(BlobStoreTest, RangesOfInlineBlobs) {
+  auto s = Open();
+  ASSERT_TRUE(s->Blobs().Put("abc", "0123456789").ok());
+  EXPECT_EQ(s->Blobs().Read("abc", 2, 3), "234");
+  EXPECT_EQ(s->Blobs().Read("abc", 8, 100), "89");
+  EXPECT_EQ(s->Blobs().Read("abc", 10, 1), "");
+  EXPECT_EQ(s->Blobs().Read("abc", 100), "");
+}
+
+TEST_F(BlobStoreTest, ConcatMixesBothKinds) {
+  auto s = Open();
+  ASSERT_TRUE(s->Blobs().Put("p-small", "abc").ok());
+  ASSERT_TRUE(s->Blobs().Put("p-large", kLarge).ok());
+  // Small result: a row.
+  ASSERT_TRUE(s->Blobs().Concat("c-small", {"p-small", "p-small"}).ok());
+  EXPECT_FALSE(HasFile("c-small"));
+  EXPECT_EQ(s->Blobs().Read("c-small"), "abcabc");
+  // Large result from a row and a file: a file.
+  ASSERT_TRUE(s->Blobs().Concat("c-large", {"p-small", "p-large", "p-small"}).ok());
+  EXPECT_TRUE(HasFile("c-large"));
+  EXPECT_EQ(s->Blobs().Read("c-large"), "abc" + kLarge + "abc");
+  EXPECT_FALSE(s->Blobs().Concat("c-bad", {"p-small", "missing-1"}).ok());
+}
+
+TEST_F(BlobStoreTest, RemoveAndClear) {
+  auto s = Open();
+  ASSERT_TRUE(s->Blobs().Put("small-1", kSmall).ok());
+  ASSERT_TRUE(s->Blobs().Put("large-1", kLarge).ok());
+  s->Blobs().Remove("small-1");
+  s->Blobs().Remove("large-1");
+  s->Blobs().Remove("missing-1");
+  EXPECT_EQ(s->Blobs().Read("small-1"), std::nullopt);
+  EXPECT_EQ(s->Blobs().Read("large-1"), std::nullopt);
+  EXPECT_FALSE(HasFile("large-1"));
+  ASSERT_TRUE(s->Blobs().Put("small-2", kSmall).ok());
+  ASSERT_TRUE(s->Blobs().Put("large-2", kLarge).ok());
+  ASSERT_TRUE(s->Clear().ok());
+  EXPECT_EQ(s->Blobs().Read("small-2"), std::nullopt);
+  EXPECT_EQ(s->Blobs().Read("large-2"), std::nullopt);
+}
+
+// A small blob is part of the transaction that writes the row naming it: both commit or neither.
+TEST_F(BlobStoreTest, InlineBlobCommitsWithTheTransaction) {
+  auto s = Open();
+  {
+    auto txn = s->Begin();
+    ASSERT_TRUE(s->Blobs().Put("in-txn", kSmall).ok());
+    ASSERT_TRUE(s->Put("s3_objects", "b/k", "{\"Blob\":\"in-txn\"}").ok());
+    s->Blobs().Remove("in-txn");
+    // Removal inside the transaction is visible to it.
+    EXPECT_EQ(s->Blobs().Read("in-txn"), std::nullopt);
+    ASSERT_TRUE(s->Blobs().Put("in-txn", "again").ok());
+  }
+  auto reopened = Open();
+  EXPECT_EQ(reopened->Blobs().Read("in-txn"), "again");
+  EXPECT_EQ(reopened->Get("s3_objects", "b/k"), "{\"Blob\":\"in-txn\"}");
+}
+
+// A data directory written before small blobs were rows: its files stay readable.
+TEST_F(BlobStoreTest, FilesOfSmallBlobsStayReadable) {
+  { ASSERT_NE(Open(), nullptr); }
+  fs::create_directories(fs::path(dir_) / "objects" / "ol");
+  {
+    FILE* f = fopen((fs::path(dir_) / "objects" / "ol" / "old-file").c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    fputs("written by a file", f);
+    fclose(f);
+  }
+  auto s = Open();
+  EXPECT_EQ(s->Blobs().Read("old-file"), "written by a file");
+  EXPECT_EQ(s->Blobs().Read("old-file", 13, 4), "file");
+  EXPECT_EQ(s->Blobs().Size("old-file"), 17u);
+  ASSERT_TRUE(s->Blobs().Concat("copy-of-old", {"old-file"}).ok());
+  EXPECT_EQ(s->Blobs().Read("copy-of-old"), "written by a file");
+  EXPECT_FALSE(HasFile("copy-of-old"));
+  s->Blobs().Remove("old-file");
+  EXPECT_FALSE(HasFile("old-file"));
+}
+
+// A version 1 database (no `blobs` table) is upgraded when opened.
+TEST_F(BlobStoreTest, SchemaOneIsUpgraded) {
+  { ASSERT_NE(Open(), nullptr); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/orgtrail.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE blobs; UPDATE meta SET value = '1' WHERE key = "
+                         "'schema_version'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->Blobs().Put("small-1", kSmall).ok());
+  EXPECT_EQ(s->Blobs().Read("small-1"), kSmall);
+  s.reset();
+  ASSERT_EQ(sqlite3_open((dir_ + "/orgtrail.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))),
+            std::to_string(kSchemaVersion));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+// Acknowledged blobs of both kinds survive SIGKILL right after the transaction ends.
+TEST_F(BlobStoreTest, AcknowledgedBlobsSurviveKill9) {
+  { ASSERT_NE(Open(), nullptr); }
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto r = OpenSqliteStore(dir_);
+    if (!r.ok()) _exit(2);
+    Store& s = **r;
+    {
+      auto txn = s.Begin();
+      if (!s.Blobs().Put("small-1", kSmall).ok()) _exit(3);
+      if (!s.Blobs().Put("large-1", kLarge).ok()) _exit(4);
+      if (!s.Put("s3_objects", "b/k", "row").ok()) _exit(5);
+    }
+    kill(getpid(), SIGKILL);
+    _exit(6);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  auto s = Open();
+  EXPECT_EQ(s->Get("s3_objects", "b/k"), "row");
+  EXPECT_EQ(s->Blobs().Read("small-1"), kSmall);
+  EXPECT_EQ(s->Blobs().Read("large-1"), kLarge);
+}
+
+}  // namespace
+}  // namespace orgtrail::store
