@@ -183,7 +183,7 @@ Status Authorize(Call& call, const protocol::Route& route, const OperationRow& r
   req.principal.arn = p.is_anonymous() ? "anonymous" : p.arn;
   req.principal.role_arn = p.role_arn;
   req.principal.service = p.service;
-  req.action = ActionOf(route, &row);
+  req.action = target.action.empty() ? ActionOf(route, &row) : target.action;
   req.resources = target.resources;
   req.resource_account = target.resource_account;
   call.resources = target.resources;  // for the CloudTrail record

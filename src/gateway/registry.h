@@ -55,6 +55,8 @@ struct AuthzTarget {
   std::string resource_policy;         // JSON text of the resource (or trust) policy; "" = none
   bool trust_policy = false;           // resource_policy is a role trust policy
   std::vector<std::pair<std::string, std::string>> context;  // extra condition keys
+  // The IAM action when it depends on the input (s3:GetObjectVersion); "" = the row's.
+  std::string action;
 };
 // Names the resources of one call. May refuse the call outright (e.g. AssumeRole by root).
 using TargetFn = Result<AuthzTarget> (*)(Call& call, const Value& input);

@@ -53,6 +53,7 @@ Result<Value> PutBucketPolicy(Call& call, const Value& input) {
       }
     }
   }
+  ORGTRAIL_CHECK(CheckPublicPolicyAllowed(call, b, doc));
   b.row.Set("Policy", doc);
   ORGTRAIL_CHECK(SaveBucket(call, b));
   return Value::MakeMap();
@@ -84,6 +85,7 @@ Result<Value> PutBucketAcl(Call& call, const Value& input) {
   if (b.row.GetString("Ownership", "BucketOwnerEnforced") == "BucketOwnerEnforced" &&
       acl != "private" && acl != "bucket-owner-full-control")
     return errors::AccessControlListNotSupported();
+  ORGTRAIL_CHECK(CheckPublicAclAllowed(call, b, "s3:PutBucketAcl", "", acl));
   b.row.Set("Acl", acl);
   ORGTRAIL_CHECK(SaveBucket(call, b));
   return Value::MakeMap();

@@ -57,6 +57,8 @@ Result<int64_t> PartNumber(const Value& input) {
 Result<Value> CreateMultipartUpload(Call& call, const Value& input) {
   ORGTRAIL_TRY(Bucket bucket, RequireBucket(call, input.GetString("Bucket")));
   const std::string key = input.GetString("Key");
+  ORGTRAIL_CHECK(
+      CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, input.GetString("ACL", "private")));
   const std::string id = call.env.ids.Chars(64, "abcdefghijklmnopqrstuvwxyz0123456789");
   Value attrs = Value::MakeMap();
   CopyObjectAttributes(input, attrs);

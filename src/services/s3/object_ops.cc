@@ -159,6 +159,7 @@ Result<Value> PutObject(Call& call, const Value& input) {
   }
   std::string acl = input.GetString("ACL", "private");
   if (!ValidCannedAcl(acl)) return errors::InvalidArgument("", "x-amz-acl", acl);
+  ORGTRAIL_CHECK(CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, acl));
   Value checksum = ChecksumOf(input, body);
   const std::string blob = NewBlobId(call);
   ORGTRAIL_CHECK(call.env.store.Blobs().Put(blob, body));
@@ -242,7 +243,17 @@ Result<Value> DeleteObjects(Call& call, const Value& input) {
   for (const Value& o : del["Objects"].AsList()) {
     std::string key = o.GetString("Key");
     std::string version = o.GetString("VersionId");
-    auto r = RemoveObject(call, bucket, key, version);
+    Result<Value> r = Value();
+    if (!version.empty() && !call.internal) {
+      // Removing a version needs s3:DeleteObjectVersion on it (the call was authorized for the
+      // keys named without a version).
+      Value one =
+          Value::MakeMap().Set("Bucket", bucket.name).Set("Key", key).Set("VersionId", version);
+      Status allowed = call.registry.AuthorizeInternal(call.env, call.principal, "s3",
+                                                       "DeleteObject", one, call.region);
+      if (!allowed.ok()) r = AwsError("AccessDenied", "Access Denied", 403);
+    }
+    if (r.ok()) r = RemoveObject(call, bucket, key, version);
     if (!r.ok()) {
       Value e = Value::MakeMap().Set("Key", key);
       if (!version.empty()) e.Set("VersionId", version);
@@ -323,6 +334,8 @@ Result<Value> CopyObject(Call& call, const Value& input) {
         "This copy request is illegal because it is trying to copy an object to itself without "
         "changing the object's metadata, storage class, website redirect location or encryption "
         "attributes.");
+  ORGTRAIL_CHECK(
+      CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, input.GetString("ACL", "private")));
   const std::string blob = NewBlobId(call);
   ORGTRAIL_CHECK(call.env.store.Blobs().Concat(blob, {src.GetString("Blob")}));
   Value obj = Value::MakeMap()
@@ -411,6 +424,8 @@ Result<Value> PutObjectAcl(Call& call, const Value& input) {
   if (bucket.row.GetString("Ownership", "BucketOwnerEnforced") == "BucketOwnerEnforced" &&
       acl != "private" && acl != "bucket-owner-full-control")
     return errors::AccessControlListNotSupported();
+  ORGTRAIL_CHECK(
+      CheckPublicAclAllowed(call, bucket, "s3:PutObjectAcl", input.GetString("Key"), acl));
   ORGTRAIL_CHECK(UpdateObject(call, bucket, input.GetString("Key"), input.GetString("VersionId"),
                               [&](Value& o) { o.Set("Acl", acl); }));
   return Value::MakeMap();

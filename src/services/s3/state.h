@@ -124,3 +124,23 @@ Result<std::array<std::string, 3>> ParseCopySource(std::string_view source);
 // The source object of CopyObject / UploadPartCopy with the CopySourceIf* conditions applied.
 Result<Value> CopySourceObject(gateway::Call& call, const Value& input, std::string* version_out);
 }  // namespace orgtrail::services::s3
+
+namespace orgtrail::services::s3 {
+// Block Public Access (public_access.cc). A policy is public when an Allow statement grants a
+// "bad action" (s3:Get*, s3:List*, s3:Put*, s3:Delete*, ...) to a non-fixed principal without a
+// condition pinning it to fixed values (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID,
+// a CIDR of aws:SourceIp, ...); a canned ACL is public when it grants to AllUsers or
+// AuthenticatedUsers.
+bool IsPublicPolicy(std::string_view document);
+bool IsPublicCannedAcl(std::string_view canned);
+// AccessDenied when the bucket's BlockPublicPolicy refuses `document`.
+Status CheckPublicPolicyAllowed(gateway::Call& call, const Bucket& bucket,
+                                std::string_view document);
+// AccessDenied when the bucket's BlockPublicAcls refuses the canned ACL of `action` (on the
+// object `key`, or the bucket when empty).
+Status CheckPublicAclAllowed(gateway::Call& call, const Bucket& bucket, std::string_view action,
+                             const std::string& key, std::string_view canned);
+// RestrictPublicBuckets is on and the bucket's policy is public: the policy then grants
+// nothing to anonymous callers and other accounts (AWS service principals keep access).
+bool RestrictsPublicPolicy(const Bucket& bucket);
+}  // namespace orgtrail::services::s3

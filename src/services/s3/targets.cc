@@ -14,6 +14,27 @@ bool IsPolicyOperation(std::string_view op) {
   return op == "GetBucketPolicy" || op == "PutBucketPolicy" || op == "DeleteBucketPolicy";
 }
 
+// The action of an object call that names a version (versionId): "Actions, resources, and
+// condition keys for Amazon S3"
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+std::string_view VersionAction(std::string_view op) {
+  static constexpr std::pair<std::string_view, std::string_view> kVersionActions[] = {
+      {"GetObject", "s3:GetObjectVersion"},
+      {"HeadObject", "s3:GetObjectVersion"},
+      {"DeleteObject", "s3:DeleteObjectVersion"},
+      {"DeleteObjects", "s3:DeleteObjectVersion"},
+      {"GetObjectAcl", "s3:GetObjectVersionAcl"},
+      {"PutObjectAcl", "s3:PutObjectVersionAcl"},
+      {"GetObjectTagging", "s3:GetObjectVersionTagging"},
+      {"PutObjectTagging", "s3:PutObjectVersionTagging"},
+      {"DeleteObjectTagging", "s3:DeleteObjectVersionTagging"},
+      {"GetObjectAttributes", "s3:GetObjectVersionAttributes"},
+  };
+  for (const auto& [name, action] : kVersionActions)
+    if (name == op) return action;
+  return {};
+}
+
 // Operations whose Key member names an object (everything else with a Bucket is a bucket call).
 bool IsObjectOperation(std::string_view op, const Value& input) {
   return input.Has("Key") && op != "ListMultipartUploads";
@@ -25,11 +46,20 @@ Result<AuthzTarget> Target(Call& call, const Value& input) {
   if (bucket.empty()) return t;  // ListBuckets: "*" in the caller's account
   const std::string bucket_arn = "arn:aws:s3:::" + bucket;
   if (call.operation == "DeleteObjects") {
+    // s3:DeleteObject on the keys named without a version; the handler checks
+    // s3:DeleteObjectVersion for each entry with one. Only versions named: that action here.
+    std::vector<std::string> versioned;
     for (const Value& o : input["Delete"]["Objects"].AsList())
-      t.resources.push_back(bucket_arn + "/" + o.GetString("Key"));
+      (o.GetString("VersionId").empty() ? t.resources : versioned)
+          .push_back(bucket_arn + "/" + o.GetString("Key"));
+    if (t.resources.empty() && !versioned.empty()) {
+      t.resources = std::move(versioned);
+      t.action = VersionAction(call.operation);
+    }
     if (t.resources.empty()) t.resources.push_back(bucket_arn);
   } else if (IsObjectOperation(call.operation, input)) {
     t.resources.push_back(bucket_arn + "/" + input.GetString("Key"));
+    if (!input.GetString("VersionId").empty()) t.action = VersionAction(call.operation);
   } else {
     t.resources.push_back(bucket_arn);
   }
@@ -55,6 +85,10 @@ Result<AuthzTarget> Target(Call& call, const Value& input) {
     // The owner's root may always manage the policy (only SCPs can stop it).
     if (p.type == auth::PrincipalType::kRoot) return t;
   }
+  // RestrictPublicBuckets: a public policy admits only the owner's account and AWS services.
+  if (p.type != auth::PrincipalType::kAWSService &&
+      (p.is_anonymous() || p.account_id != found->owner()) && RestrictsPublicPolicy(*found))
+    return t;
   t.resource_policy = found->row.GetString("Policy");
   return t;
 }
