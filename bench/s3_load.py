@@ -14,6 +14,10 @@ iflag=direct) in the same directory the servers store into.
 
     python3 bench/s3_load.py [--orgtrail build/orgtrail] [--seconds 10] [--connections 16]
                              [--big-mib 1024] [--skip-moto] [--skip-boto3] [--in-memory-too]
+                             [--small-kib 1]
+
+Each wrk run also reports the server process's CPU time (utime + stime from /proc) per request,
+which does not depend on how loaded the machine is.
 """
 import argparse
 import os
@@ -75,14 +79,26 @@ end
 """
 
 
-def wrk_rate(endpoint, method, paths, body, args, tmp):
+def cpu_seconds(pid):
+    """utime + stime of a process, seconds (load-independent: what the server itself spent)."""
+    if pid is None:
+        return 0.0
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_rate(endpoint, method, paths, body, args, tmp, pid=None):
     script = os.path.join(tmp, "bench_%s.lua" % method.lower())
     with open(script, "w") as f:
         f.write(LUA % (",".join('"%s"' % p for p in paths),
                        '"%s"' % ("x" * len(body)) if body else "nil", method))
+    cpu0 = cpu_seconds(pid)
     out = subprocess.run(
         ["wrk", "-t%d" % args.wrk_threads, "-c%d" % args.connections, "-d%ds" % args.seconds,
          "--latency", "-s", script, endpoint], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(pid) - cpu0
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
@@ -91,7 +107,8 @@ def wrk_rate(endpoint, method, paths, body, args, tmp):
     if bad or errors:
         print("  wrk %s: %s %s" % (method, bad.group(0) if bad else "",
                                    errors.group(0) if errors else ""), flush=True)
-    return rps, (int(bad.group(1)) if bad else 0), p50.group(1), p99.group(1)
+    cpu_us = cpu * 1e6 / requests if requests and pid else 0.0
+    return rps, (int(bad.group(1)) if bad else 0), p50.group(1), p99.group(1), cpu_us
 
 
 def boto3_rate(endpoint, op, keys, seconds, threads):
@@ -165,18 +182,20 @@ def disk_speed(directory, mib):
     return write, read
 
 
-def run(name, endpoint, args, tmp, src):
+def run(name, endpoint, args, tmp, src, pid=None):
     c = client(endpoint)
     c.create_bucket(Bucket="bench")
     keys = ["small/%d" % i for i in range(args.keys)]
-    body = b"x" * 1024
+    body = b"x" * (1024 * args.small_kib)
     for k in keys:  # so that GetObject finds every key even if the PUT run is short
         c.put_object(Bucket="bench", Key=k, Body=body)
-    put = wrk_rate(endpoint, "PUT", presigned_paths(c, "put_object", keys), body, args, tmp)
-    get = wrk_rate(endpoint, "GET", presigned_paths(c, "get_object", keys), b"", args, tmp)
-    print("%-9s wrk  PutObject 1 KiB: %8.0f/s (p50 %s, p99 %s, non-2xx %d)  "
-          "GetObject 1 KiB: %8.0f/s (p50 %s, p99 %s, non-2xx %d)" %
-          (name, put[0], put[2], put[3], put[1], get[0], get[2], get[3], get[1]), flush=True)
+    put = wrk_rate(endpoint, "PUT", presigned_paths(c, "put_object", keys), body, args, tmp, pid)
+    get = wrk_rate(endpoint, "GET", presigned_paths(c, "get_object", keys), b"", args, tmp, pid)
+    size = "%d KiB" % args.small_kib
+    print("%-9s wrk  PutObject %s: %8.0f/s (p50 %s, p99 %s, non-2xx %d, server CPU %.0f us/req)"
+          "  GetObject %s: %8.0f/s (p50 %s, p99 %s, non-2xx %d, server CPU %.0f us/req)" %
+          (name, size, put[0], put[2], put[3], put[1], put[4], size, get[0], get[2], get[3],
+           get[1], get[4]), flush=True)
     if not args.skip_boto3:
         bput = boto3_rate(endpoint, "put", keys, args.boto3_seconds, args.boto3_threads)
         bget = boto3_rate(endpoint, "get", keys, args.boto3_seconds, args.boto3_threads)
@@ -197,6 +216,7 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--wrk-threads", type=int, default=1)
     ap.add_argument("--keys", type=int, default=200)
+    ap.add_argument("--small-kib", type=int, default=1, help="body size of the small objects")
     ap.add_argument("--boto3-threads", type=int, default=16)
     ap.add_argument("--boto3-seconds", type=float, default=5)
     ap.add_argument("--big-mib", type=int, default=1024)
@@ -224,7 +244,7 @@ def main():
             [args.orgtrail, "serve", "--port", str(port), "--data-dir", os.path.join(tmp, "data"),
              "--log-level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_port(port)
-        ours = run("orgtrail", "http://127.0.0.1:%d" % port, args, tmp, src)
+        ours = run("orgtrail", "http://127.0.0.1:%d" % port, args, tmp, src, procs[0].pid)
         with open("/proc/%d/status" % procs[0].pid) as f:
             hwm = re.search(r"VmHWM:\s+(\d+)", f.read()).group(1)
         print("orgtrail VmHWM after the run: %s KiB" % hwm, flush=True)
@@ -239,7 +259,8 @@ def main():
                  "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             wait_port(port)
             big_mib, args.big_mib = args.big_mib, 0
-            run("orgtrail --in-memory", "http://127.0.0.1:%d" % port, args, tmp, src)
+            run("orgtrail --in-memory", "http://127.0.0.1:%d" % port, args, tmp, src,
+                procs[-1].pid)
             args.big_mib = big_mib
             procs[-1].terminate()
             procs[-1].wait(30)
@@ -249,7 +270,7 @@ def main():
                 [sys.executable, "-m", "moto.server", "-p", str(mport)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             wait_port(mport)
-            theirs = run("moto", "http://127.0.0.1:%d" % mport, args, tmp, src)
+            theirs = run("moto", "http://127.0.0.1:%d" % mport, args, tmp, src, procs[-1].pid)
             print("ratio (wrk)  PutObject %.1fx  GetObject %.1fx" %
                   (ours[0] / theirs[0], ours[1] / theirs[1]))
         print("load average after: %s" % open("/proc/loadavg").read().strip(), flush=True)

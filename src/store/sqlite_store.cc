@@ -146,6 +146,12 @@ class SqliteStore final : public Store, public InlineBlobs {
     // cache and memory-mapped reads keep them from being re-read with pread().
     if (!Exec("PRAGMA cache_size=-65536") || !Exec("PRAGMA mmap_size=1073741824"))
       return Unusable(dir);
+    // A checkpoint (copying the WAL into the database, with an fsync of each) runs inside the
+    // commit that crosses the threshold, holding the store. Every 4,000 pages (16 MiB of WAL)
+    // instead of SQLite's 1,000: pages rewritten often (the same rows, the journal's tail) are
+    // copied once per checkpoint, so there are fewer stalls for the same writes; PutObject of
+    // 1 KiB objects gained 15-25 % in req/s (docs/performance.md).
+    if (!Exec("PRAGMA wal_autocheckpoint=4000")) return Unusable(dir);
     {
       Stmt wal;
       if (Prepare(wal, "PRAGMA journal_mode=WAL") != SQLITE_OK) return Unusable(dir);

@@ -161,12 +161,13 @@ Result<Value> PutObject(Call& call, const Value& input) {
   if (!ValidCannedAcl(acl)) return errors::InvalidArgument("", "x-amz-acl", acl);
   ORGTRAIL_CHECK(CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, acl));
   Value checksum = ChecksumOf(input, body);
+  const std::string etag = QuotedMd5Hex(body);
   const std::string blob = NewBlobId(call);
   ORGTRAIL_CHECK(call.env.store.Blobs().Put(blob, body));
   Value obj = Value::MakeMap()
                   .Set("Blob", blob)
                   .Set("Size", static_cast<int64_t>(body.size()))
-                  .Set("ETag", QuotedMd5Hex(body))
+                  .Set("ETag", etag)
                   .Set("LastModified", call.NowMillis())
                   .Set("Owner", call.account_id());
   CopyObjectAttributes(input, obj);
@@ -174,7 +175,7 @@ Result<Value> PutObject(Call& call, const Value& input) {
   if (const Value* t = input.Find("Tagging")) obj.Set("Tags", TagsFromQuery(t->AsString()));
   if (acl != "private") obj.Set("Acl", acl);
   ORGTRAIL_TRY(std::string version, CommitObject(call, bucket, key, std::move(obj)));
-  Value out = Value::MakeMap().Set("ETag", QuotedMd5Hex(body));
+  Value out = Value::MakeMap().Set("ETag", etag);
   SetChecksumMembers(checksum, out);
   out.Set("ServerSideEncryption", input.GetString("ServerSideEncryption", "AES256"));
   if (input.Has("SSEKMSKeyId")) out.Set("SSEKMSKeyId", input["SSEKMSKeyId"]);

@@ -1,6 +1,8 @@
 // Block Public Access
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html):
 // what counts as public ("The meaning of public") and the bucket's four settings.
+// IgnorePublicAcls is stored and returned; it changes no decision here because orgtrail never
+// grants access through ACLs (policies alone decide), so public ACLs are always ignored.
 #include <cctype>
 
 #include "core/json.h"
