@@ -3,6 +3,12 @@
 // (the operating system's page cache) when COMMIT returns, so it survives the process being
 // killed; only a power loss or kernel crash can drop the last commits
 // (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
+//
+// Values of kOutOfLine bytes or more are kept out of line, in table `big` (a rowid table), and
+// `rows` holds the integer id of that row instead: `rows` is WITHOUT ROWID, so its B-tree (interior
+// pages included) holds whole records, and SQLite reads a record that overflows its page in full
+// each time a search compares a key with it. Large values there made every search near them copy
+// them (docs/persistence.md).
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -20,13 +26,16 @@ namespace orgtrail::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kOutOfLine = 4096;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS rows("
     "  tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
     "  PRIMARY KEY(tbl, key)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;";
+    "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;"
+
+    "CREATE TABLE IF NOT EXISTS big(id INTEGER PRIMARY KEY, value BLOB NOT NULL);";
 
 // Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
 // bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
@@ -93,6 +102,11 @@ class Use {
     return *this;
   }
   int Step() { return sqlite3_step(s_); }
+  // The id of an out-of-line value (in `big`) when column i holds one instead of the value.
+  std::optional<long long> BigId(int i) const {
+    if (sqlite3_column_type(s_, i) != SQLITE_INTEGER) return std::nullopt;
+    return sqlite3_column_int64(s_, i);
+  }
   std::string Column(int i) const {
     const void* p = sqlite3_column_blob(s_, i);
     int n = sqlite3_column_bytes(s_, i);
@@ -124,9 +138,9 @@ class SqliteStore final : public Store, public InlineBlobs {
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
     // Statements first, then the connection (the last close checkpoints the WAL).
-    for (Stmt* st :
-         {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_, &release_,
-          &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_, &blob_clear_}) {
+    for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
+                     &release_, &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_,
+                     &blob_clear_, &big_put_, &big_update_, &big_del_, &big_clear_}) {
       st->Finalize();
     }
     for (Stmt& st : scan_) st.Finalize();
@@ -184,7 +198,11 @@ class SqliteStore final : public Store, public InlineBlobs {
         Prepare(blob_put_, "INSERT OR REPLACE INTO blobs(id, data) VALUES(?1, ?2)") != SQLITE_OK ||
         Prepare(blob_del_, "DELETE FROM blobs WHERE id = ?1") != SQLITE_OK ||
         Prepare(blob_size_, "SELECT length(data) FROM blobs WHERE id = ?1") != SQLITE_OK ||
-        Prepare(blob_clear_, "DELETE FROM blobs") != SQLITE_OK) {
+        Prepare(blob_clear_, "DELETE FROM blobs") != SQLITE_OK ||
+        Prepare(big_put_, "INSERT INTO big(value) VALUES(?1)") != SQLITE_OK ||
+        Prepare(big_update_, "UPDATE big SET value = ?2 WHERE id = ?1") != SQLITE_OK ||
+        Prepare(big_del_, "DELETE FROM big WHERE id = ?1") != SQLITE_OK ||
+        Prepare(big_clear_, "DELETE FROM big") != SQLITE_OK) {
       return Unusable(dir);
     }
     for (int i = 0; i < 4; ++i) {
@@ -198,7 +216,9 @@ class SqliteStore final : public Store, public InlineBlobs {
     Use q(get_);
     q.Text(1, table).Text(2, key);
     if (q.Step() != SQLITE_ROW) return std::nullopt;
-    return q.Column(0);
+    std::string out;
+    if (!ReadValue(q, 0, out)) return std::nullopt;
+    return out;
   }
 
   bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
@@ -206,44 +226,29 @@ class SqliteStore final : public Store, public InlineBlobs {
     Use q(get_);
     q.Text(1, table).Text(2, key);
     if (q.Step() != SQLITE_ROW) return false;
-    q.ColumnInto(0, out);
-    return true;
+    return ReadValue(q, 0, out);
   }
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
     std::lock_guard lock(mu_);
-    return Step(put_, table, key, value);
+    return Atomic([&] { return WriteRow(table, key, value); });
   }
 
   Status Delete(std::string_view table, std::string_view key) override {
     std::lock_guard lock(mu_);
-    return Step(del_, table, key, std::nullopt);
+    return Atomic([&] { return WriteRow(table, key, std::nullopt); });
   }
 
-  // Outside a transaction: BEGIN ... COMMIT. Inside this thread's transaction: a savepoint, so
-  // the batch stays all-or-nothing without ending the transaction.
   Status Apply(const std::vector<Write>& writes) override {
     std::lock_guard lock(mu_);
-    const bool nested = depth_ > 0;
-    if (Status st = Run(nested ? savepoint_ : begin_); !st.ok()) return st;
-    for (const Write& w : writes) {
-      Status st =
-          w.value ? Step(put_, w.table, w.key, *w.value) : Step(del_, w.table, w.key, std::nullopt);
-      if (!st.ok()) {
-        if (nested) {
-          (void)Run(rollback_to_);
-          (void)Run(release_);
-        } else {
-          (void)Run(rollback_);
-        }
-        return st;
+    return Atomic([&]() -> Status {
+      for (const Write& w : writes) {
+        Status st =
+            w.value ? WriteRow(w.table, w.key, *w.value) : WriteRow(w.table, w.key, std::nullopt);
+        if (!st.ok()) return st;
       }
-    }
-    if (Status st = Run(nested ? release_ : commit_); !st.ok()) {
-      (void)Run(nested ? rollback_to_ : rollback_);
-      return st;
-    }
-    return Ok();
+      return Ok();
+    });
   }
 
   std::unique_ptr<Transaction> Begin() override {
@@ -274,14 +279,21 @@ class SqliteStore final : public Store, public InlineBlobs {
     if (!end.empty()) q.Text(3, end);
     q.Int(4, limit == 0 ? -1 : static_cast<long long>(limit));
     std::vector<Row> rows;
-    while (q.Step() == SQLITE_ROW) rows.push_back({q.Column(0), q.Column(1)});
+    while (q.Step() == SQLITE_ROW) {
+      Row row{q.Column(0), {}};
+      if (ReadValue(q, 1, row.value)) rows.push_back(std::move(row));
+    }
     return rows;
   }
 
   Status Clear() override {
     std::lock_guard lock(mu_);
-    ORGTRAIL_CHECK(Run(clear_));
-    ORGTRAIL_CHECK(Run(blob_clear_));
+    Status st = Atomic([&]() -> Status {
+      if (Status cleared = Run(clear_); !cleared.ok()) return cleared;
+      if (Status cleared = Run(blob_clear_); !cleared.ok()) return cleared;
+      return Run(big_clear_);
+    });
+    if (!st.ok()) return st;
     blobs_->Clear();
     return Ok();
   }
@@ -365,7 +377,8 @@ class SqliteStore final : public Store, public InlineBlobs {
     }
     if (version < kSchemaVersion) {
       // 1 → 2: the `blobs` table, created above (kSchema). Objects written by version 1 are
-      // all files and stay readable.
+      // all files and stay readable. 2 → 3: table `big` (created above) for out-of-line values;
+      // rows written before hold their values inline, which version 3 still reads as they are.
       std::string sql = "UPDATE meta SET value = '" + std::to_string(kSchemaVersion) +
                         "' WHERE key = 'schema_version'";
       if (!Exec(sql.c_str())) return Unusable(dir);
@@ -399,6 +412,85 @@ class SqliteStore final : public Store, public InlineBlobs {
     q.Text(1, table).Text(2, key);
     if (value) q.Blob(3, *value);
     return q.Step() == SQLITE_DONE ? Ok() : Failed();
+  }
+
+  // Runs `fn` all-or-nothing: outside a transaction as BEGIN ... COMMIT; inside this thread's
+  // transaction as a savepoint, so the batch stays atomic without ending the transaction.
+  template <typename Fn>
+  Status Atomic(Fn&& fn) {
+    const bool nested = depth_ > 0;
+    if (Status st = Run(nested ? savepoint_ : begin_); !st.ok()) return st;
+    Status st = fn();
+    if (st.ok()) st = Run(nested ? release_ : commit_);
+    if (!st.ok()) {
+      if (nested) {
+        (void)Run(rollback_to_);
+        (void)Run(release_);
+      } else {
+        (void)Run(rollback_);
+      }
+    }
+    return st;
+  }
+
+  // The id in `big` of the current value of (table, key), if it is out of line.
+  std::optional<long long> CurrentBigId(std::string_view table, std::string_view key) {
+    Use q(get_);
+    q.Text(1, table).Text(2, key);
+    if (q.Step() != SQLITE_ROW) return std::nullopt;
+    return q.BigId(0);
+  }
+
+  // Puts (value) or deletes (no value) one row; a large value goes to `big`, reusing the row
+  // of the value it replaces, and an out-of-line value replaced by a small one or deleted is
+  // removed from `big`. Runs inside a transaction or savepoint held by the caller, or alone.
+  Status WriteRow(std::string_view table, std::string_view key,
+                  std::optional<std::string_view> value) {
+    std::optional<long long> old = CurrentBigId(table, key);
+    if (value && value->size() >= kOutOfLine) {
+      long long id = 0;
+      if (old) {
+        Use q(big_update_);
+        q.Int(1, *old).Blob(2, *value);
+        if (q.Step() != SQLITE_DONE) return Failed();
+        return Ok();  // the row already holds this id
+      }
+      {
+        Use q(big_put_);
+        q.Blob(1, *value);
+        if (q.Step() != SQLITE_DONE) return Failed();
+        id = sqlite3_last_insert_rowid(db_);
+      }
+      Use q(put_);
+      q.Text(1, table).Text(2, key).Int(3, id);
+      return q.Step() == SQLITE_DONE ? Ok() : Failed();
+    }
+    if (old) {
+      Use q(big_del_);
+      q.Int(1, *old);
+      if (q.Step() != SQLITE_DONE) return Failed();
+    }
+    return value ? Step(put_, table, key, *value) : Step(del_, table, key, std::nullopt);
+  }
+
+  // Column i of the current row of q as a value: inline, or read from `big` with incremental
+  // blob I/O straight into `out` (one copy, no intermediate buffer).
+  bool ReadValue(const Use& q, int i, std::string& out) {
+    std::optional<long long> id = q.BigId(i);
+    if (!id) {
+      q.ColumnInto(i, out);
+      return true;
+    }
+    sqlite3_blob* blob = nullptr;
+    if (sqlite3_blob_open(db_, "main", "big", "value", *id, 0, &blob) != SQLITE_OK) {
+      sqlite3_blob_close(blob);
+      return false;
+    }
+    int n = sqlite3_blob_bytes(blob);
+    out.resize(static_cast<size_t>(n));
+    bool ok = n == 0 || sqlite3_blob_read(blob, out.data(), n, 0) == SQLITE_OK;
+    sqlite3_blob_close(blob);
+    return ok;
   }
 
   // The transaction scope of Begin: the outermost one commits and runs the AfterCommit
@@ -435,6 +527,7 @@ class SqliteStore final : public Store, public InlineBlobs {
   sqlite3* db_ = nullptr;
   Stmt get_, put_, del_, clear_, begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   Stmt blob_get_, blob_put_, blob_del_, blob_size_, blob_clear_;
+  Stmt big_put_, big_update_, big_del_, big_clear_;
   Stmt scan_[4];
   std::unique_ptr<BlobStore> blobs_;
 };

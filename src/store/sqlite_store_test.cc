@@ -130,6 +130,83 @@ TEST_F(SqliteStoreTest, AcknowledgedWriteSurvivesKill9) {
   EXPECT_EQ(s->Scan("accounts").size(), 50u);  // k1..k49 and last
 }
 
+// Values of 4 KiB or more live in table `big`; `rows` holds their id. Replacing or deleting
+// such a value leaves no orphan behind.
+TEST_F(SqliteStoreTest, LargeValuesAreKeptOutOfLine) {
+  const std::string big1(300 * 1024, 'a');
+  const std::string big2(5000, 'b');
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Put("blocks", "k1", big1).ok());
+    ASSERT_TRUE(s->Apply({{"blocks", "k2", big2}, {"blocks", "k3", "small"}}).ok());
+    EXPECT_EQ(s->Get("blocks", "k1"), big1);
+    std::string buf = "reused";
+    ASSERT_TRUE(s->GetInto("blocks", "k2", buf));
+    EXPECT_EQ(buf, big2);
+    std::vector<Row> rows = s->Scan("blocks");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].value, big1);
+    EXPECT_EQ(rows[1].value, big2);
+    EXPECT_EQ(rows[2].value, "small");
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM big"), "2");
+  EXPECT_EQ(Sql("SELECT typeof(value) FROM rows WHERE key = 'k1'"), "integer");
+  EXPECT_EQ(Sql("SELECT typeof(value) FROM rows WHERE key = 'k3'"), "blob");
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Put("blocks", "k1", big2).ok());         // large -> large: same row of big
+    ASSERT_TRUE(s->Put("blocks", "k2", "now small").ok());  // large -> small
+    ASSERT_TRUE(s->Put("blocks", "k3", big1).ok());         // small -> large
+    EXPECT_EQ(s->Get("blocks", "k1"), big2);
+    EXPECT_EQ(s->Get("blocks", "k2"), "now small");
+    EXPECT_EQ(s->Get("blocks", "k3"), big1);
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM big"), "2");
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Delete("blocks", "k1").ok());
+    EXPECT_EQ(s->Get("blocks", "k1"), std::nullopt);
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM big"), "1");
+  {
+    auto s = Open();
+    ASSERT_TRUE(s->Clear().ok());
+    EXPECT_TRUE(s->Scan("blocks").empty());
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM big"), "0");
+}
+
+// Inside a transaction (the gateway holds one around a call that changes state) large values
+// take the savepoint path and commit with it.
+TEST_F(SqliteStoreTest, LargeValuesInsideATransaction) {
+  auto s = Open();
+  ASSERT_TRUE(s->Put("blocks", "keep", std::string(8192, 'k')).ok());
+  auto tx = s->Begin();
+  ASSERT_TRUE(s->Put("blocks", "inner", std::string(8192, 'i')).ok());
+  tx.reset();
+  EXPECT_EQ(s->Get("blocks", "inner"), std::string(8192, 'i'));
+  EXPECT_EQ(s->Get("blocks", "keep"), std::string(8192, 'k'));
+}
+
+// A database from before `big` (every value inline, whatever its size) is upgraded in place
+// and its rows read as they were.
+TEST_F(SqliteStoreTest, Version1IsUpgraded) {
+  { ASSERT_NE(Open(), nullptr); }
+  Sql("DROP TABLE big");
+  Sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  Sql("INSERT INTO rows(tbl, key, value) VALUES('blocks', 'old', zeroblob(10000))");
+  {
+    auto s = Open();
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->Get("blocks", "old"), std::string(10000, '\0'));
+    ASSERT_TRUE(s->Put("blocks", "old", std::string(10000, 'n')).ok());
+    EXPECT_EQ(s->Get("blocks", "old"), std::string(10000, 'n'));
+  }
+  EXPECT_EQ(Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(kSchemaVersion));
+  EXPECT_EQ(Sql("SELECT count(*) FROM big"), "1");
+}
+
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
   { ASSERT_NE(Open(), nullptr); }
   Sql("UPDATE meta SET value = '" + std::to_string(kSchemaVersion + 1) +
