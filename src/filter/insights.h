@@ -73,9 +73,9 @@ struct Program;  // the compiled query (insights_ast.h)
 
 class Query {
  public:
-  // Parses and checks a query string. Errors: MalformedQueryException with a message naming
-  // the offending text and its line and position (1-based), e.g.
-  // "unexpected symbol found foo at line 1 and position 12".
+  // Parses and checks a query string. Errors: MalformedQueryException "Query syntax error"
+  // for any syntax error (spec/logs.md §6, decision), or "Query string is too long (maximum
+  // 10000 characters)".
   static Result<Query> Parse(std::string_view text);
 
   // True when the query aggregates (stats): rows are groups, not events, and carry no @ptr.

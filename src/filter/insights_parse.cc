@@ -553,26 +553,9 @@ class Parser {
   }
 
   // --- errors --------------------------------------------------------------------------------
-  AwsError Error() const {
-    size_t at = std::min(pos_, t_.size());
-    size_t line = 1;
-    size_t col = 1;
-    for (size_t i = 0; i < at; ++i) {
-      if (t_[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    std::string_view rest = t_.substr(at);
-    size_t n = 0;
-    while (n < rest.size() && !std::isspace(static_cast<unsigned char>(rest[n])) && n < 40) ++n;
-    std::string found = n == 0 ? "<EOF>" : std::string(rest.substr(0, n));
-    return AwsError("MalformedQueryException", "unexpected symbol found " + found + " at line " +
-                                                   std::to_string(line) + " and position " +
-                                                   std::to_string(col));
-  }
+  // Every syntax error has the same shape (spec/logs.md §6, decision): the message does not
+  // locate the error.
+  static AwsError Error() { return AwsError("MalformedQueryException", "Query syntax error"); }
 
   std::string_view t_;
   size_t pos_ = 0;

@@ -159,6 +159,10 @@ class LogsCliTest(LogsCase):
         self.assertIn("statistics", res)
         queries = self.cli(v, "describe-queries", "--log-group-name", g)["queries"]
         self.assertEqual([x["queryId"] for x in queries], [q["queryId"]])
+        err = self.cli_error(v, "MalformedQueryException", "start-query", "--log-group-name", g,
+                             "--start-time", str(t // 1000 - 60), "--end-time",
+                             str(t // 1000 + 60), "--query-string", "fields @message | bogus x")
+        self.assertIn("Query syntax error", err)
         self.assertEqual(self.cli(v, "stop-query", "--query-id", q["queryId"]),
                          {"success": False})
 

@@ -456,6 +456,11 @@ TEST_F(LogsOpsTest, StopQueryOnACompletedQuery) {
   EXPECT_EQ(results.body["results"].size(), 2u) << results.raw;
   Reply again = Logs("StopQuery", R"({"queryId":")" + id + R"("})");
   EXPECT_FALSE(again.body["success"].AsBool(true)) << again.raw;
+  Reply bad = Logs("StartQuery", R"({"logGroupName":"app","startTime":1,"endTime":2,)"
+                                 R"("queryString":"fields @message | bogus x"})");
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_EQ(bad.Code(), "MalformedQueryException") << bad.raw;
+  EXPECT_EQ(bad.body.GetString("message"), "Query syntax error") << bad.raw;
   Reply unknown = Logs("StopQuery", R"({"queryId":"00000000-0000-0000-0000-000000000000"})");
   EXPECT_EQ(unknown.status, 400) << unknown.raw;
   EXPECT_EQ(unknown.Code(), "ResourceNotFoundException") << unknown.raw;
