@@ -29,6 +29,14 @@ inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Whether the whole of `s` is a `number` of the grammar; its value in *out.
 bool ParseNumber(std::string_view s, double* out);
+// Comparison operators of JSON and space-delimited patterns (pattern.h: eq-op, rel-op).
+enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
+// The operator at s[*pos] ("!=", "<=", ">=" before "<", ">", "="); *pos moves past it. nullopt
+// (and *pos unchanged) when none starts there.
+std::optional<CmpOp> TakeCmpOp(std::string_view s, size_t* pos);
+inline bool IsRelational(CmpOp op) { return op != CmpOp::kEq && op != CmpOp::kNe; }
+// `x op y` for numbers.
+bool CompareNumbers(CmpOp op, double x, double y);
 // Reads a quoted string starting at text[*pos] == '"' (q-char escapes \" and \\); *pos moves
 // past the closing quote. nullopt when unterminated or with another escape.
 std::optional<std::string> ReadQuoted(std::string_view text, size_t* pos);

@@ -19,7 +19,9 @@ struct Step {
 };
 
 struct Comparison {
-  enum Op { kEq, kNe, kLt, kLe, kGt, kGe, kIsNull, kIsTrue, kIsFalse, kNotExists } op = kEq;
+  // kValue compares with `op` and `value`; the others test the selected value itself.
+  enum Test { kValue, kIsNull, kIsTrue, kIsFalse, kNotExists } test = kValue;
+  CmpOp op = CmpOp::kEq;
   std::vector<Step> steps;
   Literal value;
   bool any_value = false;  // = * : any string, number or boolean
@@ -192,30 +194,20 @@ class Parser {
     Comparison c;
     ORGTRAIL_TRY(c.steps, ParseSelector(s_, &i_, &wildcards_));
     SkipWs();
-    if (Take("!=")) {
-      c.op = Comparison::kNe;
-    } else if (Take("<=")) {
-      c.op = Comparison::kLe;
-    } else if (Take(">=")) {
-      c.op = Comparison::kGe;
-    } else if (Take("<")) {
-      c.op = Comparison::kLt;
-    } else if (Take(">")) {
-      c.op = Comparison::kGt;
-    } else if (Take("=")) {
-      c.op = Comparison::kEq;
+    if (std::optional<CmpOp> op = TakeCmpOp(s_, &i_)) {
+      c.op = *op;
     } else if (KeywordAt(s_, i_, "IS")) {
       i_ += 2;
       if (i_ >= s_.size() || !IsBlank(s_[i_])) return InvalidPattern();
       SkipWs();
       if (KeywordAt(s_, i_, "NULL")) {
-        c.op = Comparison::kIsNull;
+        c.test = Comparison::kIsNull;
         i_ += 4;
       } else if (KeywordAt(s_, i_, "TRUE")) {
-        c.op = Comparison::kIsTrue;
+        c.test = Comparison::kIsTrue;
         i_ += 4;
       } else if (KeywordAt(s_, i_, "FALSE")) {
-        c.op = Comparison::kIsFalse;
+        c.test = Comparison::kIsFalse;
         i_ += 5;
       } else {
         return InvalidPattern();
@@ -227,14 +219,14 @@ class Parser {
       SkipWs();
       if (!KeywordAt(s_, i_, "EXISTS")) return InvalidPattern();
       i_ += 6;
-      c.op = Comparison::kNotExists;
+      c.test = Comparison::kNotExists;
       return EndOfWord(std::move(c));
     } else {
       return InvalidPattern();  // a selector without operator
     }
     SkipWs();
     if (i_ >= s_.size()) return InvalidPattern();
-    bool relational = c.op != Comparison::kEq && c.op != Comparison::kNe;
+    bool relational = IsRelational(c.op);
     char first = s_[i_];
     if (first == '"') {
       if (relational) return InvalidPattern();
@@ -323,7 +315,7 @@ bool AnyCandidate(const JValue& v, const Step* s, const Step* end, const F& f) {
 }
 
 bool Holds(const Comparison& c, const JValue& v) {
-  switch (c.op) {
+  switch (c.test) {
     case Comparison::kIsNull:
       return v.IsNull();
     case Comparison::kIsTrue:
@@ -332,41 +324,25 @@ bool Holds(const Comparison& c, const JValue& v) {
       return v.IsFalse();
     case Comparison::kNotExists:
       return true;
-    default:
+    case Comparison::kValue:
       break;
   }
-  if (c.any_value) return c.op == Comparison::kEq && (v.IsString() || v.IsNumber() || v.IsBool());
+  if (c.any_value) return c.op == CmpOp::kEq && (v.IsString() || v.IsNumber() || v.IsBool());
   switch (c.value.kind) {
     case Literal::kString: {
       if (!v.IsString()) return false;
       bool eq = c.value.str.Matches(std::string_view(v.GetString(), v.GetStringLength()));
-      return c.op == Comparison::kEq ? eq : !eq;
+      return c.op == CmpOp::kEq ? eq : !eq;
     }
     case Literal::kRegex: {
       if (!v.IsString()) return false;
       bool eq =
           RE2::PartialMatch(std::string_view(v.GetString(), v.GetStringLength()), *c.value.regex);
-      return c.op == Comparison::kEq ? eq : !eq;
+      return c.op == CmpOp::kEq ? eq : !eq;
     }
     case Literal::kNumber: {
       if (!v.IsNumber()) return false;
-      double x = v.GetDouble(), y = c.value.number;
-      switch (c.op) {
-        case Comparison::kEq:
-          return x == y;
-        case Comparison::kNe:
-          return x != y;
-        case Comparison::kLt:
-          return x < y;
-        case Comparison::kLe:
-          return x <= y;
-        case Comparison::kGt:
-          return x > y;
-        case Comparison::kGe:
-          return x >= y;
-        default:
-          return false;
-      }
+      return CompareNumbers(c.op, v.GetDouble(), c.value.number);
     }
   }
   return false;
@@ -388,7 +364,7 @@ bool Eval(const Node& n, const JValue& doc) {
   const Comparison& c = n.cmp;
   const Step* b = c.steps.data();
   const Step* e = b + c.steps.size();
-  if (c.op == Comparison::kNotExists) {
+  if (c.test == Comparison::kNotExists) {
     return !AnyCandidate(doc, b, e, [](const JValue&) { return true; });
   }
   return AnyCandidate(doc, b, e, [&c](const JValue& v) { return Holds(c, v); });
@@ -412,8 +388,9 @@ std::vector<std::string> Literals(const Node& n) {
     return out;
   }
   const Comparison& c = n.cmp;
-  if (c.op == Comparison::kNotExists) return out;
-  if (c.op == Comparison::kEq && !c.any_value && c.value.kind == Literal::kString) {
+  if (c.test == Comparison::kNotExists) return out;
+  if (c.test == Comparison::kValue && c.op == CmpOp::kEq && !c.any_value &&
+      c.value.kind == Literal::kString) {
     std::string lit = c.value.str.Literal();
     if (SafeLiteral(lit)) {
       out.push_back("v" + lit);

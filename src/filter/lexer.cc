@@ -35,6 +35,38 @@ bool IsTermChar(char c) {
   }
 }
 
+std::optional<CmpOp> TakeCmpOp(std::string_view s, size_t* pos) {
+  static constexpr std::pair<std::string_view, CmpOp> kOps[] = {
+      {"!=", CmpOp::kNe}, {"<=", CmpOp::kLe}, {">=", CmpOp::kGe},
+      {"<", CmpOp::kLt},  {">", CmpOp::kGt},  {"=", CmpOp::kEq}};
+  std::string_view rest = s.substr(std::min(*pos, s.size()));
+  for (const auto& [text, op] : kOps) {
+    if (rest.substr(0, text.size()) == text) {
+      *pos += text.size();
+      return op;
+    }
+  }
+  return std::nullopt;
+}
+
+bool CompareNumbers(CmpOp op, double x, double y) {
+  switch (op) {
+    case CmpOp::kEq:
+      return x == y;
+    case CmpOp::kNe:
+      return x != y;
+    case CmpOp::kLt:
+      return x < y;
+    case CmpOp::kLe:
+      return x <= y;
+    case CmpOp::kGt:
+      return x > y;
+    case CmpOp::kGe:
+      return x >= y;
+  }
+  return false;
+}
+
 bool ParseNumber(std::string_view s, double* out) {
   size_t i = 0, n = s.size();
   if (i < n && (s[i] == '+' || s[i] == '-')) ++i;

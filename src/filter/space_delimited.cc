@@ -7,7 +7,7 @@
 namespace orgtrail::filter {
 
 struct Condition {
-  enum Op { kEq, kNe, kLt, kLe, kGt, kGe } op = kEq;
+  CmpOp op = CmpOp::kEq;
   Literal value;
 };
 
@@ -112,7 +112,7 @@ class Parser {
     f.any_of.push_back(std::move(group));
     if (single_and) {
       for (const Condition& c : f.any_of[0]) {
-        if (c.op == Condition::kEq && c.value.kind == Literal::kString) {
+        if (c.op == CmpOp::kEq && c.value.kind == Literal::kString) {
           std::string lit = c.value.str.Literal();
           if (!lit.empty()) literals_.push_back(std::move(lit));
         }
@@ -124,24 +124,12 @@ class Parser {
   Result<Condition> ParseCondition() {
     Condition c;
     SkipWs();
-    if (Take("!=")) {
-      c.op = Condition::kNe;
-    } else if (Take("<=")) {
-      c.op = Condition::kLe;
-    } else if (Take(">=")) {
-      c.op = Condition::kGe;
-    } else if (Take("<")) {
-      c.op = Condition::kLt;
-    } else if (Take(">")) {
-      c.op = Condition::kGt;
-    } else if (Take("=")) {
-      c.op = Condition::kEq;
-    } else {
-      return InvalidPattern();
-    }
+    std::optional<CmpOp> op = TakeCmpOp(s_, &i_);
+    if (!op) return InvalidPattern();
+    c.op = *op;
     SkipWs();
     if (i_ >= s_.size()) return InvalidPattern();
-    bool relational = c.op != Condition::kEq && c.op != Condition::kNe;
+    bool relational = IsRelational(c.op);
     if (s_[i_] == '"') {
       if (relational) return InvalidPattern();
       std::optional<std::string> q = ReadQuoted(s_, &i_);
@@ -211,30 +199,16 @@ bool Holds(const Condition& c, std::string_view token) {
   switch (c.value.kind) {
     case Literal::kString: {
       bool eq = c.value.str.Matches(token);
-      return c.op == Condition::kEq ? eq : !eq;
+      return c.op == CmpOp::kEq ? eq : !eq;
     }
     case Literal::kRegex: {
       bool eq = RE2::PartialMatch(token, *c.value.regex);
-      return c.op == Condition::kEq ? eq : !eq;
+      return c.op == CmpOp::kEq ? eq : !eq;
     }
     case Literal::kNumber: {
       double x = 0;
       if (!ParseNumber(token, &x)) return false;
-      double y = c.value.number;
-      switch (c.op) {
-        case Condition::kEq:
-          return x == y;
-        case Condition::kNe:
-          return x != y;
-        case Condition::kLt:
-          return x < y;
-        case Condition::kLe:
-          return x <= y;
-        case Condition::kGt:
-          return x > y;
-        case Condition::kGe:
-          return x >= y;
-      }
+      return CompareNumbers(c.op, x, c.value.number);
     }
   }
   return false;
