@@ -96,14 +96,17 @@ std::string EncodeBlock(const std::vector<Entry>& entries, BlockMeta& meta) {
 }
 
 // Block summary for literal search: a Bloom filter of the byte trigrams of the block's text
-// (kBloomBits bits, two probes per trigram). A literal of three or more bytes whose trigrams are
-// not all present cannot occur in the block, which is then skipped without being read.
+// (kBloomBits bits). A literal of three or more bytes whose trigrams are not all present cannot
+// occur in the block, which is then skipped without being read. One bit is set per trigram
+// (the `a` probe of TrigramProbes): filters written earlier set a second bit too (`b`), which
+// reads no longer test, so they stay valid. With about 30,000 distinct trigrams in a block of
+// CloudTrail records a trigram is a false positive one time in five; a literal of n trigrams
+// passes a block lacking it with probability about 0.2^n.
 constexpr uint32_t kBloomBits = 1u << 17;
 
-inline void TrigramProbes(const unsigned char* p, uint32_t& a, uint32_t& b) {
+inline uint32_t TrigramBit(const unsigned char* p) {
   uint64_t h = ((uint64_t{p[0]} << 16) | (uint64_t{p[1]} << 8) | p[2]) * 0x9E3779B97F4A7C15ull;
-  a = static_cast<uint32_t>(h >> 47);
-  b = static_cast<uint32_t>(h >> 17) & (kBloomBits - 1);
+  return static_cast<uint32_t>(h >> 47);
 }
 
 void BloomAdd(std::string& bloom, std::string_view text) {
@@ -111,10 +114,8 @@ void BloomAdd(std::string& bloom, std::string_view text) {
   auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (size_t i = 0; i + 3 <= text.size(); ++i) {
-    uint32_t a, b;
-    TrigramProbes(p + i, a, b);
+    uint32_t a = TrigramBit(p + i);
     bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
-    bits[b >> 3] |= static_cast<unsigned char>(1u << (b & 7));
   }
 }
 
@@ -124,9 +125,8 @@ bool BloomMayContain(std::string_view bloom, const std::vector<std::string>& lit
   for (const std::string& lit : literals) {
     const auto* p = reinterpret_cast<const unsigned char*>(lit.data());
     for (size_t i = 0; i + 3 <= lit.size(); ++i) {
-      uint32_t a, b;
-      TrigramProbes(p + i, a, b);
-      if (!(bits[a >> 3] & (1u << (a & 7))) || !(bits[b >> 3] & (1u << (b & 7)))) return false;
+      uint32_t a = TrigramBit(p + i);
+      if (!(bits[a >> 3] & (1u << (a & 7)))) return false;
     }
   }
   return true;
