@@ -26,7 +26,9 @@ namespace orgtrail::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr size_t kOutOfLine = 4096;
+// With 4 KiB pages a record of `rows` overflows beyond about 1,000 bytes (the largest local
+// payload of an index B-tree cell); 800 bytes of value leave room for the table name and key.
+constexpr size_t kOutOfLine = 800;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"

@@ -130,7 +130,7 @@ TEST_F(SqliteStoreTest, AcknowledgedWriteSurvivesKill9) {
   EXPECT_EQ(s->Scan("accounts").size(), 50u);  // k1..k49 and last
 }
 
-// Values of 4 KiB or more live in table `big`; `rows` holds their id. Replacing or deleting
+// Values of 800 bytes or more live in table `big`; `rows` holds their id. Replacing or deleting
 // such a value leaves no orphan behind.
 TEST_F(SqliteStoreTest, LargeValuesAreKeptOutOfLine) {
   const std::string big1(300 * 1024, 'a');

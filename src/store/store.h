@@ -84,7 +84,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir);
 std::unique_ptr<Store> MakeMemoryStore();
 
 // 2: the `blobs` table of small object bodies (docs/persistence.md).
-// 3: the `big` table of out-of-line values of 4 KiB or more.
+// 3: the `big` table of out-of-line values of 800 bytes or more.
 inline constexpr int kSchemaVersion = 3;
 
 }  // namespace orgtrail::store
