@@ -4,6 +4,9 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 #include <thread>
 
 #include "core/clock.h"
@@ -26,6 +29,42 @@
 
 namespace orgtrail {
 namespace {
+
+// Where request bodies too large for memory are spooled: <data-dir>/tmp (emptied at start: what
+// is there belongs to requests that never finished), or with --in-memory a private directory
+// under $TMPDIR removed at exit.
+class SpoolDir {
+ public:
+  explicit SpoolDir(const gateway::Config& config) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!config.in_memory) {
+      path_ = (fs::path(config.data_dir) / "tmp").string();
+      fs::create_directories(path_, ec);
+      for (const auto& e : fs::directory_iterator(path_, ec)) fs::remove_all(e.path(), ec);
+      ok_ = fs::is_directory(path_, ec);
+      return;
+    }
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/orgtrail-bodies-XXXXXX";
+    ok_ = ::mkdtemp(tmpl.data()) != nullptr;
+    path_ = tmpl;
+    owned_ = ok_;
+  }
+  ~SpoolDir() {
+    std::error_code ec;
+    if (owned_) std::filesystem::remove_all(path_, ec);
+  }
+  SpoolDir(const SpoolDir&) = delete;
+  SpoolDir& operator=(const SpoolDir&) = delete;
+  bool ok() const { return ok_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool ok_ = false;
+  bool owned_ = false;
+};
 
 identity::BootstrapConfig BootstrapFrom(const gateway::Config& c) {
   return {c.account_id, c.account_email,      c.access_key,
@@ -110,6 +149,15 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
+  // Large S3 bodies are spooled beside the blob store, so that adopting one is a rename.
+  SpoolDir spool(config);
+  if (!spool.ok()) {
+    std::fprintf(stderr, "orgtrail: cannot create a directory for request bodies in %s\n",
+                 spool.path().c_str());
+    return 1;
+  }
+  options.spool_dir = spool.path();
+  options.body_planner = [&gw](const http::Request& head) { return gw.PlanBody(head); };
   http::Server server(options, [&gw](http::Request& req) { return gw.Handle(req); });
   if (Status st = server.Listen(); !st.ok()) {
     std::fprintf(stderr, "orgtrail: %s\n", st.error().message.c_str());

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,5 +99,25 @@ VerifyResult VerifySigV2(http::Request& req, const VerifyOptions& opts, const Ke
 // `content_sha256` is the X-Amz-Content-SHA256 mode ("" when absent).
 std::optional<AuthError> VerifyS3Payload(http::Request& req, std::string_view content_sha256,
                                          const ChunkSigning* signing);
+
+// Incremental aws-chunked decoding (spec/wire.md §5.6, §5.7): bytes go in as they come, in
+// pieces of any size; decoded object bytes go to `sink` (false from the sink stops decoding with
+// kIncompleteBody). Chunk signatures are checked as each chunk ends, the trailer signature at
+// Finish(). Memory stays bounded by one framing line and the trailer section.
+class AwsChunkedDecoder {
+ public:
+  using Sink = std::function<bool(std::string_view)>;
+  AwsChunkedDecoder(const ChunkSigning* signing, Sink sink);
+  ~AwsChunkedDecoder();
+  AwsChunkedDecoder(const AwsChunkedDecoder&) = delete;
+  AwsChunkedDecoder& operator=(const AwsChunkedDecoder&) = delete;
+  std::optional<AuthError> Feed(std::string_view bytes);
+  // The end of the body: trailers in arrival order (without x-amz-trailer-signature).
+  std::variant<std::vector<std::pair<std::string, std::string>>, AuthError> Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace orgtrail::auth::internal

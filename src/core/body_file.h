@@ -19,6 +19,9 @@ struct BodyFileRef {
 };
 
 inline constexpr const char* kBodyFileKey = "$orgtrail.body_file";
+// A request body spooled to a file also carries the digests computed while it was checked:
+// {"md5": hex, "crc32" | "crc32c" | "sha1" | "sha256": base64}, each only when computed.
+inline constexpr const char* kBodyFileDigestsKey = "digests";
 
 inline Value BodyFileValue(std::string path, uint64_t offset, uint64_t length) {
   return Value::MakeMap()

@@ -109,4 +109,68 @@ std::string Sha256Stream::Final() {
   return std::string(reinterpret_cast<char*>(out), n);
 }
 
+struct MultiDigest::State {
+  std::string name;
+  EVP_MD_CTX* ctx = nullptr;  // md5, sha1, sha256
+  uint32_t crc = 0;           // crc32, crc32c
+};
+
+MultiDigest::MultiDigest() = default;
+
+MultiDigest::~MultiDigest() {
+  for (State& s : states_) EVP_MD_CTX_free(s.ctx);
+}
+
+bool MultiDigest::Add(std::string_view name) {
+  if (Has(name)) return true;
+  const EVP_MD* md = name == "md5"      ? EVP_md5()
+                     : name == "sha1"   ? EVP_sha1()
+                     : name == "sha256" ? EVP_sha256()
+                                        : nullptr;
+  if (!md && name != "crc32" && name != "crc32c") return false;
+  State s;
+  s.name = std::string(name);
+  if (md) {
+    s.ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(s.ctx, md, nullptr);
+  }
+  states_.push_back(std::move(s));
+  return true;
+}
+
+bool MultiDigest::Has(std::string_view name) const {
+  for (const State& s : states_)
+    if (s.name == name) return true;
+  return false;
+}
+
+void MultiDigest::Update(std::string_view data) {
+  for (State& s : states_) {
+    if (s.ctx) {
+      EVP_DigestUpdate(s.ctx, data.data(), data.size());
+    } else if (s.name == "crc32") {
+      s.crc = Crc32(data, s.crc);
+    } else {
+      s.crc = Crc32c(data, s.crc);
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> MultiDigest::Final() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (State& s : states_) {
+    std::string digest;
+    if (s.ctx) {
+      unsigned char buf[EVP_MAX_MD_SIZE];
+      unsigned int n = 0;
+      EVP_DigestFinal_ex(s.ctx, buf, &n);
+      digest.assign(reinterpret_cast<char*>(buf), n);
+    } else {
+      for (int i = 0; i < 4; ++i) digest.push_back(static_cast<char>(s.crc >> (24 - 8 * i)));
+    }
+    out.emplace_back(s.name, std::move(digest));
+  }
+  return out;
+}
+
 }  // namespace orgtrail

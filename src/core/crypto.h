@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace orgtrail {
 
@@ -34,6 +36,25 @@ class Sha256Stream {
 
  private:
   void* ctx_;
+};
+
+// Several digests of one stream in a single pass: any of "md5", "sha1", "sha256" (OpenSSL EVP),
+// "crc32" (zlib) and "crc32c". Final() gives each as raw bytes (CRCs as 4 big-endian bytes).
+class MultiDigest {
+ public:
+  MultiDigest();
+  ~MultiDigest();
+  MultiDigest(const MultiDigest&) = delete;
+  MultiDigest& operator=(const MultiDigest&) = delete;
+  // Adds an algorithm (before the first Update); false if the name is not one of the above.
+  bool Add(std::string_view name);
+  bool Has(std::string_view name) const;
+  void Update(std::string_view data);
+  std::vector<std::pair<std::string, std::string>> Final();
+
+ private:
+  struct State;
+  std::vector<State> states_;
 };
 
 }  // namespace orgtrail

@@ -5,6 +5,7 @@
 #include "gateway/env.h"
 #include "gateway/registry.h"
 #include "http/message.h"
+#include "http/server.h"
 #include "spec/catalog.h"
 
 namespace orgtrail::gateway {
@@ -19,6 +20,13 @@ class Gateway {
   // route -> authenticate -> parse -> authorize -> dispatch -> serialize -> audit.
   // Never throws; every failure becomes an AWS-shaped response.
   http::Response Handle(http::Request& req);
+
+  // The HTTP server's body planner (http/server.h): S3 bodies up to 5 GiB may be spooled to a
+  // file; every other service keeps bodies in memory up to kMaxServiceBody. Over the limit, the
+  // answer is the route's protocol error (S3: EntityTooLarge).
+  http::BodyPlan PlanBody(const http::Request& head);
+  static constexpr uint64_t kMaxS3Body = 5ULL << 30;
+  static constexpr uint64_t kMaxServiceBody = 8ULL << 20;
 
  private:
   Env& env_;

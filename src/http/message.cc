@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+
 #include "core/encoding.h"
 
 namespace orgtrail::http {
@@ -63,6 +66,52 @@ std::shared_ptr<BodyFile> BodyFile::Open(const std::string& path, uint64_t offse
   f->offset = offset;
   f->length = length;
   return f;
+}
+
+SpooledBody::~SpooledBody() {
+  if (fd < 0) return;
+  // Unlink only if `path` still names this file: after a rename it names nothing, or another.
+  struct stat mine, named;
+  if (!path.empty() && ::fstat(fd, &mine) == 0 && ::stat(path.c_str(), &named) == 0 &&
+      mine.st_dev == named.st_dev && mine.st_ino == named.st_ino)
+    ::unlink(path.c_str());
+  ::close(fd);
+}
+
+std::shared_ptr<SpooledBody> SpooledBody::Create(const std::string& dir) {
+  auto f = std::make_shared<SpooledBody>();
+  std::string tmpl = dir + "/body-XXXXXX";
+  f->fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
+  if (f->fd < 0) return nullptr;
+  f->path = std::move(tmpl);
+  return f;
+}
+
+bool SpooledBody::Append(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(size));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    size += static_cast<uint64_t>(n);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+long long SpooledBody::ReadAt(uint64_t offset, char* buf, size_t n) const {
+  for (;;) {
+    ssize_t r = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    return r;
+  }
+}
+
+const std::string* SpooledBody::Digest(std::string_view name) const {
+  for (const auto& [k, v] : digests)
+    if (k == name) return &v;
+  return nullptr;
 }
 
 }  // namespace orgtrail::http

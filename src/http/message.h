@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace orgtrail::http {
@@ -15,6 +16,31 @@ struct Header {
   std::string value;
 };
 
+// A request body too large to hold in memory, written to a file as it arrived. The file is
+// removed with the last reference, unless it was renamed away in the meantime (a store adopting
+// it as an object's bytes).
+struct SpooledBody {
+  std::string path;
+  int fd = -1;  // open for reading and writing
+  uint64_t size = 0;
+  // Digests of the bytes, filled by whoever hashed them (the S3 payload check): lower-case
+  // algorithm name ("md5", "sha256", "crc32", ...) and raw digest bytes.
+  std::vector<std::pair<std::string, std::string>> digests;
+
+  SpooledBody() = default;
+  SpooledBody(const SpooledBody&) = delete;
+  SpooledBody& operator=(const SpooledBody&) = delete;
+  ~SpooledBody();
+  // A new empty file in `dir`; nullptr if it cannot be created.
+  static std::shared_ptr<SpooledBody> Create(const std::string& dir);
+  // Appends bytes at the end; false on a write error.
+  bool Append(std::string_view data);
+  // Reads up to `n` bytes at `offset` into `buf`; the number read, -1 on error.
+  long long ReadAt(uint64_t offset, char* buf, size_t n) const;
+  // The digest named `name`, or nullptr.
+  const std::string* Digest(std::string_view name) const;
+};
+
 struct Request {
   std::string method;  // "GET", "PUT", ...
   std::string target;  // request-target exactly as received: "/b/a%20b?list-type=2"
@@ -22,6 +48,8 @@ struct Request {
   std::string query;   // target after '?', "" when absent (raw)
   std::vector<Header> headers;
   std::string body;
+  // Set instead of `body` when the body was spooled to a file (then `body` is empty).
+  std::shared_ptr<SpooledBody> spooled;
   std::string remote_ip;
   bool secure = false;  // arrived over TLS
 

@@ -38,11 +38,18 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
-// A std::string body that does not trust Content-Length for its first allocation: a request that
-// claims gigabytes reserves at most kMaxReserve up front and grows as bytes really arrive.
-struct StringBody {
-  using value_type = std::string;
-  static std::uint64_t size(const value_type& v) { return v.size(); }
+// The request body: a std::string that does not trust Content-Length for its first allocation
+// (a request that claims gigabytes reserves at most kMaxReserve up front and grows as bytes
+// really arrive), moved to a file in `spool_dir` as soon as it would pass `threshold` (set per
+// request once its header is read; by default a body never spools).
+struct SpoolBody {
+  struct value_type {
+    std::string data;
+    std::shared_ptr<SpooledBody> file;
+    std::string spool_dir;
+    uint64_t threshold = UINT64_MAX;
+  };
+  static std::uint64_t size(const value_type& v) { return v.file ? v.file->size : v.data.size(); }
 
   class reader {
    public:
@@ -50,46 +57,70 @@ struct StringBody {
     reader(bhttp::header<isRequest, Fields>&, value_type& b) : body_(b) {}
 
     void init(const boost::optional<std::uint64_t>& length, beast::error_code& ec) {
-      if (length) body_.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, kMaxReserve)));
+      if (length) {
+        body_.data.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, kMaxReserve)));
+      }
       ec = {};
     }
     template <class ConstBufferSequence>
     size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
       size_t n = 0;
+      ec = {};
       for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers);
            ++it) {
         net::const_buffer b = *it;
-        body_.append(static_cast<const char*>(b.data()), b.size());
+        std::string_view piece(static_cast<const char*>(b.data()), b.size());
+        if (!body_.file && !body_.spool_dir.empty() &&
+            body_.data.size() + piece.size() > body_.threshold) {
+          body_.file = SpooledBody::Create(body_.spool_dir);
+          if (!body_.file || !body_.file->Append(body_.data)) return Failed(ec, n);
+          std::string().swap(body_.data);
+        }
+        if (body_.file) {
+          if (!body_.file->Append(piece)) return Failed(ec, n);
+        } else {
+          body_.data.append(piece);
+        }
         n += b.size();
       }
-      ec = {};
       return n;
     }
     void finish(beast::error_code& ec) { ec = {}; }
 
    private:
+    static size_t Failed(beast::error_code& ec, size_t n) {
+      ec = boost::system::errc::make_error_code(boost::system::errc::io_error);
+      return n;
+    }
     static constexpr std::uint64_t kMaxReserve = 8ULL << 20;
     value_type& body_;
   };
 };
 
-using Parser = bhttp::request_parser<StringBody>;
+using Parser = bhttp::request_parser<SpoolBody>;
 
 void ConfigureParser(Parser& p, const ServerOptions& o) {
   p.header_limit(static_cast<std::uint32_t>(std::min<size_t>(o.max_header_bytes, UINT32_MAX)));
   p.body_limit(static_cast<std::uint64_t>(o.max_body_bytes));
 }
 
-// Moves a parsed message into the Request the rest of orgtrail sees. Beast keeps fields in
-// arrival order with the name as it was received.
-Request ToRequest(bhttp::request<StringBody>&& msg) {
+// The method, target and headers of a message. Beast keeps fields in arrival order with the
+// name as it was received.
+Request HeadOf(const bhttp::request<SpoolBody>& msg) {
   Request req;
   req.method = std::string(msg.method_string());
   req.SetTarget(std::string(msg.target()));
   for (const auto& f : msg) {
     req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
   }
-  req.body = std::move(msg.body());
+  return req;
+}
+
+// Moves a parsed message into the Request the rest of orgtrail sees.
+Request ToRequest(bhttp::request<SpoolBody>&& msg) {
+  Request req = HeadOf(msg);
+  req.body = std::move(msg.body().data);
+  req.spooled = std::move(msg.body().file);
   return req;
 }
 
@@ -97,6 +128,7 @@ Request ToRequest(bhttp::request<StringBody>&& msg) {
 int StatusForParseError(const beast::error_code& ec) {
   if (ec == bhttp::error::header_limit) return 431;
   if (ec == bhttp::error::body_limit) return 413;
+  if (ec == boost::system::errc::io_error) return 500;  // the spool file could not be written
   return 400;
 }
 
@@ -248,6 +280,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_->stopping && buffer_.size() == 0) return Close();
     parser_.emplace();
     ConfigureParser(*parser_, server_->options);
+    parser_->body_limit(boost::none);  // set per request by PlanBody once the header is read
+    too_large_.reset();
     waiting_for_request_ = true;
     Timeout();
     bhttp::async_read_header(
@@ -258,6 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     waiting_for_request_ = false;
     if (ec) return OnReadError(ec);
+    if (!parser_->is_done() && !PlanBody()) return;
     const auto& msg = parser_->get();
     if (!parser_->is_done() && msg.version() >= 11) {
       auto expect = msg.find(bhttp::field::expect);
@@ -272,6 +307,40 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     ReadBody();
+  }
+
+  // Sets the body's size limit and spooling for this request (BodyPlanner); answers and returns
+  // false when Content-Length already exceeds the limit, before any of the body is read.
+  bool PlanBody() {
+    const ServerOptions& o = server_->options;
+    boost::optional<std::uint64_t> length = parser_->content_length();
+    uint64_t limit = o.max_body_bytes;
+    bool spool = true;
+    if ((!length || *length > o.spool_threshold) && o.body_planner) {
+      BodyPlan plan = o.body_planner(HeadOf(parser_->get()));
+      limit = plan.max_bytes;
+      spool = plan.spool;
+      too_large_ = std::move(plan.too_large);
+    }
+    if (length && *length > limit) {
+      RejectTooLarge();
+      return false;
+    }
+    parser_->body_limit(limit);
+    if (spool && !o.spool_dir.empty()) {
+      parser_->get().body().spool_dir = o.spool_dir;
+      parser_->get().body().threshold = o.spool_threshold;
+    }
+    return true;
+  }
+
+  void RejectTooLarge() {
+    unread_input_ = true;
+    response_ = Response{};
+    response_.status = 413;
+    if (too_large_) response_ = std::move(*too_large_);
+    too_large_.reset();
+    WriteResponse(/*head_request=*/false, /*keep_alive=*/false, /*http10=*/false);
   }
 
   // Reads the body one piece at a time so that the idle timeout restarts with every read.
@@ -292,6 +361,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     // Malformed or over a limit: answer and close (RFC 9112 §2.2).
+    if (ec == bhttp::error::body_limit) return RejectTooLarge();
     unread_input_ = true;
     response_ = Response{};
     response_.status = StatusForParseError(ec);
@@ -405,6 +475,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerState* server_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
+  std::optional<Response> too_large_;  // the planner's answer to a body over its limit
   Response response_;
   std::string head_;
   std::string chunk_;  // the piece of a file body being written

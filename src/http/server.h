@@ -15,6 +15,17 @@
 
 namespace orgtrail::http {
 
+// What the server may do with the body of a request whose header has arrived: its size limit,
+// whether it may be spooled to a file, and the response when it is too large.
+struct BodyPlan {
+  uint64_t max_bytes = 0;
+  bool spool = false;
+  Response too_large;  // status 413 and nothing else unless the planner says better
+};
+// Called (on a server thread) with the request's header (no body) when the body may exceed the
+// spool threshold: a Content-Length above it, or a chunked body of unknown length.
+using BodyPlanner = std::function<BodyPlan(const Request& head)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 4566;  // 0 = any free port
@@ -22,6 +33,11 @@ struct ServerOptions {
   size_t max_body_bytes = 5ULL << 30;  // 5 GiB (S3 PutObject limit)
   int threads = 2;                     // I/O + handler threads
   int idle_timeout_seconds = 300;
+  // Bodies above spool_threshold go to a temporary file in spool_dir as they arrive (when the
+  // planner allows it); smaller ones stay in memory. Empty spool_dir: never spool.
+  size_t spool_threshold = 8ULL << 20;
+  std::string spool_dir = "";
+  BodyPlanner body_planner = nullptr;  // unset: max_body_bytes, spooling allowed
 };
 
 // The handler runs on a server thread; it may be called concurrently from several threads.

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -221,6 +223,129 @@ TEST(HttpServer, ExpectContinueOverBodyLimitGetsFinal413) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_TRUE(c.Closed());
+}
+
+// A private directory for spooled bodies.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-http-XXXXXX").string();
+    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  size_t Files() const {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path_)) ++n;
+    return n;
+  }
+
+ private:
+  std::string path_;
+};
+
+// Answers with where the body was: "memory:<bytes>" or "file:<bytes read back from the file>".
+Response WhereIsTheBody(Request& req) {
+  Response r;
+  if (!req.spooled) {
+    r.body = "memory:" + req.body;
+    return r;
+  }
+  std::string bytes(req.spooled->size, '\0');
+  long long n = req.spooled->ReadAt(0, bytes.data(), bytes.size());
+  bytes.resize(n < 0 ? 0 : static_cast<size_t>(n));
+  r.body = "file:" + bytes;
+  return r;
+}
+
+TEST(HttpServer, BodiesOverTheThresholdAreSpooledToAFile) {
+  TempDir dir;
+  ServerOptions o;
+  o.spool_dir = dir.path();
+  o.spool_threshold = 1000;
+  RunningServer s(WhereIsTheBody, o);
+  Client c(s.port());
+  const std::string big(5000, 'x');
+  c.Send("PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + big);
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "file:" + big);
+  // Chunked, with no length announced: spooled once it passes the threshold.
+  c.Send(
+      "PUT /b/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "320\r\n" +
+      std::string(800, 'a') + "\r\n320\r\n" + std::string(800, 'b') + "\r\n0\r\n\r\n");
+  r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "file:" + std::string(800, 'a') + std::string(800, 'b'));
+  // Small bodies stay in memory.
+  c.Send("PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nsmall");
+  r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "memory:small");
+  EXPECT_EQ(dir.Files(), 0u);  // each spool file went with its request
+}
+
+TEST(HttpServer, PlannerRefusesALargeBodyBeforeReadingIt) {
+  TempDir dir;
+  ServerOptions o;
+  o.spool_dir = dir.path();
+  o.spool_threshold = 100;
+  std::atomic<int> plans{0};
+  o.body_planner = [&](const Request& head) {
+    ++plans;
+    BodyPlan plan;
+    plan.max_bytes = head.path == "/big" ? 100000 : 200;
+    plan.spool = head.path == "/big";
+    plan.too_large.status = 400;
+    plan.too_large.body = "too large for " + head.path;
+    return plan;
+  };
+  RunningServer s(WhereIsTheBody, o);
+  {
+    Client c(s.port());
+    c.Send(
+        "PUT /small HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "Content-Length: 5000\r\n\r\n");
+    auto r = c.Read();  // the final answer, no 100 Continue
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(r->body, "too large for /small");
+    EXPECT_TRUE(c.Closed());
+  }
+  {
+    Client c(s.port());  // chunked: refused once the limit is passed
+    c.Send(
+        "PUT /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "12c\r\n" +
+        std::string(300, 'a') + "\r\n0\r\n\r\n");
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "too large for /small");
+  }
+  {
+    Client c(s.port());  // under the limit but not allowed to spool: in memory
+    c.Send("PUT /small HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n" + std::string(150, 'm'));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "memory:" + std::string(150, 'm'));
+    c.Send("PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n" + std::string(150, 'f'));
+    r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "file:" + std::string(150, 'f'));
+    // Below the threshold the planner is not consulted.
+    int before = plans;
+    c.Send("PUT /small HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+    r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "memory:ok");
+    EXPECT_EQ(plans, before);
+  }
+  EXPECT_EQ(dir.Files(), 0u);
 }
 
 TEST(HttpServer, KeepAliveServesTwoRequestsOnOneConnection) {

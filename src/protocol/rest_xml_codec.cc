@@ -406,6 +406,22 @@ constexpr S3Code kS3Codes[] = {
      "A header you provided implies functionality that is not implemented"},
 };
 
+// A spooled raw payload reaches the handler as a file reference (core/body_file.h) with the
+// digests the payload check computed: "md5" in hex, the S3 checksums base64 as S3 shows them.
+Value SpooledBodyValue(const http::SpooledBody& body) {
+  Value v = BodyFileValue(body.path, 0, body.size);
+  Value digests = Value::MakeMap();
+  for (const auto& [name, raw] : body.digests)
+    digests.Set(name, name == "md5" ? HexEncode(raw) : Base64Encode(raw));
+  v.Set(kBodyFileDigestsKey, std::move(digests));
+  return v;
+}
+
+// An XML document body large enough to have been spooled: far beyond any S3 document's size.
+AwsError TooBigForDocument() {
+  return AwsError("MaxMessageLengthExceeded", "Your request was too big.", 400);
+}
+
 }  // namespace
 
 Result<Value> ParseRestXmlInput(const http::Request& req, const Route& route) {
@@ -418,12 +434,19 @@ Result<Value> ParseRestXmlInput(const http::Request& req, const Route& route) {
   rest::BindNonBodyInput(req, route, *input, out);
   if (const spec::Member* payload = rest::PayloadMember(*input)) {
     if (rest::IsRawPayload(*payload)) {
-      if (!req.body.empty() || payload->shape->type == spec::ShapeType::kBlob)
+      if (req.spooled) {
+        out.Set(payload->name, SpooledBodyValue(*req.spooled));
+      } else if (!req.body.empty() || payload->shape->type == spec::ShapeType::kBlob) {
         out.Set(payload->name, Value(req.body));
+      }
+    } else if (req.spooled) {
+      return TooBigForDocument();
     } else if (!IsBlank(req.body) && payload->shape) {
       ORGTRAIL_TRY(Value v, ReadDocument(req.body, *payload->shape));
       out.Set(payload->name, std::move(v));
     }
+  } else if (req.spooled) {
+    return TooBigForDocument();
   } else if (rest::HasBodyMembers(*input) && !IsBlank(req.body)) {
     ORGTRAIL_TRY(Value v, ReadDocument(req.body, *input));
     for (auto& [k, e] : v.MutableMap()) out.Set(k, std::move(e));

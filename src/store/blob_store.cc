@@ -67,6 +67,21 @@ class DiskBlobStore final : public BlobStore {
     return Write(id, [&](int fd) { return WriteAll(fd, data); });
   }
 
+  Status Adopt(std::string_view id, const std::string& path) override {
+    if (!ValidId(id)) return InternalFailure("blob store: bad id");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return IoError("open");
+    bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced) return IoError("fsync");
+    fs::path final_path = PathOf(id);
+    std::error_code ec;
+    fs::create_directories(final_path.parent_path(), ec);
+    if (::rename(path.c_str(), final_path.c_str()) != 0) return IoError("rename");
+    SyncDir(final_path.parent_path());
+    return Ok();
+  }
+
   Status Concat(std::string_view id, const std::vector<std::string>& parts) override {
     uint64_t total = 0;
     for (const std::string& p : parts) {
@@ -213,6 +228,26 @@ class MemoryBlobStore final : public BlobStore {
     std::lock_guard lock(mu_);
     blobs_[std::string(id)] = std::make_shared<const std::string>(data);
     return Ok();
+  }
+
+  Status Adopt(std::string_view id, const std::string& path) override {
+    std::string data;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return IoError("open");
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ::close(fd);
+        return IoError("read");
+      }
+      if (n == 0) break;
+      data.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    ::unlink(path.c_str());
+    return Put(id, data);
   }
 
   Status Concat(std::string_view id, const std::vector<std::string>& parts) override {

@@ -22,6 +22,10 @@ class BlobStore {
   virtual ~BlobStore() = default;
   // Stores `data` under `id` (letters, digits and '-' only), replacing nothing: ids are unique.
   virtual Status Put(std::string_view id, std::string_view data) = 0;
+  // Stores the file at `path` under `id`: on disk it is fsynced and renamed into place (no copy;
+  // `path` must be on the store's filesystem and no longer exists afterwards); in memory its
+  // bytes are read.
+  virtual Status Adopt(std::string_view id, const std::string& path) = 0;
   // Stores the concatenation of the blobs `parts` under `id` without holding them in memory.
   virtual Status Concat(std::string_view id, const std::vector<std::string>& parts) = 0;
   // Bytes [offset, offset + length) of a blob (clamped to its size); nullopt if it is missing.

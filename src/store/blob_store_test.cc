@@ -66,6 +66,37 @@ TEST_F(BlobStoreTest, SmallBlobsAreRowsLargeOnesFiles) {
   EXPECT_EQ(s->Blobs().Read("missing-1"), std::nullopt);
 }
 
+// A file written elsewhere on the same filesystem (a spooled request body) becomes a blob by
+// rename: no copy, the file is gone from where it was.
+TEST_F(BlobStoreTest, AdoptRenamesAFileIntoPlace) {
+  auto s = Open();
+  fs::create_directories(fs::path(dir_) / "tmp");
+  const std::string path = (fs::path(dir_) / "tmp" / "body-1").string();
+  {
+    FILE* f = fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    fwrite(kLarge.data(), 1, kLarge.size(), f);
+    fclose(f);
+  }
+  ASSERT_TRUE(fs::is_regular_file(path));
+  ASSERT_TRUE(s->Blobs().Adopt("adopted-1", path).ok());
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(HasFile("adopted-1"));
+  EXPECT_EQ(s->Blobs().Read("adopted-1"), kLarge);
+  EXPECT_FALSE(s->Blobs().Adopt("adopted-2", path).ok());  // nothing there any more
+
+  // In memory the bytes are read and the file removed.
+  auto memory = MakeMemoryStore();
+  {
+    FILE* f = fopen(path.c_str(), "wb");
+    fwrite(kSmall.data(), 1, kSmall.size(), f);
+    fclose(f);
+  }
+  ASSERT_TRUE(memory->Blobs().Adopt("adopted-3", path).ok());
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_EQ(memory->Blobs().Read("adopted-3"), kSmall);
+}
+
 TEST_F(BlobStoreTest, RangesOfInlineBlobs) {
   auto s = Open();
   ASSERT_TRUE(s->Blobs().Put("abc", "0123456789").ok());

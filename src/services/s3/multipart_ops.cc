@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/json.h"
+#include "services/s3/body.h"
 #include "services/s3/errors.h"
 #include "services/s3/state.h"
 
@@ -95,18 +96,12 @@ Result<Value> UploadPart(Call& call, const Value& input) {
   Bucket bucket;
   ORGTRAIL_TRY(Value upload, RequireUpload(call, input, bucket));
   ORGTRAIL_TRY(int64_t number, PartNumber(input));
-  const std::string& body = input["Body"].AsString();
-  Value checksum = ChecksumOf(input, body);
-  if (checksum.is_null() && upload.Has("ChecksumAlgorithm")) {
-    std::string alg = upload.GetString("ChecksumAlgorithm");
-    checksum = Value::MakeMap().Set("Algorithm", alg).Set("Value", ComputeChecksum(alg, body));
-  }
-  const std::string blob = NewBlobId(call);
-  ORGTRAIL_CHECK(call.env.store.Blobs().Put(blob, body));
-  const std::string etag = QuotedMd5Hex(body);
+  ORGTRAIL_TRY(StoredBody body, StoreBody(call, input, upload.GetString("ChecksumAlgorithm")));
+  const Value& checksum = body.checksum;
+  const std::string& etag = body.etag;
   Value part = Value::MakeMap()
-                   .Set("Blob", blob)
-                   .Set("Size", static_cast<int64_t>(body.size()))
+                   .Set("Blob", body.blob)
+                   .Set("Size", body.size)
                    .Set("ETag", etag)
                    .Set("LastModified", call.NowMillis());
   if (!checksum.is_null()) part.Set("Checksum", checksum);

@@ -6,6 +6,7 @@
 #include "core/body_file.h"
 #include "core/encoding.h"
 #include "core/json.h"
+#include "services/s3/body.h"
 #include "services/s3/errors.h"
 #include "services/s3/state.h"
 
@@ -144,7 +145,6 @@ Result<Value> PutObject(Call& call, const Value& input) {
   const std::string key = input.GetString("Key");
   if (key.empty() || key.size() > 1024)
     return AwsError("KeyTooLongError", "Your key is too long", 400);
-  const std::string& body = input["Body"].AsString();
   if (const Value* none = input.Find("IfNoneMatch")) {
     if (none->AsString() != "*")
       return AwsError("NotImplemented",
@@ -160,14 +160,12 @@ Result<Value> PutObject(Call& call, const Value& input) {
   std::string acl = input.GetString("ACL", "private");
   if (!ValidCannedAcl(acl)) return errors::InvalidArgument("", "x-amz-acl", acl);
   ORGTRAIL_CHECK(CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, acl));
-  Value checksum = ChecksumOf(input, body);
-  const std::string etag = QuotedMd5Hex(body);
-  const std::string blob = NewBlobId(call);
-  ORGTRAIL_CHECK(call.env.store.Blobs().Put(blob, body));
+  ORGTRAIL_TRY(StoredBody body, StoreBody(call, input));
+  const Value& checksum = body.checksum;
   Value obj = Value::MakeMap()
-                  .Set("Blob", blob)
-                  .Set("Size", static_cast<int64_t>(body.size()))
-                  .Set("ETag", etag)
+                  .Set("Blob", body.blob)
+                  .Set("Size", body.size)
+                  .Set("ETag", body.etag)
                   .Set("LastModified", call.NowMillis())
                   .Set("Owner", call.account_id());
   CopyObjectAttributes(input, obj);
@@ -175,7 +173,7 @@ Result<Value> PutObject(Call& call, const Value& input) {
   if (const Value* t = input.Find("Tagging")) obj.Set("Tags", TagsFromQuery(t->AsString()));
   if (acl != "private") obj.Set("Acl", acl);
   ORGTRAIL_TRY(std::string version, CommitObject(call, bucket, key, std::move(obj)));
-  Value out = Value::MakeMap().Set("ETag", etag);
+  Value out = Value::MakeMap().Set("ETag", body.etag);
   SetChecksumMembers(checksum, out);
   out.Set("ServerSideEncryption", input.GetString("ServerSideEncryption", "AES256"));
   if (input.Has("SSEKMSKeyId")) out.Set("SSEKMSKeyId", input["SSEKMSKeyId"]);

@@ -1,0 +1,242 @@
+// S3 payloads spooled to a file (http::SpooledBody): the same checks as in-memory bodies, done
+// in one streaming pass over the file; aws-chunked decoded file to file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "auth/auth_testing.h"
+#include "auth/sigv4_internal.h"
+#include "auth/verify.h"
+#include "core/crypto.h"
+#include "core/encoding.h"
+
+namespace orgtrail::auth {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::AmzMs;
+using testing::ErrorOf;
+using testing::HeaderOf;
+using testing::Keys;
+using testing::MakeRequest;
+using testing::Options;
+using testing::VerifiedOf;
+
+const int64_t kNow = AmzMs("20260301T100000Z");
+
+class SpoolDir {
+ public:
+  SpoolDir() {
+    std::string tmpl = (fs::temp_directory_path() / "orgtrail-spool-test-XXXXXX").string();
+    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
+    path_ = tmpl;
+  }
+  ~SpoolDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  size_t Files() const {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(path_)) ++n;
+    return n;
+  }
+
+ private:
+  std::string path_;
+};
+
+// Moves the request's body to a file, as the server does for a large body.
+void Spool(http::Request& req, const SpoolDir& dir) {
+  req.spooled = http::SpooledBody::Create(dir.path());
+  ASSERT_TRUE(req.spooled);
+  ASSERT_TRUE(req.spooled->Append(req.body));
+  req.body.clear();
+}
+
+std::string FileBytes(const http::SpooledBody& f) {
+  std::ifstream in(f.path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The signed-chunk example of the S3 documentation (66560 bytes of 'a' in 64 KiB chunks).
+constexpr std::string_view kSeed =
+    "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+constexpr std::string_view kChunk1 =
+    "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";
+constexpr std::string_view kChunk2 =
+    "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497";
+constexpr std::string_view kFinal =
+    "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9";
+
+std::string SignedBody() {
+  return "10000;chunk-signature=" + std::string(kChunk1) + "\r\n" + std::string(65536, 'a') +
+         "\r\n400;chunk-signature=" + std::string(kChunk2) + "\r\n" + std::string(1024, 'a') +
+         "\r\n0;chunk-signature=" + std::string(kFinal) + "\r\n\r\n";
+}
+
+http::Request StreamingExample(std::string body) {
+  return MakeRequest(
+      "PUT", "/examplebucket/chunkObject.txt",
+      {{"Host", "s3.amazonaws.com"},
+       {"x-amz-date", "20130524T000000Z"},
+       {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
+       {"Authorization",
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
+        "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+        "x-amz-decoded-content-length;x-amz-storage-class,Signature=" +
+            std::string(kSeed)},
+       {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+       {"Content-Encoding", "aws-chunked"},
+       {"x-amz-decoded-content-length", "66560"},
+       {"Content-Length", "66824"}},
+      std::move(body));
+}
+
+TEST(SpooledPayload, SignedChunksDecodeFileToFile) {
+  SpoolDir dir;
+  Keys keys;
+  {
+    http::Request req = StreamingExample(SignedBody());
+    Spool(req, dir);
+    const std::string framed_path = req.spooled->path;
+    VerifiedOf(Verify(req, Options("s3", true, AmzMs("20130524T000000Z")), keys.Lookup()));
+    ASSERT_TRUE(req.spooled);
+    EXPECT_TRUE(req.body.empty());
+    EXPECT_NE(req.spooled->path, framed_path);
+    EXPECT_FALSE(fs::exists(framed_path));  // the framed bytes went with their last reference
+    EXPECT_EQ(req.spooled->size, 66560u);
+    EXPECT_EQ(FileBytes(*req.spooled), std::string(66560, 'a'));
+    ASSERT_TRUE(req.spooled->Digest("md5"));
+    EXPECT_EQ(*req.spooled->Digest("md5"), Md5(std::string(66560, 'a')));
+    EXPECT_EQ(HeaderOf(req, "Content-Length"), "66560");
+    EXPECT_EQ(HeaderOf(req, "Content-Encoding"), "<absent>");
+    EXPECT_EQ(dir.Files(), 1u);
+  }
+  EXPECT_EQ(dir.Files(), 0u);  // the decoded file too, when nobody adopted it
+}
+
+TEST(SpooledPayload, BadSignatureInTheMiddleLeavesNoDecodedFile) {
+  SpoolDir dir;
+  Keys keys;
+  std::string body = SignedBody();
+  body[body.find("400;") + 100] = 'b';  // inside the second chunk's data
+  {
+    http::Request req = StreamingExample(body);
+    Spool(req, dir);
+    AuthError e =
+        ErrorOf(Verify(req, Options("s3", true, AmzMs("20130524T000000Z")), keys.Lookup()));
+    EXPECT_EQ(e.kind, AuthErrorKind::kSignatureMismatch);
+    EXPECT_EQ(dir.Files(), 1u);  // only the request's own spooled body, until it goes
+  }
+  EXPECT_EQ(dir.Files(), 0u);
+}
+
+http::Request UnsignedTrailer(std::string body, std::string_view crc32) {
+  std::string decoded = std::to_string(body.size());
+  std::string framed = HexEncode(std::string(1, static_cast<char>(body.size() >> 8))) +
+                       HexEncode(std::string(1, static_cast<char>(body.size() & 0xff))) + "\r\n" +
+                       body + "\r\n0\r\nx-amz-checksum-crc32:" + std::string(crc32) + "\r\n\r\n";
+  http::Request req = MakeRequest("PUT", "/b/k",
+                                  {{"Host", "127.0.0.1:4566"},
+                                   {"Content-Encoding", "aws-chunked"},
+                                   {"X-Amz-Trailer", "x-amz-checksum-crc32"},
+                                   {"X-Amz-Decoded-Content-Length", decoded},
+                                   {"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+                                   {"x-amz-sdk-checksum-algorithm", "CRC32"}},
+                                  std::move(framed));
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  return req;
+}
+
+std::string Crc32Base64(std::string_view data) {
+  uint32_t c = Crc32(data);
+  std::string be;
+  for (int i = 0; i < 4; ++i) be.push_back(static_cast<char>(c >> (24 - 8 * i)));
+  return Base64Encode(be);
+}
+
+TEST(SpooledPayload, UnsignedTrailerChecksumVerifiedFromTheStream) {
+  SpoolDir dir;
+  Keys keys;
+  const std::string data(3000, 'z');
+  http::Request ok = UnsignedTrailer(data, Crc32Base64(data));
+  Spool(ok, dir);
+  VerifiedOf(Verify(ok, Options("s3", true, kNow), keys.Lookup()));
+  EXPECT_EQ(FileBytes(*ok.spooled), data);
+  EXPECT_EQ(HeaderOf(ok, "x-amz-checksum-crc32"), Crc32Base64(data));
+  ASSERT_TRUE(ok.spooled->Digest("crc32"));
+
+  http::Request bad = UnsignedTrailer(data, Crc32Base64("other"));
+  Spool(bad, dir);
+  AuthError e = ErrorOf(Verify(bad, Options("s3", true, kNow), keys.Lookup()));
+  EXPECT_EQ(e.kind, AuthErrorKind::kBadDigest);
+  EXPECT_EQ(e.message, "The CRC32 you specified did not match the calculated checksum.");
+}
+
+TEST(SpooledPayload, HexPayloadHashAndContentMd5) {
+  SpoolDir dir;
+  Keys keys;
+  const std::string data(100000, 'q');
+  http::Request req = MakeRequest("PUT", "/b/k",
+                                  {{"Host", "h"},
+                                   {"Content-MD5", Base64Encode(Md5(data))},
+                                   {"x-amz-checksum-sha256", Base64Encode(Sha256(data))}},
+                                  data);
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  ASSERT_EQ(HeaderOf(req, "X-Amz-Content-SHA256"), Sha256Hex(data));
+  Spool(req, dir);
+  VerifiedOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  EXPECT_EQ(*req.spooled->Digest("md5"), Md5(data));
+  EXPECT_EQ(*req.spooled->Digest("sha256"), Sha256(data));
+
+  // One byte changed on disk: the payload hash no longer matches.
+  http::Request changed = MakeRequest("PUT", "/b/k", {{"Host", "h"}}, data);
+  SignRequest(changed, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  changed.body[5000] = 'r';
+  Spool(changed, dir);
+  EXPECT_EQ(ErrorOf(Verify(changed, Options("s3", true, kNow), keys.Lookup())).kind,
+            AuthErrorKind::kContentSha256Mismatch);
+
+  http::Request md5 = MakeRequest("PUT", "/b/k",
+                                  {{"Host", "h"},
+                                   {"Content-MD5", Base64Encode(Md5("x"))},
+                                   {"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}},
+                                  data);
+  SignRequest(md5, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  Spool(md5, dir);
+  EXPECT_EQ(ErrorOf(Verify(md5, Options("s3", true, kNow), keys.Lookup())).kind,
+            AuthErrorKind::kBadDigest);
+}
+
+// The decoder takes its input in pieces of any size, down to single bytes.
+TEST(AwsChunkedDecoder, ByteByByteEqualsWhole) {
+  ChunkSigning signing{SigningKey(testing::kS3Secret, "20130524", "us-east-1", "s3"),
+                       "20130524T000000Z", "20130524/us-east-1/s3/aws4_request",
+                       std::string(kSeed)};
+  const std::string body = SignedBody();
+  std::string out;
+  internal::AwsChunkedDecoder decoder(&signing, [&](std::string_view d) {
+    out.append(d);
+    return true;
+  });
+  for (char c : body) ASSERT_FALSE(decoder.Feed(std::string_view(&c, 1)).has_value());
+  auto trailers = decoder.Finish();
+  ASSERT_FALSE(std::holds_alternative<AuthError>(trailers));
+  EXPECT_EQ(out, std::string(66560, 'a'));
+
+  // Cut anywhere before the final chunk: incomplete.
+  internal::AwsChunkedDecoder cut(&signing, [](std::string_view) { return true; });
+  ASSERT_FALSE(cut.Feed(std::string_view(body).substr(0, 66000)).has_value());
+  auto r = cut.Finish();
+  ASSERT_TRUE(std::holds_alternative<AuthError>(r));
+  EXPECT_EQ(std::get<AuthError>(r).kind, AuthErrorKind::kIncompleteBody);
+}
+
+}  // namespace
+}  // namespace orgtrail::auth
