@@ -236,6 +236,7 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto kStopGrace = std::chrono::seconds(10);
 constexpr size_t kMaxDrainBytes = 1 << 20;
 constexpr uint64_t kFileChunk = 256 * 1024;
+constexpr size_t kLargeBodyReadBuffer = 64 * 1024;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -327,6 +328,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return false;
     }
     parser_->body_limit(limit);
+    // Beast reads at most what the buffer holds (64 KiB at most): a large body read into the
+    // few hundred bytes the header needed would take a read, a timer and a handler per segment.
+    if (!length || *length > o.spool_threshold) buffer_.reserve(kLargeBodyReadBuffer);
     if (spool && !o.spool_dir.empty()) {
       parser_->get().body().spool_dir = o.spool_dir;
       parser_->get().body().threshold = o.spool_threshold;
