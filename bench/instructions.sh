@@ -11,6 +11,15 @@
 # (so pending records are committed and counted) and prints the instructions of every thread
 # of the server (request threads and group commit alike) divided by the requests wrk completed.
 # STORE=sqlite uses a fresh data directory (the SQLite store) instead of --in-memory.
+# TRAIL=org first sets up, with boto3, the organization trail of bench/cloudtrail_load.py (S3 log
+# files with validation and CloudWatch Logs through the trail's role, both delivering at their
+# default intervals) and, before stopping the server, delivers what is pending
+# (POST /_orgtrail/flush): the delivery thread's instructions are then counted per request too.
+# Under callgrind the server runs ~50x slower than natively, so at the default intervals (5 s, 0.5 s)
+# each delivery pass would carry ~50x fewer records than at native speed and its fixed cost would
+# weigh ~50x more per record; TRAIL=org therefore sets both intervals to DELIVERY_INTERVAL seconds
+# (default 60, longer than the run), so that delivery happens in the final flush, in batches of
+# the size a native run fills in a few seconds.
 # Needs valgrind, wrk and startup_probe beside the binary (STARTUP_PROBE=... overrides).
 set -euo pipefail
 
@@ -40,6 +49,10 @@ trap cleanup EXIT
 PORT=$("$PROBE" --free-port)
 STORE_ARGS=(--in-memory)
 [[ ${STORE:-memory} == sqlite ]] && STORE_ARGS=(--data-dir "$TMP/data")
+if [[ ${TRAIL:-} == org ]]; then
+  STORE_ARGS+=(--trail-delivery-interval "${DELIVERY_INTERVAL:-60}"
+    --cwl-delivery-interval "${DELIVERY_INTERVAL:-60}")
+fi
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/cg.out" \
   "$BIN" serve "${STORE_ARGS[@]}" --port "$PORT" --log-level warn 2>"$TMP/valgrind.log" &
 PID=$!
@@ -51,6 +64,12 @@ for _ in $(seq 1 600); do
   }
   sleep 0.1
 done
+if [[ ${TRAIL:-} == org ]]; then
+  PYTHONPATH="$(cd "$(dirname "$0")" && pwd)${PYTHONPATH:+:$PYTHONPATH}" python3 -c \
+    "import cloudtrail_load; cloudtrail_load.setup('http://127.0.0.1:$PORT')"
+  # The first digest creates the signing key (RSA key generation): not part of the load.
+  curl -fsS -X POST "http://127.0.0.1:$PORT/_orgtrail/flush?digests=true" >/dev/null
+fi
 for _ in $(seq 1 20); do "$PROBE" --send "$PORT" >/dev/null; done # warm-up
 sleep 0.2
 "$PROBE" --print-request "$PORT" >"$TMP/request.lua"
@@ -62,6 +81,9 @@ if grep -q 'Non-2xx' "$TMP/wrk.out"; then
   exit 1
 fi
 requests=$(awk '/requests in/ {print $1}' "$TMP/wrk.out")
+if [[ ${TRAIL:-} == org ]]; then
+  curl -fsS -X POST "http://127.0.0.1:$PORT/_orgtrail/flush" >/dev/null
+fi
 kill -TERM "$PID"
 wait "$PID" || true
 PID=""
@@ -71,5 +93,5 @@ ir=$(awk '/^summary:/ {print $2}' "$TMP/cg.out"*)
   exit 1
 }
 awk -v ir="$ir" -v n="$requests" -v bin="$BIN" \
-  'BEGIN {printf "%s: %d requests, %d instructions, %.0f instructions/request\n", bin, n, ir, ir / n}'
+  'BEGIN {printf "%s: %d requests, %.0f instructions, %.0f instructions/request\n", bin, n, ir, ir / n}'
 if [[ -n ${KEEP_PROFILE:-} ]]; then cp "$TMP/cg.out" "$KEEP_PROFILE" && echo "profile: $KEEP_PROFILE"; fi
