@@ -6,8 +6,9 @@ namespace orgtrail::services::cloudtrail {
 
 std::string Gzip(std::string_view data) {
   z_stream zs{};
-  // 15 window bits + 16: gzip header and trailer.
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  // 15 window bits + 16: gzip header and trailer. The fastest level: records are repetitive
+  // JSON, which it still compresses well, with far fewer instructions than the default level.
+  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
   std::string out(deflateBound(&zs, data.size()) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());
