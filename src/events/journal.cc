@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/json.h"
+#include "core/log.h"
 
 namespace orgtrail::events {
 namespace {
@@ -239,6 +240,9 @@ SelectorFacts JournalEntry::Facts() const {
 }
 
 Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) {
+  // Rows are appended by sequence number: the SQLite store keeps them in a table of their own.
+  if (Status st = store_.DeclareSequenceTable(kJournal); !st.ok())
+    log::Warn("cloudtrail: journal table: " + st.error().message);
   std::string last = LastHexKey(store_, kJournal);
   if (!last.empty()) {
     committed_seq_ = std::stoull(last, nullptr, 16);

@@ -11,8 +11,11 @@
 // them (docs/persistence.md).
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -56,6 +59,86 @@ std::string PrefixEnd(std::string_view prefix) {
   while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
   if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
   return end;
+}
+
+// --- sequence tables (Store::DeclareSequenceTable): keys are 16 lower-case hex digits, kept as
+// the INTEGER PRIMARY KEY (rowid) of a table of their own; numeric order is the keys' byte order.
+
+constexpr std::string_view kHexDigits = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// The number of a 16-hex-digit key; nullopt for any other key or one above INT64_MAX.
+std::optional<int64_t> SeqOfKey(std::string_view key) {
+  if (key.size() != 16) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : key) {
+    int d = HexValue(c);
+    if (d < 0) return std::nullopt;
+    v = v * 16 + static_cast<uint64_t>(d);
+  }
+  if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::string KeyOfSeq(int64_t seq) {
+  std::string out(16, '0');
+  uint64_t v = static_cast<uint64_t>(seq);
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<size_t>(i)] = kHexDigits[v & 15];
+  return out;
+}
+
+// The smallest 16-hex-digit key (as a number) that sorts after `after` byte by byte; nullopt
+// when there is none.
+std::optional<uint64_t> FirstKeyAfter(std::string_view after) {
+  size_t m = 0;
+  uint64_t h = 0;
+  while (m < after.size() && m < 16 && HexValue(after[m]) >= 0) {
+    h = h * 16 + static_cast<uint64_t>(HexValue(after[m]));
+    ++m;
+  }
+  const size_t rest = 16 - m;  // digits of a key after the common part
+  if (m == 16) {
+    // The key equal to the first 16 bytes is `after` or a prefix of it: not after it.
+    if (h == UINT64_MAX) return std::nullopt;
+    return h + 1;
+  }
+  if (m == after.size()) return rest == 16 ? 0 : h << (4 * rest);  // keys extending `after`
+  // after[m] is not a key digit: the keys whose next digit sorts after it, or the next prefix.
+  const auto c = static_cast<unsigned char>(after[m]);
+  for (size_t d = 0; d < 16; ++d) {
+    if (static_cast<unsigned char>(kHexDigits[d]) > c) return (h * 16 + d) << (4 * (rest - 1));
+  }
+  if (m == 0 || h == (uint64_t{1} << (4 * m)) - 1) return std::nullopt;
+  return (h + 1) << (4 * rest);
+}
+
+// The keys of a sequence table with `prefix` after `after`, as an inclusive range of numbers;
+// nullopt when no key can match.
+std::optional<std::pair<int64_t, int64_t>> SeqRange(std::string_view prefix,
+                                                    std::string_view after) {
+  if (prefix.size() > 16) return std::nullopt;
+  uint64_t p = 0;
+  for (char c : prefix) {
+    int d = HexValue(c);
+    if (d < 0) return std::nullopt;
+    p = p * 16 + static_cast<uint64_t>(d);
+  }
+  const size_t rest = 16 - prefix.size();
+  uint64_t lo = rest == 16 ? 0 : p << (4 * rest);
+  uint64_t hi = rest == 16 ? UINT64_MAX : lo | ((uint64_t{1} << (4 * rest)) - 1);
+  if (!after.empty()) {
+    std::optional<uint64_t> first = FirstKeyAfter(after);
+    if (!first) return std::nullopt;
+    lo = std::max(lo, *first);
+  }
+  hi = std::min<uint64_t>(hi, INT64_MAX);
+  if (lo > hi) return std::nullopt;
+  return std::make_pair(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
 }
 
 class Stmt {
@@ -146,6 +229,7 @@ class SqliteStore final : public Store, public InlineBlobs {
       st->Finalize();
     }
     for (Stmt& st : scan_) st.Finalize();
+    seq_.clear();
     sqlite3_close_v2(db_);
   }
 
@@ -215,6 +299,14 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   std::optional<std::string> Get(std::string_view table, std::string_view key) override {
     std::lock_guard lock(mu_);
+    if (SeqTable* t = Seq(table)) {
+      std::optional<int64_t> seq = SeqOfKey(key);
+      if (!seq) return std::nullopt;
+      Use q(t->get);
+      q.Int(1, *seq);
+      if (q.Step() != SQLITE_ROW) return std::nullopt;
+      return q.Column(0);
+    }
     Use q(get_);
     q.Text(1, table).Text(2, key);
     if (q.Step() != SQLITE_ROW) return std::nullopt;
@@ -225,6 +317,15 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
     std::lock_guard lock(mu_);
+    if (SeqTable* t = Seq(table)) {
+      std::optional<int64_t> seq = SeqOfKey(key);
+      if (!seq) return false;
+      Use q(t->get);
+      q.Int(1, *seq);
+      if (q.Step() != SQLITE_ROW) return false;
+      q.ColumnInto(0, out);
+      return true;
+    }
     Use q(get_);
     q.Text(1, table).Text(2, key);
     if (q.Step() != SQLITE_ROW) return false;
@@ -233,12 +334,12 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
     std::lock_guard lock(mu_);
-    return Atomic([&] { return WriteRow(table, key, value); });
+    return Atomic([&] { return WriteOne(table, key, value); });
   }
 
   Status Delete(std::string_view table, std::string_view key) override {
     std::lock_guard lock(mu_);
-    return Atomic([&] { return WriteRow(table, key, std::nullopt); });
+    return Atomic([&] { return WriteOne(table, key, std::nullopt); });
   }
 
   Status Apply(const std::vector<Write>& writes) override {
@@ -246,7 +347,7 @@ class SqliteStore final : public Store, public InlineBlobs {
     return Atomic([&]() -> Status {
       for (const Write& w : writes) {
         Status st =
-            w.value ? WriteRow(w.table, w.key, *w.value) : WriteRow(w.table, w.key, std::nullopt);
+            w.value ? WriteOne(w.table, w.key, *w.value) : WriteOne(w.table, w.key, std::nullopt);
         if (!st.ok()) return st;
       }
       return Ok();
@@ -273,9 +374,21 @@ class SqliteStore final : public Store, public InlineBlobs {
   std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
                         size_t limit) override {
     // Keys > after are all >= prefix when after >= prefix; otherwise keys >= prefix are > after.
+    std::lock_guard lock(mu_);
+    if (SeqTable* t = Seq(table)) {
+      std::vector<Row> rows;
+      auto range = SeqRange(prefix, after);
+      if (!range) return rows;
+      Use q(t->scan);
+      q.Int(1, range->first).Int(2, range->second);
+      q.Int(3, limit == 0 ? -1 : static_cast<long long>(limit));
+      while (q.Step() == SQLITE_ROW) {
+        rows.push_back({KeyOfSeq(sqlite3_column_int64(t->scan.get(), 0)), q.Column(1)});
+      }
+      return rows;
+    }
     bool exclusive = !after.empty() && after >= prefix;
     std::string end = PrefixEnd(prefix);
-    std::lock_guard lock(mu_);
     Use q(scan_[(exclusive ? 1 : 0) + (end.empty() ? 0 : 2)]);
     q.Text(1, table).Text(2, exclusive ? after : prefix);
     if (!end.empty()) q.Text(3, end);
@@ -293,10 +406,68 @@ class SqliteStore final : public Store, public InlineBlobs {
     Status st = Atomic([&]() -> Status {
       if (Status cleared = Run(clear_); !cleared.ok()) return cleared;
       if (Status cleared = Run(blob_clear_); !cleared.ok()) return cleared;
+      for (auto& [name, t] : seq_) {
+        if (Status cleared = Run(t->clear); !cleared.ok()) return cleared;
+      }
       return Run(big_clear_);
     });
     if (!st.ok()) return st;
     blobs_->Clear();
+    return Ok();
+  }
+
+  // A table "seq_<name>"(seq INTEGER PRIMARY KEY, value BLOB NOT NULL) per sequence table,
+  // created on its first declaration; rows of `name` still in `rows` (written by schema version
+  // 1) are moved into it in one transaction.
+  Status DeclareSequenceTable(std::string_view table) override {
+    std::lock_guard lock(mu_);
+    if (Seq(table) != nullptr) return Ok();
+    if (table.empty() || !std::all_of(table.begin(), table.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        }))
+      return InternalFailure("store: bad sequence table name " + std::string(table));
+    const std::string name = "seq_" + std::string(table);
+    if (!Exec(("CREATE TABLE IF NOT EXISTS " + name +
+               "(seq INTEGER PRIMARY KEY, value BLOB NOT NULL)")
+                  .c_str()))
+      return Failed();
+    auto t = std::make_unique<SeqTable>();
+    if (Prepare(t->get, ("SELECT value FROM " + name + " WHERE seq = ?1").c_str()) != SQLITE_OK ||
+        Prepare(t->put,
+                ("INSERT OR REPLACE INTO " + name + "(seq, value) VALUES(?1, ?2)").c_str()) !=
+            SQLITE_OK ||
+        Prepare(t->del, ("DELETE FROM " + name + " WHERE seq = ?1").c_str()) != SQLITE_OK ||
+        Prepare(t->clear, ("DELETE FROM " + name).c_str()) != SQLITE_OK ||
+        Prepare(t->scan, ("SELECT seq, value FROM " + name +
+                          " WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3")
+                             .c_str()) != SQLITE_OK)
+      return Failed();
+    // Move the rows written before, keeping any that are not sequence numbers where they are.
+    Stmt old;
+    if (Prepare(old, "SELECT key, value FROM rows WHERE tbl = ?1") != SQLITE_OK) return Failed();
+    Status st = Atomic([&]() -> Status {
+      std::vector<std::string> moved;
+      {
+        Use q(old);
+        q.Text(1, table);
+        std::string value;
+        while (q.Step() == SQLITE_ROW) {
+          std::string key = q.Column(0);
+          std::optional<int64_t> seq = SeqOfKey(key);
+          if (!seq || !ReadValue(q, 1, value)) continue;
+          Use put(t->put);
+          put.Int(1, *seq).Blob(2, value);
+          if (put.Step() != SQLITE_DONE) return Failed();
+          moved.push_back(std::move(key));
+        }
+      }
+      for (const std::string& key : moved) {
+        if (Status removed = WriteRow(table, key, std::nullopt); !removed.ok()) return removed;
+      }
+      return Ok();
+    });
+    if (!st.ok()) return st;
+    seq_.emplace(std::string(table), std::move(t));
     return Ok();
   }
 
@@ -381,6 +552,8 @@ class SqliteStore final : public Store, public InlineBlobs {
       // 1 → 2: the `blobs` table, created above (kSchema). Objects written by version 1 are
       // all files and stay readable. 2 → 3: table `big` (created above) for out-of-line values;
       // rows written before hold their values inline, which version 3 still reads as they are.
+      // 3 → 4: sequence tables (seq_<name>), created and filled from `rows` when declared
+      // (DeclareSequenceTable); the rest of the layout is unchanged.
       std::string sql = "UPDATE meta SET value = '" + std::to_string(kSchemaVersion) +
                         "' WHERE key = 'schema_version'";
       if (!Exec(sql.c_str())) return Unusable(dir);
@@ -404,6 +577,33 @@ class SqliteStore final : public Store, public InlineBlobs {
   // Runs a statement without parameters or rows (BEGIN, COMMIT, DELETE FROM rows).
   Status Run(const Stmt& s) {
     Use q(s);
+    return q.Step() == SQLITE_DONE ? Ok() : Failed();
+  }
+
+  struct SeqTable {
+    Stmt get, put, del, clear, scan;
+  };
+
+  SeqTable* Seq(std::string_view table) {
+    if (seq_.empty()) return nullptr;
+    auto it = seq_.find(table);
+    return it == seq_.end() ? nullptr : it->second.get();
+  }
+
+  // Puts (with a value) or deletes (without) one row, in a sequence table or in `rows`.
+  Status WriteOne(std::string_view table, std::string_view key,
+                  std::optional<std::string_view> value) {
+    SeqTable* t = Seq(table);
+    if (t == nullptr) return WriteRow(table, key, value);
+    std::optional<int64_t> seq = SeqOfKey(key);
+    if (!seq) {
+      if (!value) return Ok();  // no such row
+      return InternalFailure("store: key " + std::string(key) + " of sequence table " +
+                             std::string(table) + " is not 16 lower-case hex digits");
+    }
+    Use q(value ? t->put : t->del);
+    q.Int(1, *seq);
+    if (value) q.Blob(2, *value);
     return q.Step() == SQLITE_DONE ? Ok() : Failed();
   }
 
@@ -531,6 +731,7 @@ class SqliteStore final : public Store, public InlineBlobs {
   Stmt blob_get_, blob_put_, blob_del_, blob_size_, blob_clear_;
   Stmt big_put_, big_update_, big_del_, big_clear_;
   Stmt scan_[4];
+  std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
 };
 

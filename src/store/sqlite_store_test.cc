@@ -219,6 +219,39 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
       << r.error().message;
 }
 
+// A data directory of schema version 1 to 3 kept every table in `rows`: the first declaration of a
+// sequence table moves its rows to their own table, and the version becomes the current one.
+TEST_F(SqliteStoreTest, SequenceTableRowsMoveOnDeclaration) {
+  {
+    auto s = Open();
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->Put("journal", "0000000000000001", "one").ok());
+    ASSERT_TRUE(s->Put("journal", "00000000000000ff", "two").ok());
+    ASSERT_TRUE(s->Put("other", "0000000000000001", "x").ok());
+  }
+  Sql("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  {
+    auto s = Open();
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+              std::to_string(kSchemaVersion));
+    ASSERT_TRUE(s->DeclareSequenceTable("journal").ok());
+    EXPECT_EQ(Sql("SELECT count(*) FROM rows WHERE tbl = 'journal'"), "0");
+    EXPECT_EQ(Sql("SELECT group_concat(seq) FROM (SELECT seq FROM seq_journal ORDER BY seq)"),
+              "1,255");
+    EXPECT_EQ(s->Get("journal", "00000000000000ff"), "two");
+    EXPECT_EQ(s->Get("other", "0000000000000001"), "x");
+    ASSERT_TRUE(s->Put("journal", "0000000000000100", "three").ok());
+    EXPECT_FALSE(s->Put("journal", "not hex", "no").ok());
+  }
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->DeclareSequenceTable("journal").ok());
+  ASSERT_EQ(s->Scan("journal").size(), 3u);
+  EXPECT_EQ(s->Scan("journal", "", "00000000000000ff")[0].value, "three");
+  EXPECT_FALSE(s->DeclareSequenceTable("bad name;").ok());
+}
+
 TEST_F(SqliteStoreTest, UnusableDirectoryHasClearError) {
   std::string file = dir_ + "/plain-file";
   std::ofstream(file) << "x";

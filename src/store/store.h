@@ -67,6 +67,17 @@ class Store {
   // `after` (exclusive, "" = from the start), at most `limit` rows (0 = no limit).
   virtual std::vector<Row> Scan(std::string_view table, std::string_view prefix = "",
                                 std::string_view after = "", size_t limit = 0) = 0;
+  // Declares `table` a sequence table: every key is a sequence number written as 16 lower-case
+  // hex digits (at most 7fffffffffffffff), rows are mostly appended in key order and read in
+  // order. It reads and writes like any table (keys of another form are not allowed: the SQLite
+  // store refuses to write them); the SQLite store keeps it in a table of its own keyed by the
+  // number (docs/persistence.md), where an append goes to the B-tree's right edge and a row of a
+  // few KB needs no overflow page.
+  // Call before the table is used; rows written before the declaration are moved.
+  virtual Status DeclareSequenceTable(std::string_view table) {
+    (void)table;
+    return Ok();
+  }
   // Removes every row of every table (the admin reset).
   virtual Status Clear() = 0;
   // Object bodies (S3) kept beside the rows: for the SQLite store, rows of its `blobs` table
@@ -85,6 +96,7 @@ std::unique_ptr<Store> MakeMemoryStore();
 
 // 2: the `blobs` table of small object bodies (docs/persistence.md).
 // 3: the `big` table of out-of-line values of 800 bytes or more.
-inline constexpr int kSchemaVersion = 3;
+// 4: sequence tables (Store::DeclareSequenceTable).
+inline constexpr int kSchemaVersion = 4;
 
 }  // namespace orgtrail::store

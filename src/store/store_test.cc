@@ -217,5 +217,70 @@ TYPED_TEST(StoreTest, ConcurrentWritersAndReaders) {
   EXPECT_EQ(s.Scan("t").size(), static_cast<size_t>(kThreads * kWrites));
 }
 
+// A sequence table reads like any table: the same rows as an undeclared table with the same
+// writes, for every prefix and `after` bound that Scan may be given (hex and non-hex bytes
+// around the digits, keys at both ends of the range).
+TYPED_TEST(StoreTest, SequenceTableScansLikeAnyTable) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.DeclareSequenceTable("seq").ok());
+  ASSERT_TRUE(s.DeclareSequenceTable("seq").ok());  // again: no effect
+  const std::vector<std::string> keys = {"0000000000000000", "0000000000000001", "000000000000000f",
+                                         "0000000000000010", "00000000000000ff", "0000000000000a00",
+                                         "00000000ffffffff", "0000000100000000", "1000000000000000",
+                                         "7ffffffffffffffe", "7fffffffffffffff"};
+  for (const std::string& k : keys) {
+    ASSERT_TRUE(s.Put("seq", k, "v" + k).ok());
+    ASSERT_TRUE(s.Put("plain", k, "v" + k).ok());
+  }
+  EXPECT_EQ(s.Get("seq", "0000000000000a00"), "v0000000000000a00");
+  EXPECT_EQ(s.Get("seq", "0000000000000a01"), std::nullopt);
+  EXPECT_EQ(s.Get("seq", "not a key"), std::nullopt);
+  const std::vector<std::string> bounds = {"",
+                                           "0",
+                                           "00",
+                                           "0000000000000000",
+                                           "000000000000000",
+                                           "0000000000000001x",
+                                           "00000000000000/",
+                                           "00000000000000:",
+                                           "00000000000000g",
+                                           "0000000000000~",
+                                           "7",
+                                           "7f",
+                                           "7fffffffffffffff",
+                                           "8",
+                                           "a",
+                                           "f",
+                                           "ffffffffffffffff",
+                                           "g",
+                                           "/",
+                                           "~",
+                                           "00000000ffffffff0"};
+  for (const std::string& prefix : bounds) {
+    for (const std::string& after : bounds) {
+      for (size_t limit : {size_t{0}, size_t{1}, size_t{3}}) {
+        std::vector<Row> got = s.Scan("seq", prefix, after, limit);
+        std::vector<Row> want = s.Scan("plain", prefix, after, limit);
+        ASSERT_EQ(got.size(), want.size()) << "prefix '" << prefix << "' after '" << after << "'";
+        for (size_t i = 0; i < got.size(); ++i) {
+          EXPECT_EQ(got[i].key, want[i].key) << "prefix '" << prefix << "' after '" << after;
+          EXPECT_EQ(got[i].value, want[i].value);
+        }
+      }
+    }
+  }
+  ASSERT_TRUE(s.Apply({{"seq", "0000000000000001", std::nullopt},
+                       {"seq", "0000000000000002", std::string("two")}})
+                  .ok());
+  EXPECT_EQ(s.Get("seq", "0000000000000001"), std::nullopt);
+  EXPECT_EQ(s.Get("seq", "0000000000000002"), "two");
+  ASSERT_TRUE(s.Delete("seq", "0000000000000002").ok());
+  EXPECT_EQ(s.Get("seq", "0000000000000002"), std::nullopt);
+  ASSERT_TRUE(s.Clear().ok());
+  EXPECT_EQ(this->Keys("seq"), V{});
+  ASSERT_TRUE(s.Put("seq", "0000000000000003", "three").ok());
+  EXPECT_EQ(this->Keys("seq"), V{"0000000000000003"});
+}
+
 }  // namespace
 }  // namespace orgtrail::store
