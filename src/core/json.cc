@@ -92,12 +92,14 @@ struct NullSink {
   void Put(Ch) {}
 };
 
+}  // namespace
+
 // JSON text must be UTF-8: bytes that are not (a blob or a header echoed in a message) are
 // replaced with U+FFFD, so clients always receive a document they can decode.
-std::string ValidUtf8(const std::string& s) {
+std::string ValidUtf8(std::string_view s) {
   bool ascii = true;
   for (unsigned char c : s) ascii &= c < 0x80;
-  if (ascii) return s;
+  if (ascii) return std::string(s);
   std::string out;
   ByteStream in{s.data(), s.data() + s.size()};
   NullSink sink;
@@ -114,6 +116,8 @@ std::string ValidUtf8(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 template <typename W>
 void WriteString(W& w, const std::string& s, bool key) {

@@ -17,4 +17,8 @@ Result<Value> ParseJson(std::string_view text);
 // Compact JSON. Non-finite doubles are written as null.
 std::string WriteJson(const Value& v);
 
+// `s` as valid UTF-8: every byte that is not part of a valid sequence becomes U+FFFD, as
+// WriteJson writes strings (for writers that produce JSON text without a Value).
+std::string ValidUtf8(std::string_view s);
+
 }  // namespace orgtrail

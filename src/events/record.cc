@@ -76,9 +76,9 @@ void Str(Writer& w, std::string_view s) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()), true);
     return;
   }
-  // Invalid UTF-8 becomes U+FFFD exactly as in WriteJson; rare enough to take the long way.
-  std::string text = WriteJson(Value(s));
-  w.RawValue(text.data(), text.size(), rapidjson::kStringType);
+  // Invalid UTF-8 becomes U+FFFD exactly as in WriteJson (core/json.h).
+  std::string valid = ValidUtf8(s);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), true);
 }
 
 void Key(Writer& w, std::string_view k) {
@@ -88,10 +88,7 @@ void Key(Writer& w, std::string_view k) {
     w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()), true);
     return;
   }
-  // A key must go through Key() for the writer's state; replace invalid bytes first.
-  std::string text = WriteJson(Value(k));  // "..." with escapes
-  auto parsed = ParseJson(text);
-  const std::string& valid = parsed.ok() ? parsed->AsString() : std::string();
+  std::string valid = ValidUtf8(k);  // as WriteJson writes keys
   w.Key(valid.data(), static_cast<rapidjson::SizeType>(valid.size()), true);
 }
 

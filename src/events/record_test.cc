@@ -249,7 +249,8 @@ TEST(RecordTest, TextIsWhatWriteJsonWritesForEveryKindOfString) {
           .Set("Name", "x\ty")
           .Set("name", 2.5)  // collides with Name once lower-cased
           .Set("Tags", Value::MakeList().Append(Value::MakeMap().Set("Key", "\x02")))
-          .Set("StartTime", std::nan(""));
+          .Set("StartTime", std::nan(""))
+          .Set("K\xff\xc3", "v\xe2\x82");  // invalid UTF-8 in a key and a value
   c.error_code = "E";
   c.error_message = "m\"\\";
   for (const BuiltRecord& b : BuildRecords(c, {})) {
@@ -257,7 +258,8 @@ TEST(RecordTest, TextIsWhatWriteJsonWritesForEveryKindOfString) {
   }
   auto r = BuildRecords(c, {})[0].record;
   EXPECT_EQ(r["requestParameters"].ToJson(),
-            R"({"name":2.5,"tags":[{"key":"\u0002"}],"startTime":null})");
+            "{\"name\":2.5,\"tags\":[{\"key\":\"\\u0002\"}],\"startTime\":null,"
+            "\"k\xEF\xBF\xBD\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\xEF\xBF\xBD\"}");
   EXPECT_EQ(r.GetString("userAgent"), c.user_agent);
 }
 
