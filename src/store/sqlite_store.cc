@@ -417,8 +417,8 @@ class SqliteStore final : public Store, public InlineBlobs {
   }
 
   // A table "seq_<name>"(seq INTEGER PRIMARY KEY, value BLOB NOT NULL) per sequence table,
-  // created on its first declaration; rows of `name` still in `rows` (written by schema version
-  // 1) are moved into it in one transaction.
+  // created on its first declaration; rows of `name` still in `rows` (written by schema versions
+  // 1 to 3) are moved into it in one transaction.
   Status DeclareSequenceTable(std::string_view table) override {
     std::lock_guard lock(mu_);
     if (Seq(table) != nullptr) return Ok();
