@@ -1,5 +1,7 @@
 # Embeds every specs/*.json into the binary with the assembler's .incbin, and generates the
-# table spec::kEmbeddedModels that lists them (src/spec/embedded.h).
+# table spec::kEmbeddedModels that lists them (src/spec/embedded.h) with each model's metadata
+# (signing name, target prefix, API version, protocols), read here at configure time so that
+# the server's start-up never reads the model text.
 function(orgtrail_embed_models out_var specs_dir)
   file(GLOB models CONFIGURE_DEPENDS ${specs_dir}/*.json)
   list(SORT models)
@@ -12,7 +14,26 @@ function(orgtrail_embed_models out_var specs_dir)
     string(APPEND asm ".section .rodata\n.global orgtrail_model_${sym}_begin\n.global orgtrail_model_${sym}_end\n"
                       "orgtrail_model_${sym}_begin:\n.incbin \"${model}\"\norgtrail_model_${sym}_end:\n")
     string(APPEND decls "extern const char orgtrail_model_${sym}_begin[];\nextern const char orgtrail_model_${sym}_end[];\n")
-    string(APPEND rows "    {\"${id}\", orgtrail_model_${sym}_begin, orgtrail_model_${sym}_end},\n")
+    file(READ ${model} text)
+    set(meta "")
+    foreach(field signingName endpointPrefix targetPrefix apiVersion protocol)
+      string(JSON value ERROR_VARIABLE missing GET "${text}" metadata ${field})
+      if(missing)
+        set(value "")
+      endif()
+      string(APPEND meta ", \"${value}\"")
+    endforeach()
+    set(protocols "")
+    string(JSON count ERROR_VARIABLE missing LENGTH "${text}" metadata protocols)
+    if(NOT missing AND count GREATER 0)
+      math(EXPR last "${count} - 1")
+      foreach(i RANGE ${last})
+        string(JSON p GET "${text}" metadata protocols ${i})
+        list(APPEND protocols ${p})
+      endforeach()
+    endif()
+    list(JOIN protocols "," protocols)
+    string(APPEND rows "    {\"${id}\", orgtrail_model_${sym}_begin, orgtrail_model_${sym}_end${meta}, \"${protocols}\"},\n")
   endforeach()
   string(APPEND asm ".section .note.GNU-stack,\"\",@progbits\n")
   list(LENGTH models count)

@@ -13,7 +13,10 @@ struct Catalog::Entry {
   std::string_view text;
   std::string signing_name, target_prefix, api_version;
   bool json = false, query = false;
-  std::set<std::string, std::less<>> operations;
+
+  // Operation names, indexed from the text on first use (the registry's self-check, tests).
+  mutable std::once_flag operations_once;
+  mutable std::set<std::string, std::less<>> operations;
 
   mutable std::once_flag once;
   mutable std::unique_ptr<Service> full;
@@ -22,8 +25,8 @@ struct Catalog::Entry {
 
 namespace {
 
-// One SAX pass: top-level "metadata" fields and the keys of "operations"; everything else is
-// skipped without building anything.
+// One SAX pass over the head of a model: the top-level "metadata" fields (when `ops` is null) or
+// the keys of "operations"; it stops as soon as that object ends, and builds nothing else.
 class IndexReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, IndexReader> {
  public:
   IndexReader(std::string* signing, std::string* endpoint, std::string* target,
@@ -62,19 +65,18 @@ class IndexReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Index
       section_ = k == "metadata" ? kMetadata : k == "operations" ? kOperations : kOther;
     } else if (depth_ == 2) {
       key_.assign(s, n);
-      if (section_ == kOperations) ops_->emplace(s, n);
+      if (section_ == kOperations && ops_) ops_->emplace(s, n);
     }
     return true;
   }
   bool StartObject() { return ++depth_ > 0; }
   bool EndObject(rapidjson::SizeType) {
-    // The models put "metadata" and "operations" before "shapes": once both are read, stop, so
-    // that start-up never touches the shapes (most of each model's text, and of idle memory).
-    if (--depth_ == 1 && section_ == kOperations && seen_metadata_) {
+    // The models put "metadata" and "operations" before "shapes": once the section asked for is
+    // read, stop, so that the shapes (most of each model's text) stay untouched.
+    if (--depth_ == 1 && section_ == (ops_ ? kOperations : kMetadata)) {
       done_ = true;
       return false;
     }
-    if (depth_ == 1 && section_ == kMetadata) seen_metadata_ = true;
     return depth_ >= 0;
   }
   bool done() const { return done_; }
@@ -84,7 +86,6 @@ class IndexReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Index
  private:
   enum Section { kOther, kMetadata, kOperations };
   int depth_ = 0;
-  bool seen_metadata_ = false;
   bool done_ = false;
   Section section_ = kOther;
   std::string key_;
@@ -98,33 +99,61 @@ class IndexReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Index
 Catalog::Catalog() = default;
 Catalog::~Catalog() = default;
 
-Status Catalog::Add(std::string id, std::string_view json) {
-  auto e = std::make_unique<Entry>();
+namespace {
+
+struct Metadata {
+  std::string signing_name, endpoint_prefix, target_prefix, api_version, protocol;
+  std::vector<std::string> protocols;
+};
+
+std::unique_ptr<Catalog::Entry> MakeEntry(std::string id, std::string_view text,
+                                          const Metadata& m) {
+  auto e = std::make_unique<Catalog::Entry>();
   e->id = std::move(id);
   e->name = e->id.substr(0, e->id.find('-'));
-  e->text = json;
-  std::string endpoint, protocol;
-  std::vector<std::string> protocols;
-  IndexReader handler(&e->signing_name, &endpoint, &e->target_prefix, &e->api_version, &protocol,
-                      &protocols, &e->operations);
-  rapidjson::Reader reader;
-  rapidjson::MemoryStream ms(json.data(), json.size());
-  if (!reader.Parse(ms, handler) && !handler.done())
-    return AwsError("InvalidModel", e->id + ": not valid JSON");
-  if (e->signing_name.empty()) e->signing_name = endpoint;
-  if (protocols.empty()) protocols.push_back(protocol);
-  for (const std::string& p : protocols) {
+  e->text = text;
+  e->signing_name = m.signing_name.empty() ? m.endpoint_prefix : m.signing_name;
+  e->target_prefix = m.target_prefix;
+  e->api_version = m.api_version;
+  for (const std::string& p : m.protocols.empty() ? std::vector{m.protocol} : m.protocols) {
     if (p == "json") e->json = true;
     if (p == "query") e->query = true;
   }
-  entries_.push_back(std::move(e));
+  return e;
+}
+
+// Runs the SAX reader over the head of a model; false when the text is not JSON.
+bool ReadHead(std::string_view json, IndexReader& handler) {
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream ms(json.data(), json.size());
+  return reader.Parse(ms, handler) || handler.done();
+}
+
+}  // namespace
+
+Status Catalog::Add(std::string id, std::string_view json) {
+  Metadata m;
+  IndexReader handler(&m.signing_name, &m.endpoint_prefix, &m.target_prefix, &m.api_version,
+                      &m.protocol, &m.protocols, nullptr);
+  if (!ReadHead(json, handler)) return AwsError("InvalidModel", id + ": not valid JSON");
+  entries_.push_back(MakeEntry(std::move(id), json, m));
   return Ok();
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::LoadEmbedded() {
   auto catalog = std::make_unique<Catalog>();
-  for (size_t i = 0; i < kEmbeddedModelCount; ++i)
-    ORGTRAIL_CHECK(catalog->Add(kEmbeddedModels[i].id, kEmbeddedModels[i].text()));
+  for (size_t i = 0; i < kEmbeddedModelCount; ++i) {
+    // The build extracted the metadata (cmake/EmbedModels.cmake): start-up reads no model text.
+    const EmbeddedModel& model = kEmbeddedModels[i];
+    Metadata m{model.signing_name, model.endpoint_prefix, model.target_prefix,
+               model.api_version,  model.protocol,        {}};
+    for (std::string_view rest = model.protocols; !rest.empty();) {
+      size_t comma = rest.find(',');
+      m.protocols.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    catalog->entries_.push_back(MakeEntry(model.id, model.text(), m));
+  }
   return catalog;
 }
 
@@ -180,7 +209,15 @@ std::vector<std::string> Catalog::Ids() const {
 
 bool Catalog::HasOperation(std::string_view id, std::string_view operation) const {
   const Entry* e = FindEntry(id);
-  return e && e->operations.count(operation) > 0;
+  if (!e) return false;
+  std::call_once(e->operations_once, [e] {
+    std::string ignored;
+    std::vector<std::string> ignored_list;
+    IndexReader handler(&ignored, &ignored, &ignored, &ignored, &ignored, &ignored_list,
+                        &e->operations);
+    ReadHead(e->text, handler);
+  });
+  return e->operations.count(operation) > 0;
 }
 
 Status Catalog::LoadAll() const {

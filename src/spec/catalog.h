@@ -20,6 +20,8 @@ namespace orgtrail::spec {
 
 class Catalog {
  public:
+  struct Entry;  // what the catalog knows of one model (catalog.cc)
+
   Catalog();
   ~Catalog();
   // Indexes every model embedded in the binary (specs/*.json).
@@ -44,7 +46,6 @@ class Catalog {
   Status LoadAll() const;
 
  private:
-  struct Entry;
   const Entry* FindEntry(std::string_view id) const;
   const Service* Build(const Entry& entry) const;
   std::vector<std::unique_ptr<Entry>> entries_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "spec/embedded.h"
+
 namespace orgtrail::spec {
 namespace {
 
@@ -35,6 +37,36 @@ TEST_F(CatalogTest, LookupsBySigningNameTargetAndVersion) {
   EXPECT_EQ(catalog_->FindQueryByVersion("2012-11-05")->id, "sqs-query");
   EXPECT_EQ(catalog_->FindQueryByVersion("2010-08-01")->id, "cloudwatch");
   EXPECT_EQ(catalog_->FindByTargetPrefix("Nope"), nullptr);
+}
+
+// The index of embedded models comes from the build (metadata extracted by CMake); every
+// lookup through it must land on a model whose own metadata agrees, as the text-read index of
+// Catalog::Add does.
+TEST_F(CatalogTest, BuildIndexAgreesWithEachModel) {
+  Catalog from_text;
+  for (size_t i = 0; i < kEmbeddedModelCount; ++i)
+    ASSERT_TRUE(from_text.Add(kEmbeddedModels[i].id, kEmbeddedModels[i].text()).ok());
+  const Catalog* const catalogs[] = {catalog_, &from_text};
+  for (const Catalog* c : catalogs) {
+    ASSERT_EQ(c->Ids(), catalog_->Ids());
+    for (const std::string& id : c->Ids()) {
+      const Service* svc = c->Find(id);
+      ASSERT_NE(svc, nullptr) << id;
+      const Service* by_signing = c->FindBySigningName(svc->signing_name);
+      ASSERT_NE(by_signing, nullptr) << id;
+      EXPECT_EQ(by_signing->signing_name, svc->signing_name) << id;
+      if (svc->Speaks(Protocol::kJson) && !svc->target_prefix.empty()) {
+        EXPECT_EQ(c->FindByTargetPrefix(svc->target_prefix), svc) << id;
+      }
+      if (svc->Speaks(Protocol::kQuery)) {
+        const Service* by_version = c->FindQueryByVersion(svc->api_version);
+        ASSERT_NE(by_version, nullptr) << id;
+        EXPECT_EQ(by_version->api_version, svc->api_version) << id;
+      }
+      for (const auto& [name, op] : svc->operations) EXPECT_TRUE(c->HasOperation(id, name)) << id;
+      EXPECT_FALSE(c->HasOperation(id, "NoSuchOperation")) << id;
+    }
+  }
 }
 
 TEST_F(CatalogTest, ServiceMetadata) {
