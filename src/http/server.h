@@ -34,8 +34,9 @@ struct ServerOptions {
   int threads = 2;                     // I/O + handler threads
   int idle_timeout_seconds = 300;
   // Bodies above spool_threshold go to a temporary file in spool_dir as they arrive (when the
-  // planner allows it); smaller ones stay in memory. Empty spool_dir: never spool.
-  size_t spool_threshold = 8ULL << 20;
+  // planner allows it); smaller ones stay in memory. Empty spool_dir: never spool. 5 MiB is S3's
+  // smallest multipart part: every part of an upload but the last one goes to disk.
+  size_t spool_threshold = 5ULL << 20;
   std::string spool_dir = "";
   BodyPlanner body_planner = nullptr;  // unset: max_body_bytes, spooling allowed
 };
