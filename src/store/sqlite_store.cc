@@ -23,10 +23,18 @@
 #include <system_error>
 #include <vector>
 
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 
 namespace orgtrail::store {
 namespace {
+
+using sqlite_internal::KeyOfSeq;
+using sqlite_internal::PrefixEnd;
+using sqlite_internal::SeqOfKey;
+using sqlite_internal::SeqRange;
+using sqlite_internal::Stmt;
+using sqlite_internal::Use;
 
 constexpr int kBusyTimeoutMs = 5000;
 // With 4 KiB pages a record of `rows` overflows beyond about 1,000 bytes (the largest local
@@ -50,172 +58,6 @@ constexpr const char* kScanSql[4] = {
     "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 ORDER BY key LIMIT ?4",
     "SELECT key, value FROM rows WHERE tbl = ?1 AND key >= ?2 AND key < ?3 ORDER BY key LIMIT ?4",
     "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 AND key < ?3 ORDER BY key LIMIT ?4",
-};
-
-// The smallest string greater than every string starting with `prefix`; "" when there is none
-// (empty prefix, or only 0xFF bytes).
-std::string PrefixEnd(std::string_view prefix) {
-  std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
-  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-  return end;
-}
-
-// --- sequence tables (Store::DeclareSequenceTable): keys are 16 lower-case hex digits, kept as
-// the INTEGER PRIMARY KEY (rowid) of a table of their own; numeric order is the keys' byte order.
-
-constexpr std::string_view kHexDigits = "0123456789abcdef";
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// The number of a 16-hex-digit key; nullopt for any other key or one above INT64_MAX.
-std::optional<int64_t> SeqOfKey(std::string_view key) {
-  if (key.size() != 16) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : key) {
-    int d = HexValue(c);
-    if (d < 0) return std::nullopt;
-    v = v * 16 + static_cast<uint64_t>(d);
-  }
-  if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  return static_cast<int64_t>(v);
-}
-
-std::string KeyOfSeq(int64_t seq) {
-  std::string out(16, '0');
-  uint64_t v = static_cast<uint64_t>(seq);
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<size_t>(i)] = kHexDigits[v & 15];
-  return out;
-}
-
-// The smallest 16-hex-digit key (as a number) that sorts after `after` byte by byte; nullopt
-// when there is none.
-std::optional<uint64_t> FirstKeyAfter(std::string_view after) {
-  size_t m = 0;
-  uint64_t h = 0;
-  while (m < after.size() && m < 16 && HexValue(after[m]) >= 0) {
-    h = h * 16 + static_cast<uint64_t>(HexValue(after[m]));
-    ++m;
-  }
-  const size_t rest = 16 - m;  // digits of a key after the common part
-  if (m == 16) {
-    // The key equal to the first 16 bytes is `after` or a prefix of it: not after it.
-    if (h == UINT64_MAX) return std::nullopt;
-    return h + 1;
-  }
-  if (m == after.size()) return rest == 16 ? 0 : h << (4 * rest);  // keys extending `after`
-  // after[m] is not a key digit: the keys whose next digit sorts after it, or the next prefix.
-  const auto c = static_cast<unsigned char>(after[m]);
-  for (size_t d = 0; d < 16; ++d) {
-    if (static_cast<unsigned char>(kHexDigits[d]) > c) return (h * 16 + d) << (4 * (rest - 1));
-  }
-  if (m == 0 || h == (uint64_t{1} << (4 * m)) - 1) return std::nullopt;
-  return (h + 1) << (4 * rest);
-}
-
-// The keys of a sequence table with `prefix` after `after`, as an inclusive range of numbers;
-// nullopt when no key can match.
-std::optional<std::pair<int64_t, int64_t>> SeqRange(std::string_view prefix,
-                                                    std::string_view after) {
-  if (prefix.size() > 16) return std::nullopt;
-  uint64_t p = 0;
-  for (char c : prefix) {
-    int d = HexValue(c);
-    if (d < 0) return std::nullopt;
-    p = p * 16 + static_cast<uint64_t>(d);
-  }
-  const size_t rest = 16 - prefix.size();
-  uint64_t lo = rest == 16 ? 0 : p << (4 * rest);
-  uint64_t hi = rest == 16 ? UINT64_MAX : lo | ((uint64_t{1} << (4 * rest)) - 1);
-  if (!after.empty()) {
-    std::optional<uint64_t> first = FirstKeyAfter(after);
-    if (!first) return std::nullopt;
-    lo = std::max(lo, *first);
-  }
-  hi = std::min<uint64_t>(hi, INT64_MAX);
-  if (lo > hi) return std::nullopt;
-  return std::make_pair(static_cast<int64_t>(lo), static_cast<int64_t>(hi));
-}
-
-class Stmt {
- public:
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { Finalize(); }
-
-  void Finalize() {
-    sqlite3_finalize(s_);
-    s_ = nullptr;
-  }
-
-  int Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
-  }
-  sqlite3_stmt* get() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-// Resets a statement and clears its bindings when it goes out of scope.
-class Use {
- public:
-  explicit Use(const Stmt& s) : s_(s.get()) {}
-  ~Use() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-
-  Use& Text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Use& Blob(int i, std::string_view v) {
-    // A zero-length blob must still be a blob, not NULL: pass a non-null pointer.
-    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Use& Int(int i, long long v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  int Step() { return sqlite3_step(s_); }
-  // The id of an out-of-line value (in `big`) when column i holds one instead of the value.
-  std::optional<long long> BigId(int i) const {
-    if (sqlite3_column_type(s_, i) != SQLITE_INTEGER) return std::nullopt;
-    return sqlite3_column_int64(s_, i);
-  }
-  std::string Column(int i) const {
-    const void* p = sqlite3_column_blob(s_, i);
-    int n = sqlite3_column_bytes(s_, i);
-    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-  }
-  // Valid until the next Step or the end of the Use.
-  std::string_view ColumnView(int i) const {
-    const void* p = sqlite3_column_blob(s_, i);
-    int n = sqlite3_column_bytes(s_, i);
-    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n))
-             : std::string_view();
-  }
-  long long ColumnInt(int i) const { return sqlite3_column_int64(s_, i); }
-  void ColumnInto(int i, std::string& out) const {
-    const void* p = sqlite3_column_blob(s_, i);
-    int n = sqlite3_column_bytes(s_, i);
-    if (p)
-      out.assign(static_cast<const char*>(p), static_cast<size_t>(n));
-    else
-      out.clear();
-  }
-
- private:
-  sqlite3_stmt* s_;
 };
 
 class SqliteStore final : public Store, public InlineBlobs {
