@@ -15,6 +15,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/json_sax.h"
+
 namespace orgtrail {
 namespace {
 
@@ -195,31 +197,155 @@ size_t InvalidUtf8At(std::string_view text) {
   return std::string_view::npos;
 }
 
-}  // namespace
-
 constexpr size_t kSimdPadding = 16;
 
-// The text is checked as UTF-8 as a whole (outside strings only ASCII is valid JSON anyway),
-// then parsed in place from a copy: RapidJSON's SIMD scan of unescaped strings applies, and
-// strings are not copied into the reader's stack first.
-Result<Value> ParseJson(std::string_view text) {
-  if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
-    return AwsError(
-        "SerializationException",
-        std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorStringInvalidEncoding)) +
-            " (at offset " + std::to_string(bad) + ")");
+// Adapts RapidJSON's handler calls to a JsonSax.
+class SaxAdapter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, SaxAdapter> {
+ public:
+  explicit SaxAdapter(JsonSax& sax) : sax_(sax) {}
+  bool Null() { return sax_.Null(); }
+  bool Bool(bool b) { return sax_.Bool(b); }
+  bool Int(int i) { return sax_.Int64(i); }
+  bool Uint(unsigned u) { return sax_.Int64(u); }
+  bool Int64(int64_t i) { return sax_.Int64(i); }
+  bool Uint64(uint64_t u) {
+    if (u > static_cast<uint64_t>(INT64_MAX)) return sax_.Double(static_cast<double>(u));
+    return sax_.Int64(static_cast<int64_t>(u));
   }
-  // RapidJSON's SIMD scan loads aligned 16-byte blocks that may reach past the last byte of the
-  // text: the copy carries 16 bytes of padding so every load stays inside the buffer.
-  std::string buf;
+  bool Double(double d) { return sax_.Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return sax_.String({s, n}); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return sax_.Key({s, n}); }
+  bool StartObject() { return sax_.StartObject(); }
+  bool EndObject(rapidjson::SizeType) { return sax_.EndObject(); }
+  bool StartArray() { return sax_.StartArray(); }
+  bool EndArray(rapidjson::SizeType) { return sax_.EndArray(); }
+
+ private:
+  JsonSax& sax_;
+};
+
+// A Builder that sends the array value of one top-level member to a JsonSax instead. The key is
+// held back until its value shows whether it is diverted.
+class DivertingBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DivertingBuilder> {
+ public:
+  explicit DivertingBuilder(JsonDiversion& d) : d_(d), sax_(*d.sax) {}
+  rapidjson::InsituStringStream* stream = nullptr;
+
+  bool Null() {
+    return Scalar([&] { return sax_.Null(); }, [&] { return b_.Null(); });
+  }
+  bool Bool(bool v) {
+    return Scalar([&] { return sax_.Bool(v); }, [&] { return b_.Bool(v); });
+  }
+  bool Int(int i) { return Int64(i); }
+  bool Uint(unsigned u) { return Int64(u); }
+  bool Int64(int64_t i) {
+    return Scalar([&] { return sax_.Int64(i); }, [&] { return b_.Int64(i); });
+  }
+  bool Uint64(uint64_t u) {
+    if (u > static_cast<uint64_t>(INT64_MAX)) return Double(static_cast<double>(u));
+    return Int64(static_cast<int64_t>(u));
+  }
+  bool Double(double v) {
+    return Scalar([&] { return sax_.Double(v); }, [&] { return b_.Double(v); });
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return Scalar([&] { return sax_.String({s, n}); }, [&] { return b_.String(s, n, copy); });
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (inside_ > 0) return sax_.Key({s, n});
+    if (depth_ == 1 && std::string_view(s, n) == d_.member) {
+      ++d_.occurrences;
+      held_ = true;
+      return true;
+    }
+    return b_.Key(s, n, copy);
+  }
+  bool StartObject() {
+    if (inside_ > 0) {
+      ++inside_;
+      return sax_.StartObject();
+    }
+    if (!Release()) return false;
+    ++depth_;
+    return b_.StartObject();
+  }
+  bool EndObject(rapidjson::SizeType n) {
+    if (inside_ > 0) {
+      --inside_;
+      return sax_.EndObject();
+    }
+    --depth_;
+    return b_.EndObject(n);
+  }
+  bool StartArray() {
+    if (inside_ > 0) {
+      ++inside_;
+      return sax_.StartArray();
+    }
+    if (held_) {
+      held_ = false;
+      d_.diverted = true;
+      d_.begin = stream->Tell() - 1;
+      inside_ = 1;
+      return sax_.StartArray();
+    }
+    ++depth_;
+    return b_.StartArray();
+  }
+  bool EndArray(rapidjson::SizeType n) {
+    if (inside_ > 0) {
+      if (--inside_ == 0) d_.end = stream->Tell();
+      return sax_.EndArray();
+    }
+    --depth_;
+    return b_.EndArray(n);
+  }
+
+  Builder& builder() { return b_; }
+
+ private:
+  // A held key whose value is not an array goes to the Value after all.
+  bool Release() {
+    if (!held_) return true;
+    held_ = false;
+    return b_.Key(d_.member.data(), static_cast<rapidjson::SizeType>(d_.member.size()), true);
+  }
+  template <typename ToSax, typename ToBuilder>
+  bool Scalar(ToSax to_sax, ToBuilder to_builder) {
+    if (inside_ > 0) return to_sax();
+    if (!Release()) return false;
+    return to_builder();
+  }
+
+  JsonDiversion& d_;
+  JsonSax& sax_;
+  Builder b_;
+  int depth_ = 0;   // nesting of the Value being built
+  int inside_ = 0;  // nesting inside the diverted array
+  bool held_ = false;
+};
+
+AwsError EncodingError(size_t bad) {
+  return AwsError(
+      "SerializationException",
+      std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorStringInvalidEncoding)) +
+          " (at offset " + std::to_string(bad) + ")");
+}
+
+// Parses `text` with `handler` from a padded copy in `buf`, in place: RapidJSON's SIMD scan
+// loads aligned 16-byte blocks that may reach past the last byte of the text, so the copy
+// carries 16 bytes of padding and every load stays inside the buffer.
+template <typename Handler>
+Status ParseInPlace(std::string_view text, std::string& buf, Handler& handler) {
   buf.reserve(text.size() + kSimdPadding);
   buf.assign(text);
   buf.append(kSimdPadding - 1, '\0');
-  Builder builder;
   rapidjson::Reader reader;
   rapidjson::InsituStringStream is(buf.data());
+  if constexpr (requires { handler.stream; }) handler.stream = &is;
   rapidjson::ParseResult ok =
-      reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(is, builder);
+      reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(is, handler);
   if (!ok) {
     std::string msg = rapidjson::GetParseError_En(ok.Code());
     return AwsError("SerializationException",
@@ -234,7 +360,42 @@ Result<Value> ParseJson(std::string_view text) {
           "SerializationException",
           "Unexpected data after the JSON document (at offset " + std::to_string(i) + ")");
   }
+  return Ok();
+}
+
+// The parse buffer of this thread, kept between documents so that parsing a large request
+// touches pages already mapped; a buffer grown past 8 MiB is given back.
+std::string& ScratchBuffer() {
+  thread_local std::string buf;
+  constexpr size_t kKeep = 8u << 20;
+  if (buf.capacity() > kKeep) std::string().swap(buf);
+  return buf;
+}
+
+}  // namespace
+
+// The text is checked as UTF-8 as a whole (outside strings only ASCII is valid JSON anyway),
+// then parsed in place from a copy: RapidJSON's SIMD scan of unescaped strings applies, and
+// strings are not copied into the reader's stack first.
+Result<Value> ParseJson(std::string_view text) {
+  if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) return EncodingError(bad);
+  Builder builder;
+  ORGTRAIL_CHECK(ParseInPlace(text, ScratchBuffer(), builder));
   return std::move(builder.result);
+}
+
+Result<Value> ParseJsonDiverting(std::string_view text, JsonDiversion& diversion) {
+  if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) return EncodingError(bad);
+  DivertingBuilder builder(diversion);
+  ORGTRAIL_CHECK(ParseInPlace(text, ScratchBuffer(), builder));
+  return std::move(builder.builder().result);
+}
+
+Status ReadJson(std::string_view text, std::string& buf, JsonSax& sax, bool utf8_checked) {
+  if (!utf8_checked)
+    if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) return EncodingError(bad);
+  SaxAdapter adapter(sax);
+  return ParseInPlace(text, buf, adapter);
 }
 
 std::string WriteJson(const Value& v) {

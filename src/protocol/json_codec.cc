@@ -4,10 +4,17 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "core/json_sax.h"
 #include "protocol/internal.h"
+#include "protocol/raw_list_check.h"
+#include "protocol/raw_member.h"
 
 namespace orgtrail::protocol::internal {
 namespace {
@@ -238,19 +245,65 @@ std::string ContentType(const spec::Service* service) {
   return "application/x-amz-json-" + version;
 }
 
+AwsError ParseError(AwsError err) {
+  err.code = "SerializationException";
+  err.status = 400;
+  return err;
+}
+
+// The input shape without `member` (nor its required mark): what the rest of a request with a
+// raw member is validated against. One copy per input shape, made on first use.
+const spec::Shape& ShapeWithout(const spec::Shape& input, const std::string& member) {
+  static std::mutex mu;
+  static std::map<const spec::Shape*, std::unique_ptr<spec::Shape>> rests;
+  std::lock_guard lock(mu);
+  std::unique_ptr<spec::Shape>& rest = rests[&input];
+  if (!rest) {
+    rest = std::make_unique<spec::Shape>(input);
+    std::erase_if(rest->members, [&](const spec::Member& m) { return m.name == member; });
+    std::erase(rest->required, member);
+  }
+  return *rest;
+}
+
+// The raw-member pass (protocol/raw_member.h): nullopt when the request must take the ordinary
+// path (the list could not be vouched for, or the rest of the input is invalid and the model's
+// message must name every error).
+std::optional<Result<Value>> ParseWithRawMember(std::string_view body, const spec::Service& service,
+                                                const spec::Shape& input, const spec::Member& raw) {
+  RawListCheck check(*raw.shape);
+  JsonDiversion diversion;
+  diversion.member = raw.WireName();
+  diversion.sax = &check;
+  Result<Value> parsed = ParseJsonDiverting(body, diversion);
+  if (!parsed.ok()) return ParseError(std::move(parsed).error());
+  if (!diversion.diverted || diversion.occurrences != 1 || !check.ok()) return std::nullopt;
+  Result<Value> value = FromJson(input, std::move(parsed).value(), 0);
+  if (!value.ok() || !Validate(service, ShapeWithout(input, raw.name), *value).ok())
+    return std::nullopt;
+  value->Set(raw.name,
+             Value(std::string(body.substr(diversion.begin, diversion.end - diversion.begin))));
+  return value;
+}
+
 }  // namespace
 
 Result<Value> ParseJsonInput(const http::Request& req, const Route& route) {
   std::string_view body = Trim(req.body);
+  if (route.service != nullptr && route.operation != nullptr && route.operation->input != nullptr &&
+      body.size() > 2) {
+    std::string_view name = RawListMember(route.service->name, route.operation->name);
+    const spec::Member* raw = name.empty() ? nullptr : route.operation->input->FindMember(name);
+    if (raw != nullptr && raw->shape != nullptr && RawListCheck::Supported(*raw->shape)) {
+      std::optional<Result<Value>> fast =
+          ParseWithRawMember(body, *route.service, *route.operation->input, *raw);
+      if (fast) return std::move(*fast);
+    }
+  }
   Value doc = Value::MakeMap();
   if (!body.empty()) {
     Result<Value> parsed = ParseJson(body);
-    if (!parsed.ok()) {
-      AwsError err = std::move(parsed).error();
-      err.code = "SerializationException";
-      err.status = 400;
-      return err;
-    }
+    if (!parsed.ok()) return ParseError(std::move(parsed).error());
     doc = std::move(parsed).value();
   }
   const spec::Shape* input = route.operation ? route.operation->input : nullptr;

@@ -468,3 +468,66 @@ TEST_F(LogsOpsTest, StopQueryOnACompletedQuery) {
 
 }  // namespace
 }  // namespace orgtrail::gateway
+
+namespace orgtrail::gateway {
+namespace {
+
+// PutLogEvents reads a request's events from its JSON text (the protocol's raw member); an
+// internal caller (CloudTrail delivery) passes a list Value. Both store the same events, escapes
+// and multi-byte text included.
+TEST_F(LogsOpsTest, PutLogEventsFromTheWireAndFromAnInternalCallerStoreTheSameEvents) {
+  MakeStream("app", "wire");
+  MakeStream("app", "internal");
+  const std::vector<std::pair<int64_t, std::string>> events = {
+      {kT0 - 2000, "plain"}, {kT0 - 1000, "quote \" and \\ slash"}, {kT0, "caf\xC3\xA9 \t tab"}};
+  Value list = Value::MakeList();
+  for (const auto& e : events)
+    list.Append(Value::MakeMap().Set("timestamp", Value(e.first)).Set("message", e.second));
+  Value input = Value::MakeMap()
+                    .Set("logGroupName", "app")
+                    .Set("logStreamName", "wire")
+                    .Set("logEvents", list);
+  Reply wire = Logs("PutLogEvents", WriteJson(input));
+  ASSERT_EQ(wire.status, 200) << wire.raw;
+
+  input.Set("logStreamName", "internal");
+  auth::Principal trail = auth::ServicePrincipal("cloudtrail.amazonaws.com", "000000000000");
+  Result<Value> internal =
+      registry_.CallInternal(env_, trail, "logs", "PutLogEvents", input, "us-east-1");
+  ASSERT_TRUE(internal.ok()) << internal.error().message;
+
+  for (const char* stream : {"wire", "internal"}) {
+    Reply got = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":")" +
+                                         std::string(stream) + R"(","startFromHead":true})");
+    ASSERT_EQ(got.body["events"].size(), events.size()) << got.raw;
+    for (size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(got.body["events"].AsList()[i]["timestamp"].AsInt(), events[i].first);
+      EXPECT_EQ(got.body["events"].AsList()[i].GetString("message"), events[i].second);
+    }
+  }
+}
+
+// What the raw pass cannot vouch for takes the model's path: the same errors as before.
+TEST_F(LogsOpsTest, PutLogEventsInvalidEventsGetTheModelsErrors) {
+  MakeStream();
+  Reply empty_message = Put(R"({"timestamp":1,"message":""})");
+  EXPECT_EQ(empty_message.Code(), "InvalidParameterException") << empty_message.raw;
+  EXPECT_EQ(empty_message.Message(),
+            "1 validation error detected: Value '' at 'logEvents.1.member.message' failed to "
+            "satisfy constraint: Member must have length greater than or equal to 1");
+  Reply both = Logs("PutLogEvents",
+                    R"({"logGroupName":"","logStreamName":"s1","logEvents":[{"timestamp":1}]})");
+  EXPECT_EQ(both.Message(),
+            "2 validation errors detected: Value '' at 'logGroupName' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1; Value null at "
+            "'logEvents.1.member.message' failed to satisfy constraint: Member must not be null")
+      << both.raw;
+  Reply text_ts = Put(R"({"timestamp":"x","message":"m"})");
+  EXPECT_EQ(text_ts.Code(), "SerializationException") << text_ts.raw;
+  // A whole-number double and an unknown member are accepted, as by the model.
+  Reply lenient = Put(R"({"timestamp":1.767225600e12,"message":"m","extra":[1]})");
+  EXPECT_EQ(lenient.status, 200) << lenient.raw;
+}
+
+}  // namespace
+}  // namespace orgtrail::gateway
