@@ -186,18 +186,23 @@ std::optional<AuthError> DecodeInPlace(http::Request& req, const ChunkSigning* s
 
 // The checksum algorithms (MultiDigest names) a request names in its headers and announced
 // trailers, plus md5 (Content-MD5 and the ETag).
-void AddWantedDigests(const http::Request& req, MultiDigest& digests) {
-  digests.Add("md5");
+std::vector<std::string> WantedDigests(const http::Request& req) {
+  std::vector<std::string> names = {"md5"};
   auto add = [&](std::string_view lower_name) {
-    if (StartsWith(lower_name, "x-amz-checksum-")) digests.Add(lower_name.substr(15));
+    if (StartsWith(lower_name, "x-amz-checksum-")) names.emplace_back(lower_name.substr(15));
   };
   for (const http::Header& h : req.headers) {
     std::string name = ToLower(Trim(h.name));
     add(name);
     if (name == "x-amz-sdk-checksum-algorithm" || name == "x-amz-checksum-algorithm")
-      digests.Add(ToLower(Trim(h.value)));
+      names.push_back(ToLower(Trim(h.value)));
   }
   for (const std::string& name : AnnouncedTrailers(req)) add(name);
+  return names;
+}
+
+void AddWantedDigests(const http::Request& req, MultiDigest& digests) {
+  for (const std::string& name : WantedDigests(req)) digests.Add(name);
 }
 
 constexpr size_t kReadPiece = 1 << 20;
@@ -448,6 +453,14 @@ std::variant<AwsChunkedBody, AuthError> DecodeAwsChunked(std::string_view body,
   if (auto* err = std::get_if<AuthError>(&trailers)) return std::move(*err);
   out.trailers = std::move(std::get<0>(trailers));
   return out;
+}
+
+std::vector<std::string> SpoolDigests(const http::Request& head) {
+  std::string mode(Trim(head.HeaderOr("X-Amz-Content-SHA256")));
+  if (StartsWith(mode, "STREAMING-")) return {};  // framed: the decoder hashes the object bytes
+  std::vector<std::string> names = WantedDigests(head);
+  if (mode.size() == 64 && internal::IsLowerHex64(ToLower(mode))) names.emplace_back("sha256");
+  return names;
 }
 
 namespace internal {

@@ -130,6 +130,13 @@ struct AwsChunkedBody {
 std::variant<AwsChunkedBody, AuthError> DecodeAwsChunked(std::string_view body,
                                                          const ChunkSigning* signing);
 
+// The digests (MultiDigest names) the S3 payload check of a request with this header will need
+// of its body as it arrives: md5 (ETag, Content-MD5), the checksums its headers name, sha256
+// when X-Amz-Content-SHA256 is a hash; none for an aws-chunked body (STREAMING-*), whose object
+// bytes are hashed as they are decoded. A spooled body's digests computed in advance
+// (http::SpooledBody::digests) spare that check a pass over the file.
+std::vector<std::string> SpoolDigests(const http::Request& head);
+
 // Signs a request with SigV4 header auth (adds X-Amz-Date, X-Amz-Content-SHA256 for s3,
 // X-Amz-Security-Token if a token is given, and Authorization). For tests and benchmarks.
 // Signs every header except Authorization, Expect, User-Agent and X-Amzn-Trace-Id (as botocore

@@ -535,5 +535,28 @@ TEST(PeekScope, ReadsEveryMethod) {
   EXPECT_EQ(s.access_key_id, "AKIDEXAMPLE");
 }
 
+TEST(SpoolDigests, FromTheHeadersAlone) {
+  using testing::MakeRequest;
+  auto digests = [](std::vector<http::Header> headers) {
+    return SpoolDigests(MakeRequest("PUT", "/b/k", std::move(headers)));
+  };
+  using V = std::vector<std::string>;
+  // A presigned PUT (UNSIGNED-PAYLOAD, or no header at all): the ETag's MD5 only.
+  EXPECT_EQ(digests({{"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}}), V{"md5"});
+  EXPECT_EQ(digests({}), V{"md5"});
+  // A signed payload hash: SHA-256 too; checksum headers and the SDK's algorithm.
+  EXPECT_EQ(digests({{"x-amz-content-sha256", std::string(testing::kEmptySha256)},
+                     {"X-Amz-Checksum-CRC32", "AAAAAA=="},
+                     {"x-amz-sdk-checksum-algorithm", "SHA1"}}),
+            (V{"md5", "crc32", "sha1", "sha256"}));
+  // Content-MD5 needs nothing more than md5.
+  EXPECT_EQ(digests({{"Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg=="}}), V{"md5"});
+  // aws-chunked: the framed bytes are not the object's; the decoder hashes those.
+  EXPECT_EQ(digests({{"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+                     {"X-Amz-Trailer", "x-amz-checksum-crc32"}}),
+            V{});
+  EXPECT_EQ(digests({{"X-Amz-Content-SHA256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"}}), V{});
+}
+
 }  // namespace
 }  // namespace orgtrail::auth

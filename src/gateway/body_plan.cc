@@ -48,6 +48,7 @@ http::BodyPlan Gateway::PlanBody(const http::Request& head) {
   std::optional<uint64_t> length = HeaderNumber(head, "Content-Length");
   uint64_t proposed = decoded ? *decoded : length.value_or(0);
   plan.spool = true;
+  plan.digests = auth::SpoolDigests(head);
   plan.max_bytes =
       decoded ? (*decoded > kMaxS3Body ? 0 : kMaxS3Body + kMaxS3Body / 64) : kMaxS3Body;
   AwsError too_large("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/encoding.h"
+#include "core/streaming_digest.h"
 #include "http/response_head.h"
 
 namespace orgtrail::http {
@@ -41,13 +42,16 @@ using tcp = net::ip::tcp;
 // The request body: a std::string that does not trust Content-Length for its first allocation
 // (a request that claims gigabytes reserves at most kMaxReserve up front and grows as bytes
 // really arrive), moved to a file in `spool_dir` as soon as it would pass `threshold` (set per
-// request once its header is read; by default a body never spools).
+// request once its header is read; by default a body never spools). A spooled body's `digests`
+// are computed as its bytes arrive, on the digest's worker thread.
 struct SpoolBody {
   struct value_type {
     std::string data;
     std::shared_ptr<SpooledBody> file;
     std::string spool_dir;
     uint64_t threshold = UINT64_MAX;
+    std::vector<std::string> digests;
+    std::unique_ptr<StreamingDigest> hasher;
   };
   static std::uint64_t size(const value_type& v) { return v.file ? v.file->size : v.data.size(); }
 
@@ -74,10 +78,15 @@ struct SpoolBody {
             body_.data.size() + piece.size() > body_.threshold) {
           body_.file = SpooledBody::Create(body_.spool_dir);
           if (!body_.file || !body_.file->Append(body_.data)) return Failed(ec, n);
+          if (!body_.digests.empty()) {
+            body_.hasher = std::make_unique<StreamingDigest>(body_.digests);
+            body_.hasher->Update(body_.data);
+          }
           std::string().swap(body_.data);
         }
         if (body_.file) {
           if (!body_.file->Append(piece)) return Failed(ec, n);
+          if (body_.hasher) body_.hasher->Update(piece);
         } else {
           body_.data.append(piece);
         }
@@ -85,7 +94,11 @@ struct SpoolBody {
       }
       return n;
     }
-    void finish(beast::error_code& ec) { ec = {}; }
+    void finish(beast::error_code& ec) {
+      ec = {};
+      if (body_.file && body_.hasher) body_.file->digests = body_.hasher->Final();
+      body_.hasher.reset();
+    }
 
    private:
     static size_t Failed(beast::error_code& ec, size_t n) {
@@ -255,11 +268,13 @@ class Session : public std::enable_shared_from_this<Session> {
     boost::optional<std::uint64_t> length = parser_->content_length();
     uint64_t limit = o.max_body_bytes;
     bool spool = true;
+    std::vector<std::string> digests;
     if ((!length || *length > o.spool_threshold) && o.body_planner) {
       BodyPlan plan = o.body_planner(HeadOf(parser_->get()));
       limit = plan.max_bytes;
       spool = plan.spool;
       too_large_ = std::move(plan.too_large);
+      digests = std::move(plan.digests);
     }
     if (length && *length > limit) {
       RejectTooLarge();
@@ -272,6 +287,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (spool && !o.spool_dir.empty()) {
       parser_->get().body().spool_dir = o.spool_dir;
       parser_->get().body().threshold = o.spool_threshold;
+      parser_->get().body().digests = std::move(digests);
     }
     return true;
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "http/message.h"
@@ -21,6 +22,9 @@ struct BodyPlan {
   uint64_t max_bytes = 0;
   bool spool = false;
   Response too_large;  // status 413 and nothing else unless the planner says better
+  // Digests (core/crypto.h MultiDigest names) of a spooled body computed while it arrives, on a
+  // worker thread (core/streaming_digest.h), and left in SpooledBody::digests.
+  std::vector<std::string> digests;
 };
 // Called (on a server thread) with the request's header (no body) when the body may exceed the
 // spool threshold: a Content-Length above it, or a chunked body of unknown length.

@@ -18,6 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/crypto.h"
+#include "core/encoding.h"
+
 namespace orgtrail::http {
 namespace {
 
@@ -288,6 +291,63 @@ TEST(HttpServer, BodiesOverTheThresholdAreSpooledToAFile) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "memory:small");
   EXPECT_EQ(dir.Files(), 0u);  // each spool file went with its request
+}
+
+TEST(HttpServer, SpooledBodiesAreHashedAsTheyArrive) {
+  TempDir dir;
+  ServerOptions o;
+  o.spool_dir = dir.path();
+  o.spool_threshold = 1000;
+  o.body_planner = [](const Request& head) {
+    BodyPlan plan;
+    plan.max_bytes = 1 << 24;
+    plan.spool = true;
+    if (head.path == "/hashed") plan.digests = {"md5", "crc32", "no-such-digest"};
+    return plan;
+  };
+  // Answers with the digests the server left on the spooled body, hex.
+  RunningServer s(
+      [](Request& req) {
+        Response r;
+        if (!req.spooled) return r;
+        for (const auto& [name, raw] : req.spooled->digests)
+          r.body += name + "=" + HexEncode(raw) + ";";
+        return r;
+      },
+      o);
+  Client c(s.port());
+  // The bytes before the threshold (kept in memory until then) count too; pieces of every size.
+  std::string big;
+  for (int i = 0; i < 3 << 20; ++i) big.push_back(static_cast<char>(i * 7 + i / 1000));
+  const std::string want =
+      "md5=" + HexEncode(Md5(big)) + ";crc32=" +
+      HexEncode(std::string{static_cast<char>(Crc32(big) >> 24),
+                            static_cast<char>(Crc32(big) >> 16), static_cast<char>(Crc32(big) >> 8),
+                            static_cast<char>(Crc32(big))}) +
+      ";";
+  c.Send("PUT /hashed HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(big.size()) +
+         "\r\n\r\n" + big);
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, want);
+  // Chunked: the same digests.
+  std::string chunked = "PUT /hashed HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (size_t off = 0; off < big.size(); off += 700001) {
+    std::string piece = big.substr(off, 700001);
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    chunked += size + piece + "\r\n";
+  }
+  c.Send(chunked + "0\r\n\r\n");
+  r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, want);
+  // No digests asked for: none computed.
+  c.Send("PUT /plain HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'p'));
+  r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "");
+  EXPECT_EQ(dir.Files(), 0u);
 }
 
 TEST(HttpServer, PlannerRefusesALargeBodyBeforeReadingIt) {

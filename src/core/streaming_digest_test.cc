@@ -1,0 +1,122 @@
+#include "core/streaming_digest.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/crypto.h"
+
+namespace orgtrail {
+namespace {
+
+using Digests = std::vector<std::pair<std::string, std::string>>;
+
+Digests OnePass(const std::vector<std::string>& names, std::string_view data) {
+  MultiDigest d;
+  for (const std::string& n : names) d.Add(n);
+  d.Update(data);
+  return d.Final();
+}
+
+std::string Bytes(size_t n) {
+  std::string s(n, '\0');
+  uint32_t x = 12345;
+  for (char& c : s) {
+    x = x * 1103515245u + 12345u;
+    c = static_cast<char>(x >> 16);
+  }
+  return s;
+}
+
+const std::vector<std::string> kAll = {"md5", "sha1", "sha256", "crc32", "crc32c"};
+
+TEST(StreamingDigest, SameDigestsWhateverTheSplitPoints) {
+  const std::string data = Bytes(3 * StreamingDigest::kBatch + 12345);
+  const Digests want = OnePass(kAll, data);
+  // Pieces of one byte around the batch edge, of a batch exactly, of more than a batch, and a
+  // piece that fills the queue's limit.
+  const std::vector<size_t> sizes = {1,
+                                     7,
+                                     65536,
+                                     StreamingDigest::kBatch - 1,
+                                     StreamingDigest::kBatch,
+                                     StreamingDigest::kBatch + 1,
+                                     data.size()};
+  for (size_t piece : sizes) {
+    StreamingDigest s(kAll);
+    for (size_t off = 0; off < data.size(); off += piece)
+      s.Update(std::string_view(data).substr(off, piece));
+    EXPECT_EQ(s.Final(), want) << "pieces of " << piece;
+  }
+  // Irregular pieces, empty ones included.
+  StreamingDigest s(kAll);
+  size_t off = 0;
+  for (size_t i = 0; off < data.size(); ++i) {
+    size_t n = (i * 7919) % 300000;
+    s.Update(std::string_view(data).substr(off, n));
+    off += n;
+  }
+  EXPECT_EQ(s.Final(), want);
+}
+
+TEST(StreamingDigest, MoreThanTheQueueHolds) {
+  // The producer outruns the worker: Update waits, nothing is lost.
+  const std::string block = Bytes(StreamingDigest::kBatch);
+  MultiDigest one;
+  one.Add("md5");
+  StreamingDigest s({"md5"});
+  for (size_t i = 0; i < 2 * StreamingDigest::kMaxQueued / StreamingDigest::kBatch + 3; ++i) {
+    s.Update(block);
+    one.Update(block);
+  }
+  EXPECT_EQ(s.Final(), one.Final());
+}
+
+TEST(StreamingDigest, EmptyStreamAndSmallStream) {
+  EXPECT_EQ(StreamingDigest({"md5", "crc32"}).Final(), OnePass({"md5", "crc32"}, ""));
+  StreamingDigest s({"sha256"});
+  s.Update("abc");
+  EXPECT_EQ(s.Final(), OnePass({"sha256"}, "abc"));
+}
+
+TEST(StreamingDigest, UnknownAndRepeatedNamesAreSkipped) {
+  StreamingDigest s({"md5", "crc64nvme", "md5", "", "crc32"});
+  EXPECT_TRUE(s.Active());
+  EXPECT_TRUE(s.Has("md5"));
+  EXPECT_TRUE(s.Has("crc32"));
+  EXPECT_FALSE(s.Has("crc64nvme"));
+  s.Update("hello");
+  EXPECT_EQ(s.Final(), OnePass({"md5", "crc32"}, "hello"));
+}
+
+TEST(StreamingDigest, NothingKnownMeansNoWorker) {
+  StreamingDigest s({"xxhash3"});
+  EXPECT_FALSE(s.Active());
+  s.Update("ignored");
+  EXPECT_TRUE(s.Final().empty());
+  StreamingDigest none({});
+  EXPECT_FALSE(none.Active());
+  EXPECT_TRUE(none.Final().empty());
+}
+
+TEST(StreamingDigest, FinalOnceThenEmptyAndUpdatesIgnored) {
+  StreamingDigest s({"md5"});
+  s.Update("abc");
+  EXPECT_EQ(s.Final(), OnePass({"md5"}, "abc"));
+  s.Update("more");
+  EXPECT_TRUE(s.Final().empty());
+}
+
+TEST(StreamingDigest, DestroyedMidStream) {
+  // A request abandoned while its body arrives: the worker stops without hashing the rest.
+  const std::string block = Bytes(StreamingDigest::kBatch);
+  auto s = std::make_unique<StreamingDigest>(kAll);
+  for (int i = 0; i < 8; ++i) s->Update(block);
+  s.reset();
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace orgtrail
