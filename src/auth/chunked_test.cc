@@ -14,9 +14,15 @@ using testing::AmzMs;
 using testing::ErrorOf;
 using testing::FieldOf;
 using testing::HeaderOf;
+using testing::kChunk1;
+using testing::kChunk2;
 using testing::Keys;
+using testing::kFinal;
+using testing::kSeed;
 using testing::MakeRequest;
 using testing::Options;
+using testing::SignedBody;
+using testing::StreamingExample;
 using testing::VerifiedOf;
 
 const int64_t kNow = AmzMs("20260301T100000Z");
@@ -158,40 +164,6 @@ TEST(UnsignedTrailer, AnonymousRequestsDecodeToo) {
 }
 
 // --- Signed chunks: the S3 documentation example (PUT 66560 bytes of 'a', 64 KiB chunks). ---
-
-constexpr std::string_view kSeed =
-    "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
-constexpr std::string_view kChunk1 =
-    "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";
-constexpr std::string_view kChunk2 =
-    "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497";
-constexpr std::string_view kFinal =
-    "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9";
-
-std::string SignedBody(std::string_view sig1, std::string_view sig2, std::string_view final_sig,
-                       std::string_view tail = "\r\n") {
-  return "10000;chunk-signature=" + std::string(sig1) + "\r\n" + std::string(65536, 'a') +
-         "\r\n400;chunk-signature=" + std::string(sig2) + "\r\n" + std::string(1024, 'a') +
-         "\r\n0;chunk-signature=" + std::string(final_sig) + "\r\n" + std::string(tail);
-}
-
-http::Request StreamingExample(std::string body) {
-  return MakeRequest(
-      "PUT", "/examplebucket/chunkObject.txt",
-      {{"Host", "s3.amazonaws.com"},
-       {"x-amz-date", "20130524T000000Z"},
-       {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
-       {"Authorization",
-        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-        "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
-        "x-amz-decoded-content-length;x-amz-storage-class,Signature=" +
-            std::string(kSeed)},
-       {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
-       {"Content-Encoding", "aws-chunked"},
-       {"x-amz-decoded-content-length", "66560"},
-       {"Content-Length", "66824"}},
-      std::move(body));
-}
 
 TEST(SignedChunks, DocumentationExampleVerifies) {
   Keys keys;
