@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/result.h"
+
 namespace orgtrail::store::sqlite_internal {
 
 // The smallest string greater than every string starting with `prefix`; "" when there is none
@@ -25,6 +27,10 @@ std::string KeyOfSeq(int64_t seq);
 // nullopt when no key can match.
 std::optional<std::pair<int64_t, int64_t>> SeqRange(std::string_view prefix,
                                                     std::string_view after);
+
+// Creates the schema of an empty database, or checks the version of an existing one and upgrades
+// it (docs/persistence.md), inside the transaction the caller holds.
+Status InitSchema(sqlite3* db, const std::string& path, const std::string& dir);
 
 class Stmt {
  public:

@@ -23,6 +23,7 @@
 #include <system_error>
 #include <vector>
 
+#include "store/row_cache.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -31,6 +32,7 @@ namespace {
 
 using sqlite_internal::KeyOfSeq;
 using sqlite_internal::PrefixEnd;
+using sqlite_internal::RowCache;
 using sqlite_internal::SeqOfKey;
 using sqlite_internal::SeqRange;
 using sqlite_internal::Stmt;
@@ -40,15 +42,6 @@ constexpr int kBusyTimeoutMs = 5000;
 // With 4 KiB pages a record of `rows` overflows beyond about 1,000 bytes (the largest local
 // payload of an index B-tree cell); 800 bytes of value leave room for the table name and key.
 constexpr size_t kOutOfLine = 800;
-
-constexpr const char* kSchema =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE IF NOT EXISTS rows("
-    "  tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
-    "  PRIMARY KEY(tbl, key)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS blobs(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;"
-
-    "CREATE TABLE IF NOT EXISTS big(id INTEGER PRIMARY KEY, value BLOB NOT NULL);";
 
 // Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
 // bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
@@ -149,11 +142,9 @@ class SqliteStore final : public Store, public InlineBlobs {
       if (q.Step() != SQLITE_ROW) return std::nullopt;
       return q.Column(0);
     }
-    Use q(get_);
-    q.Text(1, table).Text(2, key);
-    if (q.Step() != SQLITE_ROW) return std::nullopt;
+    if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) return *hit;
     std::string out;
-    if (!ReadValue(q, 0, out)) return std::nullopt;
+    if (!ReadRow(table, key, out)) return std::nullopt;
     return out;
   }
 
@@ -168,10 +159,11 @@ class SqliteStore final : public Store, public InlineBlobs {
       q.ColumnInto(0, out);
       return true;
     }
-    Use q(get_);
-    q.Text(1, table).Text(2, key);
-    if (q.Step() != SQLITE_ROW) return false;
-    return ReadValue(q, 0, out);
+    if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) {
+      if (*hit) out.assign(**hit);
+      return hit->has_value();
+    }
+    return ReadRow(table, key, out);
   }
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
@@ -229,6 +221,7 @@ class SqliteStore final : public Store, public InlineBlobs {
       }
       return rows;
     }
+    if (const std::vector<Row>* hit = cache_.FindScan(table, prefix, after, limit)) return *hit;
     bool exclusive = !after.empty() && after >= prefix;
     std::string end = PrefixEnd(prefix);
     Use q(scan_[(exclusive ? 1 : 0) + (end.empty() ? 0 : 2)]);
@@ -240,11 +233,13 @@ class SqliteStore final : public Store, public InlineBlobs {
       Row row{q.Column(0), {}};
       if (ReadValue(q, 1, row.value)) rows.push_back(std::move(row));
     }
+    cache_.PutScan(table, prefix, after, limit, rows);
     return rows;
   }
 
   Status Clear() override {
     std::lock_guard lock(mu_);
+    cache_.Clear();
     Status st = Atomic([&]() -> Status {
       if (Status cleared = Run(clear_); !cleared.ok()) return cleared;
       if (Status cleared = Run(blob_clear_); !cleared.ok()) return cleared;
@@ -308,6 +303,7 @@ class SqliteStore final : public Store, public InlineBlobs {
       }
       return Ok();
     });
+    cache_.Clear();
     if (!st.ok()) return st;
     seq_.emplace(std::string(table), std::move(t));
     return Ok();
@@ -323,16 +319,25 @@ class SqliteStore final : public Store, public InlineBlobs {
     std::lock_guard lock(mu_);
     Use q(blob_put_);
     q.Text(1, id).Blob(2, data);
-    return q.Step() == SQLITE_DONE ? Ok() : Failed();
+    if (q.Step() != SQLITE_DONE) {
+      cache_.ForgetBlob(id);
+      return Failed();
+    }
+    cache_.PutBlob(id, data);
+    return Ok();
   }
 
   bool ReadInline(std::string_view id, uint64_t offset, uint64_t length,
                   std::string& out) override {
     std::lock_guard lock(mu_);
+    const std::string* hit = cache_.FindBlob(id);
     Use q(blob_get_);
-    q.Text(1, id);
-    if (q.Step() != SQLITE_ROW) return false;
-    std::string_view data = q.ColumnView(0);
+    if (hit == nullptr) {
+      q.Text(1, id);
+      if (q.Step() != SQLITE_ROW) return false;
+      cache_.PutBlob(id, q.ColumnView(0));
+    }
+    std::string_view data = hit ? std::string_view(*hit) : q.ColumnView(0);
     if (offset >= data.size()) {
       out.clear();
     } else {
@@ -343,6 +348,7 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   std::optional<uint64_t> InlineSize(std::string_view id) override {
     std::lock_guard lock(mu_);
+    if (const std::string* hit = cache_.FindBlob(id)) return hit->size();
     Use q(blob_size_);
     q.Text(1, id);
     if (q.Step() != SQLITE_ROW) return std::nullopt;
@@ -351,57 +357,14 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   bool RemoveInline(std::string_view id) override {
     std::lock_guard lock(mu_);
+    cache_.ForgetBlob(id);
     Use q(blob_del_);
     q.Text(1, id);
     return q.Step() == SQLITE_DONE && sqlite3_changes(db_) > 0;
   }
 
  private:
-  Status InitSchema(const std::string& dir) {
-    if (!Exec(kSchema)) return Unusable(dir);
-    Stmt read;
-    if (Prepare(read, "SELECT value FROM meta WHERE key = 'schema_version'") != SQLITE_OK) {
-      return Unusable(dir);
-    }
-    Use q(read);
-    int rc = q.Step();
-    if (rc == SQLITE_DONE) {
-      std::string sql = "INSERT INTO meta(key, value) VALUES('schema_version', '" +
-                        std::to_string(kSchemaVersion) + "')";
-      return Exec(sql.c_str()) ? Ok() : Unusable(dir);
-    }
-    if (rc != SQLITE_ROW) return Unusable(dir);
-    std::string text = q.Column(0);
-    int version = 0;
-    try {
-      size_t used = 0;
-      version = std::stoi(text, &used);
-      if (used != text.size()) version = 0;
-    } catch (const std::exception&) {
-      version = 0;
-    }
-    if (version <= 0) {
-      return AwsError("StoreUnusable",
-                      "database " + path_ + " has an unreadable schema version '" + text + "'");
-    }
-    if (version > kSchemaVersion) {
-      return AwsError("StoreUnusable",
-                      "database " + path_ + " has schema version " + std::to_string(version) +
-                          ", newer than this orgtrail supports (" + std::to_string(kSchemaVersion) +
-                          "); use a newer orgtrail or another data directory");
-    }
-    if (version < kSchemaVersion) {
-      // 1 → 2: the `blobs` table, created above (kSchema). Objects written by version 1 are
-      // all files and stay readable. 2 → 3: table `big` (created above) for out-of-line values;
-      // rows written before hold their values inline, which version 3 still reads as they are.
-      // 3 → 4: sequence tables (seq_<name>), created and filled from `rows` when declared
-      // (DeclareSequenceTable); the rest of the layout is unchanged.
-      std::string sql = "UPDATE meta SET value = '" + std::to_string(kSchemaVersion) +
-                        "' WHERE key = 'schema_version'";
-      if (!Exec(sql.c_str())) return Unusable(dir);
-    }
-    return Ok();
-  }
+  Status InitSchema(const std::string& dir) { return sqlite_internal::InitSchema(db_, path_, dir); }
 
   int Prepare(Stmt& s, const char* sql) { return s.Prepare(db_, sql); }
 
@@ -467,6 +430,7 @@ class SqliteStore final : public Store, public InlineBlobs {
     Status st = fn();
     if (st.ok()) st = Run(nested ? release_ : commit_);
     if (!st.ok()) {
+      cache_.Clear();  // the writes made in the cache are undone
       if (nested) {
         (void)Run(rollback_to_);
         (void)Run(release_);
@@ -490,6 +454,12 @@ class SqliteStore final : public Store, public InlineBlobs {
   // removed from `big`. Runs inside a transaction or savepoint held by the caller, or alone.
   Status WriteRow(std::string_view table, std::string_view key,
                   std::optional<std::string_view> value) {
+    Status st = WriteRowSql(table, key, value);
+    if (st.ok()) cache_.Wrote(table, key, value);
+    return st;  // a failure rolls back, which clears the cache
+  }
+  Status WriteRowSql(std::string_view table, std::string_view key,
+                     std::optional<std::string_view> value) {
     std::optional<long long> old = CurrentBigId(table, key);
     if (value && value->size() >= kOutOfLine) {
       long long id = 0;
@@ -515,6 +485,19 @@ class SqliteStore final : public Store, public InlineBlobs {
       if (q.Step() != SQLITE_DONE) return Failed();
     }
     return value ? Step(put_, table, key, *value) : Step(del_, table, key, std::nullopt);
+  }
+
+  // A row of `rows` read from the database into `out`, and remembered in the cache.
+  bool ReadRow(std::string_view table, std::string_view key, std::string& out) {
+    Use q(get_);
+    q.Text(1, table).Text(2, key);
+    if (q.Step() != SQLITE_ROW) {
+      cache_.PutRow(table, key, std::nullopt);
+      return false;
+    }
+    if (!ReadValue(q, 0, out)) return false;
+    cache_.PutRow(table, key, out);
+    return true;
   }
 
   // Column i of the current row of q as a value: inline, or read from `big` with incremental
@@ -554,7 +537,10 @@ class SqliteStore final : public Store, public InlineBlobs {
       return;
     }
     bool committed = !failed_ && Run(commit_).ok();
-    if (!committed) (void)Run(rollback_);
+    if (!committed) {
+      (void)Run(rollback_);
+      cache_.Clear();
+    }
     failed_ = false;
     std::vector<std::function<void(bool)>> after;
     after.swap(after_);
@@ -575,6 +561,7 @@ class SqliteStore final : public Store, public InlineBlobs {
   Stmt scan_[4];
   std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
+  RowCache cache_;  // guarded by mu_
 };
 
 }  // namespace

@@ -279,5 +279,63 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneDirectorySeeEachOther) {
   EXPECT_EQ(b->Get("t", "k"), "from-a");
 }
 
+// The read-through cache (row_cache.h) never shows what the database does not hold.
+TEST_F(SqliteStoreTest, CachedRowsFollowWritesAndRollbacks) {
+  auto s = Open();
+  ASSERT_TRUE(s->DeclareSequenceTable("seq").ok());
+  EXPECT_EQ(s->Get("t", "k"), std::nullopt);  // remembered as absent
+  ASSERT_TRUE(s->Put("t", "k", "v1").ok());
+  EXPECT_EQ(s->Get("t", "k"), "v1");
+  std::string out;
+  ASSERT_TRUE(s->GetInto("t", "k", out));
+  EXPECT_EQ(out, "v1");
+  // A batch that fails (a sequence table refuses a key that is not a number) changes nothing.
+  EXPECT_FALSE(s->Apply({{"t", "k", "v2"}, {"t", "n", "new"}, {"seq", "bad", "x"}}).ok());
+  EXPECT_EQ(s->Get("t", "k"), "v1");
+  EXPECT_EQ(s->Get("t", "n"), std::nullopt);
+  {
+    auto txn = s->Begin();
+    ASSERT_TRUE(s->Put("t", "k", "v3").ok());
+    EXPECT_EQ(s->Get("t", "k"), "v3");  // this thread sees its own write
+    EXPECT_FALSE(s->Apply({{"t", "k", "v4"}, {"seq", "bad", "x"}}).ok());
+    EXPECT_EQ(s->Get("t", "k"), "v3");  // the failed batch is rolled back, not the transaction
+  }
+  EXPECT_EQ(s->Get("t", "k"), "v3");
+  ASSERT_TRUE(s->Delete("t", "k").ok());
+  EXPECT_EQ(s->Get("t", "k"), std::nullopt);
+  EXPECT_FALSE(s->GetInto("t", "k", out));
+  EXPECT_EQ(Sql("SELECT count(*) FROM rows WHERE tbl = 't'"), "0");
+}
+
+TEST_F(SqliteStoreTest, CachedScansFollowWrites) {
+  auto s = Open();
+  auto keys = [&] {
+    std::string out;
+    for (const Row& r : s->Scan("t", "p/")) out += r.key + "=" + r.value + ";";
+    return out;
+  };
+  ASSERT_TRUE(s->Put("t", "p/a", "1").ok());
+  EXPECT_EQ(keys(), "p/a=1;");
+  ASSERT_TRUE(s->Put("t", "p/b", "2").ok());
+  EXPECT_EQ(keys(), "p/a=1;p/b=2;");
+  ASSERT_TRUE(s->Put("t", "p/a", "3").ok());
+  EXPECT_EQ(keys(), "p/a=3;p/b=2;");
+  ASSERT_TRUE(s->Apply({{"t", "p/a", std::nullopt}, {"u", "p/c", "4"}}).ok());
+  EXPECT_EQ(keys(), "p/b=2;");
+  ASSERT_TRUE(s->Clear().ok());
+  EXPECT_EQ(keys(), "");
+}
+
+TEST_F(SqliteStoreTest, CachedInlineBlobsFollowWrites) {
+  auto s = Open();
+  ASSERT_TRUE(s->Blobs().Put("blob-1", "body").ok());
+  EXPECT_EQ(s->Blobs().Read("blob-1"), "body");
+  EXPECT_EQ(s->Blobs().Read("blob-1", 1, 2), "od");
+  EXPECT_EQ(s->Blobs().Size("blob-1"), 4u);
+  s->Blobs().Remove("blob-1");
+  EXPECT_EQ(s->Blobs().Read("blob-1"), std::nullopt);
+  EXPECT_EQ(s->Blobs().Size("blob-1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace orgtrail::store
