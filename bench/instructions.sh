@@ -20,8 +20,10 @@
 # weigh ~50x more per record; TRAIL=org therefore sets both intervals to DELIVERY_INTERVAL seconds
 # (default 60, longer than the run), so that delivery happens in the final flush, in batches of
 # the size a native run fills in a few seconds.
-# Needs valgrind, wrk and startup_probe beside the binary (STARTUP_PROBE=... overrides).
+# Needs valgrind, wrk, curl and startup_probe beside the binary (STARTUP_PROBE=... overrides).
+# Server start-up, trail set-up and wrk are shared with bench/ab_load.sh (bench/lib/server.sh).
 set -euo pipefail
+source "$(dirname "$0")/lib/server.sh"
 
 if [[ $# -lt 1 || ! -x $1 ]]; then
   echo "usage: $0 <orgtrail binary> [seconds]" >&2
@@ -29,69 +31,31 @@ if [[ $# -lt 1 || ! -x $1 ]]; then
 fi
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SECONDS_RUN=${2:-10}
-PROBE=${STARTUP_PROBE:-$(dirname "$BIN")/startup_probe}
-[[ -x $PROBE ]] || PROBE=$(dirname "$0")/../build/startup_probe
-for tool in valgrind callgrind_control wrk; do
-  command -v "$tool" >/dev/null || {
-    echo "$tool not installed" >&2
-    exit 2
-  }
-done
+ot_find_probe "$BIN"
+ot_require valgrind callgrind_control wrk curl
+ot_tmpdir
 
-TMP=$(mktemp -d)
-PID=""
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID" 2>/dev/null || true; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-PORT=$("$PROBE" --free-port)
-STORE_ARGS=(--in-memory)
-[[ ${STORE:-memory} == sqlite ]] && STORE_ARGS=(--data-dir "$TMP/data")
+ot_store_args "${STORE:-memory}" "$OT_TMP/data"
 if [[ ${TRAIL:-} == org ]]; then
-  STORE_ARGS+=(--trail-delivery-interval "${DELIVERY_INTERVAL:-60}"
+  OT_STORE_ARGS+=(--trail-delivery-interval "${DELIVERY_INTERVAL:-60}"
     --cwl-delivery-interval "${DELIVERY_INTERVAL:-60}")
 fi
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$TMP/cg.out" \
-  "$BIN" serve "${STORE_ARGS[@]}" --port "$PORT" --log-level warn 2>"$TMP/valgrind.log" &
-PID=$!
-for _ in $(seq 1 600); do
-  "$PROBE" --send "$PORT" >/dev/null 2>&1 && break
-  kill -0 "$PID" 2>/dev/null || {
-    cat "$TMP/valgrind.log" >&2
-    exit 1
-  }
-  sleep 0.1
-done
-if [[ ${TRAIL:-} == org ]]; then
-  PYTHONPATH="$(cd "$(dirname "$0")" && pwd)${PYTHONPATH:+:$PYTHONPATH}" python3 -c \
-    "import cloudtrail_load; cloudtrail_load.setup('http://127.0.0.1:$PORT')"
-  # The first digest creates the signing key (RSA key generation): not part of the load.
-  curl -fsS -X POST "http://127.0.0.1:$PORT/_orgtrail/flush?digests=true" >/dev/null
-fi
-for _ in $(seq 1 20); do "$PROBE" --send "$PORT" >/dev/null; done # warm-up
+ot_start --wrap valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OT_TMP/cg.out" \
+  -- "$BIN" "${OT_STORE_ARGS[@]}"
+# The first digest creates the signing key (RSA key generation): not part of the load.
+[[ ${TRAIL:-} == org ]] && ot_setup_org_trail
+for _ in $(seq 1 20); do "$OT_PROBE" --send "$OT_PORT" >/dev/null; done # warm-up
 sleep 0.2
-"$PROBE" --print-request "$PORT" >"$TMP/request.lua"
-callgrind_control --instr=on "$PID" >/dev/null
-wrk -t1 -c4 -d"${SECONDS_RUN}s" -s "$TMP/request.lua" "http://127.0.0.1:$PORT/" >"$TMP/wrk.out"
-if grep -q 'Non-2xx' "$TMP/wrk.out"; then
-  cat "$TMP/wrk.out"
-  echo "non-2xx answers" >&2
-  exit 1
-fi
-requests=$(awk '/requests in/ {print $1}' "$TMP/wrk.out")
-if [[ ${TRAIL:-} == org ]]; then
-  curl -fsS -X POST "http://127.0.0.1:$PORT/_orgtrail/flush" >/dev/null
-fi
-kill -TERM "$PID"
-wait "$PID" || true
-PID=""
-ir=$(awk '/^summary:/ {print $2}' "$TMP/cg.out"*)
+callgrind_control --instr=on "$OT_PID" >/dev/null
+ot_wrk 1 4 "$SECONDS_RUN"
+requests=$OT_REQUESTS
+[[ ${TRAIL:-} == org ]] && ot_flush
+ot_stop
+ir=$(awk '/^summary:/ {print $2}' "$OT_TMP/cg.out"*)
 [[ -n $ir && -n $requests && $requests -gt 0 ]] || {
   echo "no counts" >&2
   exit 1
 }
 awk -v ir="$ir" -v n="$requests" -v bin="$BIN" \
   'BEGIN {printf "%s: %d requests, %.0f instructions, %.0f instructions/request\n", bin, n, ir, ir / n}'
-if [[ -n ${KEEP_PROFILE:-} ]]; then cp "$TMP/cg.out" "$KEEP_PROFILE" && echo "profile: $KEEP_PROFILE"; fi
+if [[ -n ${KEEP_PROFILE:-} ]]; then cp "$OT_TMP/cg.out" "$KEEP_PROFILE" && echo "profile: $KEEP_PROFILE"; fi
