@@ -1,7 +1,7 @@
-// The CloudTrail journal: rows ct_journal (every record, by sequence number: a compact header
-// of the facts selectors, event history and delivery use, then the record's JSON) and
-// ct_history (the event-history index of management events, per account and region, newest
-// first; keys only); see docs/persistence.md and docs/cloudtrail-record.md.
+// The CloudTrail journal: one row of ct_journal per record, by sequence number: a compact
+// header of the facts selectors, event history and delivery use (with the journal's time high
+// water mark, which lets LookupEvents read the journal itself newest first), then the record's
+// JSON; see docs/persistence.md and docs/cloudtrail-record.md.
 #include "events/journal.h"
 
 #include <algorithm>
@@ -15,7 +15,9 @@ namespace orgtrail::events {
 namespace {
 
 constexpr std::string_view kJournal = "ct_journal";
-constexpr std::string_view kHistory = "ct_history";
+// The event-history index of earlier versions (one key per management event): no longer
+// written; rows left by them are removed when the journal opens.
+constexpr std::string_view kOldHistory = "ct_history";
 constexpr size_t kScanBatch = 256;
 // Read-only records waiting for the group commit; a request that finds the queue full waits
 // for the commit (backpressure), so memory stays bounded whatever the load.
@@ -23,8 +25,12 @@ constexpr size_t kMaxQueued = 2048;
 // How often an idle group-commit thread checks for records past the event-history horizon.
 constexpr std::chrono::seconds kPruneInterval{10};
 constexpr size_t kPruneBatch = 128;
-// First byte of a ct_journal row in the current format (the first format was a JSON object).
-constexpr char kRowFormat = 'R';
+// First byte of a ct_journal row in the current format: 'S', then the high water mark (16 hex
+// digits, filled in when the row gets its sequence number), then the fields of the 'R' format.
+// 'R' rows (no high water mark) and JSON objects (the first format) are still read.
+constexpr char kRowFormat = 'S';
+constexpr char kRowFormatR = 'R';
+constexpr size_t kHwmDigits = 16;
 
 void AppendHex16(std::string& out, uint64_t v) {
   char buf[16];
@@ -38,19 +44,17 @@ std::string Hex16(uint64_t v) {
   return out;
 }
 
-// History keys sort newest first: the time is stored as its distance to the largest time.
+void WriteHex16(char* out, uint64_t v) {
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 15];
+}
+
+// Page tokens sort newest first: the time is stored as its distance to the largest time.
 uint64_t Inverted(int64_t ms) {
   return static_cast<uint64_t>(INT64_MAX - std::max<int64_t>(ms, 0));
 }
 
-std::string HistoryPrefix(std::string_view account, std::string_view region) {
-  std::string out;
-  out.reserve(account.size() + region.size() + 2);
-  out.append(account).append("/").append(region).append("/");
-  return out;
-}
-
-// <account>/<region>/<inverted time, 16 hex>/<seq, 16 hex>
+// A LookupEvents page token (the key format of the former index, so tokens handed out before
+// stay valid): <account>/<region>/<inverted time, 16 hex>/<seq, 16 hex>
 std::string HistoryKey(std::string_view account, std::string_view region, int64_t time_ms,
                        uint64_t seq) {
   std::string out;
@@ -110,6 +114,7 @@ std::string EncodeRow(const BuiltRecord& b) {
   std::string out;
   out.reserve(b.json.size() + 256);
   out.push_back(kRowFormat);
+  out.append(kHwmDigits, '0');
   PutField(out, b.account_id);
   PutField(out, b.region);
   PutField(out, b.event_time_ms);
@@ -161,10 +166,39 @@ std::optional<JournalEntry> EntryFromJson(std::string_view text) {
   return e;
 }
 
+// The high water mark of an 'S' row: no record at or before it in the journal is newer.
+std::optional<int64_t> HighWaterMark(std::string_view row) {
+  if (row.size() < 1 + kHwmDigits || row[0] != kRowFormat) return std::nullopt;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(row.data() + 1, row.data() + 1 + kHwmDigits, v, 16);
+  if (ec != std::errc() || p != row.data() + 1 + kHwmDigits) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+// What event history needs first of a row, without copying: recipient, region, event time.
+// False for rows of the first (JSON) format.
+bool PeekRow(std::string_view row, std::string_view& account, std::string_view& region,
+             int64_t& time_ms) {
+  if (row.empty()) return false;
+  if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
+    row.remove_prefix(1 + kHwmDigits);
+  } else if (row[0] == kRowFormatR) {
+    row.remove_prefix(1);
+  } else {
+    return false;
+  }
+  return GetField(row, account) && GetField(row, region) && GetField(row, time_ms);
+}
+
 std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row) {
   if (row.empty()) return std::nullopt;
-  if (row[0] != kRowFormat) return EntryFromJson(row);
-  row.remove_prefix(1);
+  if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
+    row.remove_prefix(1 + kHwmDigits);
+  } else if (row[0] == kRowFormatR) {
+    row.remove_prefix(1);
+  } else {
+    return EntryFromJson(row);
+  }
   JournalEntry e;
   e.seq = seq;
   std::string_view read_only, management;
@@ -249,11 +283,24 @@ Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) 
     next_seq_ = committed_seq_ + 1;
     if (auto text = store_.Get(kJournal, last)) {
       if (auto e = DecodeRow(committed_seq_, *text)) newest_ms_ = e->event_time_ms;
+      if (auto hwm = HighWaterMark(*text)) newest_ms_ = std::max(newest_ms_, *hwm);
     }
     for (const store::Row& row : store_.Scan(kJournal, "", "", 1)) {
       std::optional<uint64_t> seq = SeqOfKey(row.key);
       std::optional<JournalEntry> e = seq ? DecodeRow(*seq, row.value) : std::nullopt;
       if (e) oldest_ms_ = e->event_time_ms;
+    }
+  }
+  // Keys of the former event-history index: the journal rows serve LookupEvents now.
+  while (true) {
+    std::vector<store::Row> old = store_.Scan(kOldHistory, "", "", kPruneBatch);
+    if (old.empty()) break;
+    std::vector<store::Write> writes;
+    for (store::Row& row : old)
+      writes.push_back({std::string(kOldHistory), std::move(row.key), std::nullopt});
+    if (Status st = store_.Apply(writes); !st.ok()) {
+      log::Warn("cloudtrail: cannot remove the former event-history index: " + st.error().message);
+      break;
     }
   }
 }
@@ -368,7 +415,7 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
   // Sequence numbers are taken while this thread holds the store, so they follow commit order.
   std::unique_ptr<store::Transaction> txn = store_.Begin();
   std::vector<store::Write> writes;
-  writes.reserve(rows.size() * 2);
+  writes.reserve(rows.size());
   uint64_t last = 0;
   {
     std::lock_guard lock(mu_);
@@ -378,10 +425,9 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
       last = seq;
       newest_ms_ = std::max(newest_ms_, p.event_time_ms);
       oldest_ms_ = std::min(oldest_ms_, p.event_time_ms);
-      if (p.management_event) {
-        writes.push_back(
-            {std::string(kHistory), HistoryKey(p.account_id, p.region, p.event_time_ms, seq), ""});
-      }
+      // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
+      if (p.row.size() >= 1 + kHwmDigits && p.row[0] == kRowFormat)
+        WriteHex16(p.row.data() + 1, static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0)));
       writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
     }
   }
@@ -419,10 +465,6 @@ void Journal::Prune() {
         oldest_kept = e->event_time_ms;
         break;
       }
-      if (e && e->management_event)
-        writes.push_back({std::string(kHistory),
-                          HistoryKey(e->account_id, e->region, e->event_time_ms, *seq),
-                          std::nullopt});
       writes.push_back({std::string(kJournal), row.key, std::nullopt});
     }
     const bool more = oldest_kept == INT64_MAX && rows.size() == kPruneBatch;
@@ -465,46 +507,82 @@ void Journal::OnAppend(std::function<void()> wake) {
 
 LookupPage Journal::Lookup(const LookupQuery& q) {
   (void)Flush();
+  // Order: newest first, then by sequence number. The journal is read backwards in batches of
+  // sequence numbers; a matching record waits in `ready` until no row not yet read can come
+  // before it: every row at or below the lowest one read is at most as new as that row's high
+  // water mark (rows of the 'R' format have none: their own time is taken, as they were
+  // journaled nearly in time order).
   LookupPage page;
-  const std::string prefix = HistoryPrefix(q.account_id, q.region);
-  const uint64_t stop_inv = Inverted(q.start_ms);  // keys past this are older than start
-  std::string after = q.after;
-  if (after.empty()) {
-    uint64_t end_inv = Inverted(q.end_ms);
-    // Just before the first key of end_ms: 'g' sorts after every hex digit.
-    after = end_inv == 0 ? std::string() : prefix + Hex16(end_inv - 1) + "/g";
+  int64_t upper_ms = q.end_ms;  // and, at upper_ms itself, only sequence numbers > after_seq
+  uint64_t after_seq = 0;
+  bool resume = false;
+  if (!q.after.empty()) {
+    // The token: <account>/<region>/<inverted time>/<seq> of the previous page's last event.
+    std::string_view k = q.after;
+    uint64_t inv = 0;
+    std::optional<uint64_t> seq;
+    if (k.size() < 33 ||
+        std::from_chars(k.data() + k.size() - 33, k.data() + k.size() - 17, inv, 16).ec !=
+            std::errc() ||
+        !(seq = SeqOfKey(k.substr(k.size() - 16))))
+      return page;
+    upper_ms = std::min<int64_t>(upper_ms, INT64_MAX - static_cast<int64_t>(inv));
+    after_seq = *seq;
+    resume = true;
   }
-  // Index keys carry time and sequence number; the attributes are in the journal row.
-  std::vector<std::string> keys;
-  bool done = false;
-  while (!done && page.events.size() <= q.max_results) {
-    std::vector<store::Row> rows = store_.Scan(kHistory, prefix, after, kScanBatch);
-    if (rows.size() < kScanBatch) done = true;
-    for (const store::Row& row : rows) {
-      after = row.key;
-      std::string_view rest = std::string_view(row.key).substr(prefix.size());
-      uint64_t inv = 0;
-      if (rest.size() != 33 ||
-          std::from_chars(rest.data(), rest.data() + 16, inv, 16).ec != std::errc())
-        continue;
-      if (inv > stop_inv) {
-        done = true;
-        break;
-      }
-      std::optional<uint64_t> seq = SeqOfKey(rest.substr(17));
-      if (!seq) continue;
-      auto text = store_.Get(kJournal, Hex16(*seq));
-      if (!text) continue;
-      std::optional<JournalEntry> e = DecodeRow(*seq, *text);
-      if (!e || !LookupMatches(*e, q.attribute_key, q.attribute_value)) continue;
-      keys.push_back(row.key);
-      page.events.push_back(std::move(*e));
-      if (page.events.size() > q.max_results) break;
+  auto before = [](const JournalEntry& a, const JournalEntry& b) {
+    return a.event_time_ms != b.event_time_ms ? a.event_time_ms > b.event_time_ms : a.seq < b.seq;
+  };
+  std::vector<JournalEntry> ready;  // a heap: the next event to return on top
+  auto heap_less = [&](const JournalEntry& a, const JournalEntry& b) { return before(b, a); };
+  auto emit_above = [&](int64_t bound_ms) {
+    while (!ready.empty() && ready.front().event_time_ms > bound_ms &&
+           page.events.size() <= q.max_results) {
+      std::pop_heap(ready.begin(), ready.end(), heap_less);
+      page.events.push_back(std::move(ready.back()));
+      ready.pop_back();
     }
+  };
+  uint64_t hi = LastSeq();
+  uint64_t first = 0;  // the oldest row kept (older ones are pruned)
+  for (const store::Row& row : store_.Scan(kJournal, "", "", 1))
+    first = SeqOfKey(row.key).value_or(0);
+  while (hi >= first && hi > 0 && page.events.size() <= q.max_results) {
+    const uint64_t lo = hi > kScanBatch ? hi - kScanBatch + 1 : 1;
+    std::vector<store::Row> rows = store_.Scan(kJournal, "", Hex16(lo - 1), hi - lo + 1);
+    int64_t bound_ms = INT64_MAX;  // no row at or below the lowest read is newer
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+      std::optional<uint64_t> seq = SeqOfKey(it->key);
+      if (!seq || *seq > hi) continue;
+      std::string_view account, region;
+      int64_t time_ms = 0;
+      std::optional<JournalEntry> e;
+      if (!PeekRow(it->value, account, region, time_ms)) {
+        e = DecodeRow(*seq, it->value);  // first format
+        if (!e) continue;
+        account = e->account_id;
+        region = e->region;
+        time_ms = e->event_time_ms;
+      }
+      bound_ms = HighWaterMark(it->value).value_or(time_ms);
+      if (account != q.account_id || region != q.region || time_ms < q.start_ms ||
+          time_ms > upper_ms || (resume && time_ms == upper_ms && *seq <= after_seq))
+        continue;
+      if (!e) e = DecodeRow(*seq, it->value);
+      if (!e || !e->management_event || !LookupMatches(*e, q.attribute_key, q.attribute_value))
+        continue;
+      ready.push_back(std::move(*e));
+      std::push_heap(ready.begin(), ready.end(), heap_less);
+    }
+    hi = lo - 1;
+    if (bound_ms < q.start_ms) break;  // nothing older can be in the time range
+    emit_above(bound_ms);
   }
+  emit_above(INT64_MIN);
   if (page.events.size() > q.max_results) {
     page.events.resize(q.max_results);
-    page.next = keys[q.max_results - 1];
+    const JournalEntry& last = page.events.back();
+    page.next = HistoryKey(q.account_id, q.region, last.event_time_ms, last.seq);
   }
   return page;
 }
