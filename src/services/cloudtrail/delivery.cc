@@ -20,7 +20,7 @@
 namespace orgtrail::services::cloudtrail {
 namespace {
 
-constexpr size_t kReadBatch = 5000;
+constexpr size_t kReadBatch = kMaxRecordsPerFile;
 constexpr size_t kMaxCwlEventBytes = 256 * 1024;
 constexpr size_t kCwlEventOverhead = 26;
 constexpr size_t kCwlMaxBatchEvents = 10000;
@@ -70,10 +70,12 @@ void Delivery::Stop() {
 }
 
 void Delivery::Reset() {
-  std::lock_guard<std::mutex> a(s3_mu_);
-  std::lock_guard<std::mutex> b(cwl_mu_);
+  std::lock_guard<std::mutex> lock(s3_mu_);
   covers_cache_.clear();
   streams_.clear();
+  loaded_ = false;  // the cursors are read again (the store was cleared)
+  s3_groups_.clear();
+  s3_gathered_ = 0;
 }
 
 void Delivery::Run() {
@@ -95,17 +97,14 @@ void Delivery::Run() {
         if (cv_.wait_until(lock, due, [this] { return stop_; })) return;
       }
     }
-    DeliverCloudWatchLogs();
+    int64_t hour = env_.clock.NowMillis() / kHourMs;
+    bool s3 = Steady::now() - last_s3 >= std::chrono::milliseconds(options_.trail_interval_ms) ||
+              hour != last_hour;
+    DeliverPass(s3);
     last_cwl = Steady::now();
-    if (Steady::now() - last_s3 >= std::chrono::milliseconds(options_.trail_interval_ms)) {
-      DeliverS3();
+    if (s3) {
       DeliverDigests(false);  // full hours, and the final digests of stopped or deleted trails
       last_s3 = Steady::now();
-    }
-    int64_t hour = env_.clock.NowMillis() / kHourMs;
-    if (hour != last_hour) {
-      DeliverS3();
-      DeliverDigests(false);
       last_hour = hour;
     }
   }
@@ -113,8 +112,7 @@ void Delivery::Run() {
 
 Status Delivery::Flush(bool digests) {
   if (env_.journal != nullptr) ORGTRAIL_CHECK(env_.journal->Flush());
-  DeliverCloudWatchLogs();
-  DeliverS3();
+  DeliverPass(/*s3=*/true);
   if (digests) DeliverDigests(true);
   return Ok();
 }
@@ -135,11 +133,21 @@ bool Delivery::Covers(const Trail& trail, const std::string& account) {
   return it->second == trail.owner;
 }
 
-bool Delivery::Receives(const Trail& trail, const TrailStatus& status,
-                        const events::JournalEntry& entry) {
+// A trail as one pass sees it: its status and parsed selectors, read once per pass.
+struct Delivery::PassTrail {
+  Trail trail;
+  std::string arn;
+  TrailStatus status;
+  events::TrailSelectors selectors;
+  bool cwl = false;  // logging to CloudWatch Logs
+  std::string cwl_region, cwl_group;
+};
+
+bool Delivery::Receives(const PassTrail& p, const events::JournalEntry& entry) {
+  const Trail& trail = p.trail;
   // Events of the logging period, also when delivered after StopLogging.
-  if (status.start_ms == 0 || entry.event_time_ms < status.start_ms) return false;
-  if (!status.is_logging && entry.event_time_ms > status.stop_ms) return false;
+  if (p.status.start_ms == 0 || entry.event_time_ms < p.status.start_ms) return false;
+  if (!p.status.is_logging && entry.event_time_ms > p.status.stop_ms) return false;
   if (!Covers(trail, entry.account_id)) return false;
   if (IsGlobalSource(entry.event_source)) {
     if (!trail.include_global || (!trail.multi_region && trail.home_region != "us-east-1"))
@@ -147,27 +155,23 @@ bool Delivery::Receives(const Trail& trail, const TrailStatus& status,
   } else if (!CoversRegion(trail, entry.region)) {
     return false;
   }
-  return events::MatchesSelectors(SelectorsOf(trail), entry.Facts());
+  return events::MatchesSelectors(p.selectors, entry.Facts());
 }
 
 Status Delivery::PutLogFile(const Trail& trail, const std::string& account,
-                            const std::string& region, const std::vector<std::string>& records,
-                            int64_t oldest_ms, int64_t newest_ms) {
+                            const std::string& region, const std::string& body, int64_t oldest_ms,
+                            int64_t newest_ms) {
   int64_t now = env_.clock.NowMillis();
-  std::string body = "{\"Records\":[";
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (i > 0) body += ',';
-    body += records[i];
-  }
-  body += "]}";
   std::string stamp = FormatAmzDate(now);  // 20261126T150012Z
   std::string key = AccountKeyPrefix(trail, account) + "CloudTrail/" + region + "/" +
                     DatePath(now) + "/" + account + "_CloudTrail_" + region + "_" +
                     stamp.substr(0, 13) + "Z_" + env_.ids.Chars(16, kAlnum) + ".json.gz";
+  // The validation hash is of the uncompressed file: computed while compressing.
+  std::string hash;
   Value input = Value::MakeMap()
                     .Set("Bucket", trail.s3_bucket)
                     .Set("Key", key)
-                    .Set("Body", Gzip(body))
+                    .Set("Body", Gzip(body, trail.validation ? &hash : nullptr))
                     .Set("ContentType", "application/json")
                     .Set("ACL", "bucket-owner-full-control")
                     .Set("ServerSideEncryption", "AES256");
@@ -196,7 +200,7 @@ Status Delivery::PutLogFile(const Trail& trail, const std::string& account,
     chain.log_files.Append(Value::MakeMap()
                                .Set("s3Bucket", trail.s3_bucket)
                                .Set("s3Object", key)
-                               .Set("hashValue", Sha256Hex(body))
+                               .Set("hashValue", std::move(hash))
                                .Set("hashAlgorithm", "SHA-256")
                                .Set("newestEventTime", FormatIso8601Seconds(newest_ms))
                                .Set("oldestEventTime", FormatIso8601Seconds(oldest_ms)));
@@ -205,10 +209,8 @@ Status Delivery::PutLogFile(const Trail& trail, const std::string& account,
   return Ok();
 }
 
-void Delivery::DeliverS3() {
-  std::lock_guard<std::mutex> lock(s3_mu_);
-  covers_cache_.clear();
-  // Files refused earlier, first.
+// Files refused earlier (kPendingTable), first at every S3 pass.
+void Delivery::RetryPendingFiles() {
   for (const store::Row& row : env_.store.Scan(kPendingTable)) {
     auto parsed = ParseJson(row.value);
     std::optional<Trail> trail;
@@ -217,189 +219,232 @@ void Delivery::DeliverS3() {
       (void)env_.store.Delete(kPendingTable, row.key);
       continue;
     }
-    std::vector<std::string> records;
-    for (const Value& r : (*parsed)["records"].AsList()) records.push_back(r.AsString());
-    if (PutLogFile(*trail, parsed->GetString("account"), parsed->GetString("region"), records,
+    std::string body;
+    if (parsed->Has("body")) {
+      body = parsed->GetString("body");
+    } else {  // rows written before the file was kept whole: its records
+      body = "{\"Records\":[";
+      bool first = true;
+      for (const Value& r : (*parsed)["records"].AsList()) {
+        if (!first) body += ',';
+        first = false;
+        body += r.AsString();
+      }
+      body += "]}";
+    }
+    if (PutLogFile(*trail, parsed->GetString("account"), parsed->GetString("region"), body,
                    (*parsed)["oldest_ms"].AsInt(), (*parsed)["newest_ms"].AsInt())
             .ok())
       (void)env_.store.Delete(kPendingTable, row.key);
   }
-  if (env_.journal == nullptr) return;
-  // Taken before the trails: every entry up to it was committed while they were as read below.
-  const uint64_t committed = env_.journal->LastSeq();
-  std::vector<Trail> trails = AllTrails(env_.store);
-  std::vector<TrailStatus> statuses;
-  bool logging = false;
-  for (const Trail& t : trails) {
-    statuses.push_back(LoadStatus(env_.store, t.Arn()));
-    // A trail stopped since the previous pass still delivers its logging period's records.
-    const TrailStatus& st = statuses.back();
-    logging = logging || st.is_logging || st.stop_ms >= last_s3_pass_ms_ - kLateCommitMs;
-  }
-  last_s3_pass_ms_ = env_.clock.NowMillis();
-  uint64_t cursor = Cursor("s3");
-  if (!logging) {
-    // No trail logs, so no entry up to `committed` can be delivered (Receives): skip them unread.
-    if (committed > cursor) (void)env_.store.Put(kCursorTable, "s3", std::to_string(committed));
-    return;
-  }
-  while (true) {
-    std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(cursor, kReadBatch);
-    if (entries.empty()) break;
-    struct Group {
-      std::vector<std::string> records;
-      int64_t oldest = INT64_MAX, newest = 0;
-    };
-    std::map<std::tuple<size_t, std::string, std::string>, Group> groups;
-    for (const events::JournalEntry& e : entries)
-      for (size_t i = 0; i < trails.size(); ++i) {
-        if (!Receives(trails[i], statuses[i], e)) continue;
-        Group& g = groups[{i, e.account_id, e.region}];
-        g.records.push_back(e.json);
-        g.oldest = std::min(g.oldest, e.event_time_ms);
-        g.newest = std::max(g.newest, e.event_time_ms);
-      }
-    uint64_t last = entries.back().seq;
-    std::vector<store::Write> writes;
-    for (auto& [k, g] : groups) {
-      const Trail& trail = trails[std::get<0>(k)];
-      const std::string& account = std::get<1>(k);
-      const std::string& region = std::get<2>(k);
-      for (size_t from = 0; from < g.records.size(); from += kMaxRecordsPerFile) {
-        std::vector<std::string> part(
-            g.records.begin() + static_cast<std::ptrdiff_t>(from),
-            g.records.begin() +
-                static_cast<std::ptrdiff_t>(std::min(g.records.size(), from + kMaxRecordsPerFile)));
-        if (PutLogFile(trail, account, region, part, g.oldest, g.newest).ok()) continue;
-        Value pending = Value::MakeMap()
-                            .Set("trail", trail.Arn())
-                            .Set("account", account)
-                            .Set("region", region)
-                            .Set("oldest_ms", g.oldest)
-                            .Set("newest_ms", g.newest);
-        Value list = Value::MakeList();
-        for (std::string& r : part) list.Append(std::move(r));
-        pending.Set("records", std::move(list));
-        writes.push_back({std::string(kPendingTable),
-                          Pad(last) + "|" + trail.Arn() + "|" + account + "|" + region + "|" +
-                              std::to_string(from),
-                          pending.ToJson()});
-      }
-    }
-    writes.push_back({std::string(kCursorTable), "s3", std::to_string(last)});
-    if (Status st = env_.store.Apply(writes); !st.ok()) {
-      log::Warn("cloudtrail: cannot save the delivery cursor: " + st.error().message);
-      return;
-    }
-    cursor = last;
-  }
 }
 
-void Delivery::DeliverCloudWatchLogs() {
-  if (env_.journal == nullptr) return;
-  std::lock_guard<std::mutex> lock(cwl_mu_);
-  uint64_t cursor = Cursor("cwl");
-  // Taken before the trails: every entry up to it was committed while they were as read below.
-  const uint64_t committed = env_.journal->LastSeq();
-  if (committed <= cursor) return;
-  std::vector<Trail> trails;
-  std::vector<TrailStatus> statuses;
-  for (Trail& t : AllTrails(env_.store)) {
-    if (t.cwl_group_arn.empty() || t.cwl_role_arn.empty()) continue;
-    TrailStatus s = LoadStatus(env_.store, t.Arn());
-    if (!s.is_logging) continue;
-    trails.push_back(std::move(t));
-    statuses.push_back(s);
+// Puts every gathered log file; a refused one becomes a pending row. Then the S3 cursor is
+// what has been read.
+void Delivery::PutGatheredFiles() {
+  std::map<std::string, Trail> trails;  // as they are now (bucket, prefix, validation)
+  if (!s3_groups_.empty())
+    for (Trail& t : AllTrails(env_.store)) trails.emplace(t.Arn(), std::move(t));
+  std::vector<store::Write> writes;
+  size_t n = 0;
+  for (auto& [k, g] : s3_groups_) {
+    auto it = trails.find(std::get<0>(k));
+    if (it == trails.end()) continue;  // deleted since: nothing to deliver to
+    const Trail& trail = it->second;
+    const std::string& account = std::get<1>(k);
+    const std::string& region = std::get<2>(k);
+    if (g.open.records > 0) g.full.push_back(std::move(g.open));
+    for (S3File& f : g.full) {
+      f.body += "]}";
+      if (PutLogFile(trail, account, region, f.body, f.oldest, f.newest).ok()) continue;
+      Value pending = Value::MakeMap()
+                          .Set("trail", trail.Arn())
+                          .Set("account", account)
+                          .Set("region", region)
+                          .Set("oldest_ms", f.oldest)
+                          .Set("newest_ms", f.newest)
+                          .Set("body", std::move(f.body));
+      writes.push_back({std::string(kPendingTable),
+                        Pad(read_seq_) + "|" + trail.Arn() + "|" + account + "|" + region + "|" +
+                            std::to_string(n++),
+                        pending.ToJson()});
+    }
   }
-  if (trails.empty()) {
-    // No trail logs to CloudWatch Logs: skip the entries up to `committed` unread.
-    if (Status st = env_.store.Put(kCursorTable, "cwl", std::to_string(committed)); !st.ok())
-      log::Warn("cloudtrail: cannot save the CloudWatch Logs cursor: " + st.error().message);
+  s3_groups_.clear();
+  s3_gathered_ = 0;
+  if (read_seq_ == s3_cursor_ && writes.empty()) return;
+  writes.push_back({std::string(kCursorTable), "s3", std::to_string(read_seq_)});
+  if (Status st = env_.store.Apply(writes); !st.ok()) {
+    log::Warn("cloudtrail: cannot save the delivery cursor: " + st.error().message);
+    loaded_ = false;  // read again from the stored cursors
     return;
   }
-  while (true) {
-    std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(cursor, kReadBatch);
-    if (entries.empty()) break;
-    cursor = entries.back().seq;
-    // (trail index, stream) -> events
-    std::map<std::pair<size_t, std::string>, std::vector<std::pair<int64_t, std::string>>> batches;
-    {
-      std::lock_guard<std::mutex> s3_lock(s3_mu_);  // covers_cache_
-      covers_cache_.clear();
-      for (const events::JournalEntry& e : entries)
-        for (size_t i = 0; i < trails.size(); ++i) {
-          if (e.json.size() > kMaxCwlEventBytes || !Receives(trails[i], statuses[i], e)) continue;
-          batches[{i, StreamFor(trails[i], trails[i].owner, e.account_id)}].emplace_back(
-              e.event_time_ms, e.json);
-        }
-    }
-    for (auto& [k, events] : batches) {
-      const Trail& trail = trails[k.first];
-      const std::string& stream = k.second;
-      std::string region, account, group;
-      ParseLogGroupArn(trail.cwl_group_arn, &region, &account, &group);
-      int64_t now = env_.clock.NowMillis();
-      std::string error;
-      auto role = env_.iam.FindRoleByArn(trail.cwl_role_arn);
-      if (!role) {
-        error = "AccessDeniedException";
+  s3_cursor_ = read_seq_;
+}
+
+// One trail's events for one stream, in as few PutLogEvents as its limits allow (10,000
+// events, 1,048,576 bytes of message + 26 each, 24 hours).
+void Delivery::PutLogEvents(const PassTrail& p, const std::string& stream,
+                            std::vector<std::pair<int64_t, std::string_view>>& events) {
+  const Trail& trail = p.trail;
+  int64_t now = env_.clock.NowMillis();
+  std::string error;
+  auto role = env_.iam.FindRoleByArn(trail.cwl_role_arn);
+  if (!role) {
+    error = "AccessDeniedException";
+  } else {
+    auth::Principal session = RoleSession(*role);
+    std::string stream_key = p.cwl_group + "|" + stream;
+    Value target = Value::MakeMap().Set("logGroupName", p.cwl_group).Set("logStreamName", stream);
+    if (streams_.count(stream_key) == 0) {
+      auto created = registry_.CallInternal(env_, session, "logs", "CreateLogStream", target,
+                                            p.cwl_region, /*authorize=*/true);
+      if (created.ok() || created.error().code == "ResourceAlreadyExistsException") {
+        streams_.insert(stream_key);
       } else {
-        auth::Principal session = RoleSession(*role);
-        std::string stream_key = group + "|" + stream;
-        Value target = Value::MakeMap().Set("logGroupName", group).Set("logStreamName", stream);
-        if (streams_.count(stream_key) == 0) {
-          auto created = registry_.CallInternal(env_, session, "logs", "CreateLogStream", target,
-                                                region, /*authorize=*/true);
-          if (created.ok() || created.error().code == "ResourceAlreadyExistsException") {
-            streams_.insert(stream_key);
-          } else {
-            error = created.error().code;
-          }
+        error = created.error().code;
+      }
+    }
+    if (error.empty()) {
+      std::stable_sort(events.begin(), events.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      size_t from = 0;
+      while (error.empty() && from < events.size()) {
+        Value list = Value::MakeList();
+        size_t bytes = 0;
+        size_t to = from;
+        for (; to < events.size(); ++to) {
+          size_t size = events[to].second.size() + kCwlEventOverhead;
+          if (to > from && (to - from >= kCwlMaxBatchEvents || bytes + size > kCwlMaxBatchBytes ||
+                            events[to].first - events[from].first >= kCwlMaxBatchSpanMs))
+            break;
+          bytes += size;
+          list.Append(Value::MakeMap()
+                          .Set("timestamp", events[to].first)
+                          .Set("message", std::string(events[to].second)));
         }
-        if (error.empty()) {
-          std::stable_sort(events.begin(), events.end(),
-                           [](const auto& a, const auto& b) { return a.first < b.first; });
-          // PutLogEvents limits: 10,000 events, 1,048,576 bytes (message + 26 each), 24 hours.
-          size_t from = 0;
-          while (error.empty() && from < events.size()) {
-            Value list = Value::MakeList();
-            size_t bytes = 0;
-            size_t to = from;
-            for (; to < events.size(); ++to) {
-              size_t size = events[to].second.size() + kCwlEventOverhead;
-              if (to > from &&
-                  (to - from >= kCwlMaxBatchEvents || bytes + size > kCwlMaxBatchBytes ||
-                   events[to].first - events[from].first >= kCwlMaxBatchSpanMs))
-                break;
-              bytes += size;
-              list.Append(Value::MakeMap()
-                              .Set("timestamp", events[to].first)
-                              .Set("message", events[to].second));
-            }
-            from = to;
-            Value input = target;
-            input.Set("logEvents", std::move(list));
-            auto put = registry_.CallInternal(env_, session, "logs", "PutLogEvents", input, region,
-                                              /*authorize=*/true);
-            if (!put.ok()) {
-              error = put.error().code;
-              if (error == "ResourceNotFoundException") streams_.erase(stream_key);
-            }
-          }
+        from = to;
+        Value input = target;
+        input.Set("logEvents", std::move(list));
+        auto put = registry_.CallInternal(env_, session, "logs", "PutLogEvents", input,
+                                          p.cwl_region, /*authorize=*/true);
+        if (!put.ok()) {
+          error = put.error().code;
+          if (error == "ResourceNotFoundException") streams_.erase(stream_key);
         }
       }
-      (void)UpdateStatus(env_.store, trail.Arn(), [&](TrailStatus& s) {
-        if (error.empty()) {
-          s.cwl_ms = now;
-          s.cwl_error.clear();
-        } else {
-          s.cwl_error = error;
-        }
-      });
     }
   }
-  if (Status st = env_.store.Put(kCursorTable, "cwl", std::to_string(cursor)); !st.ok())
-    log::Warn("cloudtrail: cannot save the CloudWatch Logs cursor: " + st.error().message);
+  (void)UpdateStatus(env_.store, trail.Arn(), [&](TrailStatus& s) {
+    if (error.empty()) {
+      s.cwl_ms = now;
+      s.cwl_error.clear();
+    } else {
+      s.cwl_error = error;
+    }
+  });
+}
+
+void Delivery::DeliverPass(bool s3) {
+  std::lock_guard<std::mutex> lock(s3_mu_);
+  covers_cache_.clear();
+  if (s3) RetryPendingFiles();
+  if (env_.journal == nullptr) return;
+  if (!loaded_) {
+    s3_cursor_ = Cursor("s3");
+    cwl_cursor_ = Cursor("cwl");
+    read_seq_ = std::min(s3_cursor_, cwl_cursor_);  // after a restart: read again
+    s3_groups_.clear();
+    s3_gathered_ = 0;
+    loaded_ = true;
+  }
+  // Taken before the trails: every entry up to it was committed while they were as read below.
+  const uint64_t committed = env_.journal->LastSeq();
+  if (!s3 && committed <= read_seq_) return;
+  std::vector<PassTrail> trails;
+  bool receiving = false;
+  for (Trail& t : AllTrails(env_.store)) {
+    PassTrail p;
+    p.status = LoadStatus(env_.store, t.Arn());
+    // A trail stopped since the previous pass still delivers its logging period's records.
+    if (!p.status.is_logging && p.status.stop_ms < last_pass_ms_ - kLateCommitMs) continue;
+    receiving = true;
+    p.selectors = SelectorsOf(t);
+    p.cwl = p.status.is_logging && !t.cwl_group_arn.empty() && !t.cwl_role_arn.empty();
+    if (p.cwl) {
+      std::string account;
+      ParseLogGroupArn(t.cwl_group_arn, &p.cwl_region, &account, &p.cwl_group);
+    }
+    p.arn = t.Arn();
+    p.trail = std::move(t);
+    trails.push_back(std::move(p));
+  }
+  last_pass_ms_ = env_.clock.NowMillis();
+  if (!receiving && read_seq_ < committed) {
+    // No trail logs, so no entry up to `committed` can be delivered (Receives): skip them unread.
+    read_seq_ = committed;
+  }
+  while (read_seq_ < committed) {
+    std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(read_seq_, kReadBatch);
+    if (entries.empty()) break;
+    // (trail index, stream) -> events (views into `entries`)
+    using Events = std::vector<std::pair<int64_t, std::string_view>>;
+    std::map<std::pair<size_t, std::string>, Events> batches;
+    // Per trail, the stream and the S3 file of the last record's account (and region): records
+    // of one account come in runs, so most records find theirs without building a key.
+    struct Last {
+      std::string account, region;
+      Events* events = nullptr;
+      S3Group* group = nullptr;
+    };
+    std::vector<Last> last(trails.size());
+    for (events::JournalEntry& e : entries) {
+      for (size_t i = 0; i < trails.size(); ++i) {
+        const PassTrail& p = trails[i];
+        if (!Receives(p, e)) continue;
+        Last& l = last[i];
+        if (l.account != e.account_id) {
+          l.account = e.account_id;
+          l.events = nullptr;
+          l.group = nullptr;
+        }
+        if (p.cwl && e.seq > cwl_cursor_ && e.json.size() <= kMaxCwlEventBytes) {
+          if (l.events == nullptr)
+            l.events = &batches[{i, StreamFor(p.trail, p.trail.owner, e.account_id)}];
+          l.events->emplace_back(e.event_time_ms, e.json);
+        }
+        if (e.seq <= s3_cursor_) continue;
+        if (l.group == nullptr || l.region != e.region) {
+          l.region = e.region;
+          l.group = &s3_groups_[{p.arn, e.account_id, e.region}];
+        }
+        S3File& f = l.group->open;
+        if (f.records == 0) {
+          f.body.reserve(64 * 1024);
+          f.body = "{\"Records\":[";
+        } else {
+          f.body += ',';
+        }
+        f.body += e.json;
+        ++f.records;
+        f.oldest = std::min(f.oldest, e.event_time_ms);
+        f.newest = std::max(f.newest, e.event_time_ms);
+        if (f.records == kMaxRecordsPerFile) l.group->full.push_back(std::exchange(f, S3File{}));
+        ++s3_gathered_;
+      }
+    }
+    for (auto& [k, events] : batches) PutLogEvents(trails[k.first], k.second, events);
+    read_seq_ = entries.back().seq;
+  }
+  if (read_seq_ > cwl_cursor_) {
+    if (Status st = env_.store.Put(kCursorTable, "cwl", std::to_string(read_seq_)); !st.ok()) {
+      log::Warn("cloudtrail: cannot save the CloudWatch Logs cursor: " + st.error().message);
+    } else {
+      cwl_cursor_ = read_seq_;
+    }
+  }
+  // Log files every trail interval, or sooner when many records are gathered (memory).
+  if (s3 || s3_gathered_ >= kMaxRecordsPerFile) PutGatheredFiles();
 }
 
 }  // namespace orgtrail::services::cloudtrail

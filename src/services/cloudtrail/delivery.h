@@ -6,9 +6,13 @@
 //  - one CloudWatch Logs event per record to the trail's group through the trail's role,
 //    batched per --cwl-delivery-interval;
 //  - signed, chained digest files at every full hour of the orgtrail clock.
+// One read pass of the journal feeds both deliveries: each new record is decoded once, each
+// trail's selectors decide once whether it receives it; CloudWatch Logs gets the pass's records
+// at once (one PutLogEvents per stream, within its limits), S3 log files gather in memory until
+// the trail interval (or kMaxRecordsPerFile records) and are then gzipped and hashed in one pass.
 // Cursors and pending files are rows (docs/persistence.md), so records journaled before a crash
-// are delivered after the restart. One background thread (Start), woken by the journal; Flush
-// delivers everything now (POST /_orgtrail/flush).
+// are delivered after the restart (what was gathered in memory is read again). One background
+// thread (Start), woken by the journal; Flush delivers everything now (POST /_orgtrail/flush).
 #pragma once
 
 #include <condition_variable>
@@ -18,6 +22,8 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -64,9 +70,9 @@ class Delivery {
   // current digest period of every chain now.
   Status Flush(bool digests);
 
-  // One pass of each kind (the thread and Flush call these).
-  void DeliverS3();
-  void DeliverCloudWatchLogs();
+  // One read pass: new records to CloudWatch Logs; with `s3`, also the gathered log files to S3
+  // (the thread and Flush call this).
+  void DeliverPass(bool s3);
   // Digests due at full hours; with `force`, also a digest ending now.
   void DeliverDigests(bool force);
 
@@ -74,22 +80,45 @@ class Delivery {
   void Reset();
 
  private:
+  struct PassTrail;  // a trail as one pass sees it (delivery.cc)
+  // A log file being gathered: `body` is `{"Records":[` and the records so far.
+  struct S3File {
+    std::string body;
+    size_t records = 0;
+    int64_t oldest = INT64_MAX, newest = 0;
+  };
+  struct S3Group {  // per (trail ARN, account, region)
+    S3File open;
+    std::vector<S3File> full;  // kMaxRecordsPerFile records each
+  };
+
   // Whether `trail` delivers `entry` (§1.6).
-  bool Receives(const Trail& trail, const TrailStatus& status, const events::JournalEntry& entry);
+  bool Receives(const PassTrail& trail, const events::JournalEntry& entry);
   bool Covers(const Trail& trail, const std::string& account);
   uint64_t Cursor(std::string_view name);
+  // Puts one log file (`body` complete); false when S3 refused it.
   Status PutLogFile(const Trail& trail, const std::string& account, const std::string& region,
-                    const std::vector<std::string>& records, int64_t oldest_ms, int64_t newest_ms);
+                    const std::string& body, int64_t oldest_ms, int64_t newest_ms);
+  void RetryPendingFiles();
+  void PutGatheredFiles();
+  void PutLogEvents(const PassTrail& trail, const std::string& stream,
+                    std::vector<std::pair<int64_t, std::string_view>>& events);
   void Run();
 
   gateway::Env& env_;
   gateway::Registry& registry_;
   DeliveryOptions options_;
-  std::mutex s3_mu_;                                 // one S3/digest pass at a time
-  std::mutex cwl_mu_;                                // one CloudWatch Logs pass at a time
+  // One pass (or digest pass) at a time; guards the members below it.
+  std::mutex s3_mu_;
   std::map<std::string, std::string> covers_cache_;  // account -> management account ("" none)
   std::set<std::string> streams_;                    // group|stream known to exist
-  int64_t last_s3_pass_ms_ = 0;                      // clock time of the last S3 pass (s3_mu_)
+  int64_t last_pass_ms_ = 0;                         // clock time of the last pass
+  bool loaded_ = false;                              // the cursors below were read
+  uint64_t read_seq_ = 0;    // journal entries read (gathered for S3, sent to CloudWatch Logs)
+  uint64_t s3_cursor_ = 0;   // entries delivered to S3 (the stored "s3" cursor)
+  uint64_t cwl_cursor_ = 0;  // entries delivered to CloudWatch Logs (the stored "cwl" cursor)
+  std::map<std::tuple<std::string, std::string, std::string>, S3Group> s3_groups_;
+  size_t s3_gathered_ = 0;  // records in s3_groups_
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -250,5 +250,52 @@ TEST_F(DeliveryTest, CloudWatchLogsBatchesStayWithinPutLogEventsLimits) {
       << status.body;
 }
 
+// One read pass feeds both deliveries: CloudWatch Logs at once, S3 files gathered until the S3
+// pass. A restart in between (a new Delivery) reads the gathered records again for S3 only.
+TEST_F(DeliveryTest, OnePassFeedsBothDeliveriesAndARestartDeliversEachRecordOnce) {
+  Logs("CreateLogGroup", R"({"logGroupName":"both"})");
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+  const std::string allow =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]})";
+  Iam("Action=CreateRole&RoleName=Both&AssumeRolePolicyDocument=" + UriEncode(trust));
+  Iam("Action=PutRolePolicy&RoleName=Both&PolicyName=p&PolicyDocument=" + UriEncode(allow));
+  StartTrail(
+      R"({"Name":"both","S3BucketName":"logs","S3KeyPrefix":"b",)"
+      R"("CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:000000000000:log-group:both:*",)"
+      R"("CloudWatchLogsRoleArn":"arn:aws:iam::000000000000:role/Both"})",
+      "both");
+  auto count_events = [&] {
+    http::Response r = Send(
+        JsonRequest("Logs_20140328.GetLogEvents",
+                    R"({"logGroupName":"both","logStreamName":"000000000000_CloudTrail_us-east-1",)"
+                    R"("startFromHead":true})"),
+        "logs");
+    auto page = ParseJson(r.body);
+    size_t n = 0;
+    if (page.ok())
+      for (const Value& e : (*page)["events"].AsList())
+        if (e.GetString("message").find("\"CreateUser\"") != std::string::npos) ++n;
+    return n;
+  };
+  for (int i = 0; i < 3; ++i) Iam("Action=CreateUser&UserName=u" + std::to_string(i));
+  {
+    Delivery first(env_, registry_, {});
+    ASSERT_TRUE(env_.journal->Flush().ok());
+    first.DeliverPass(/*s3=*/false);  // CloudWatch Logs only; S3 files gathered, not put
+    EXPECT_EQ(count_events(), 3u);
+    EXPECT_EQ(Delivered("b/AWSLogs/000000000000/CloudTrail/us-east-1/").count("CreateUser"), 0u);
+  }  // gone before its S3 pass, as in a crash
+  for (int i = 3; i < 5; ++i) Iam("Action=CreateUser&UserName=u" + std::to_string(i));
+  FlushAll();
+  EXPECT_EQ(count_events(), 5u);
+  EXPECT_EQ(Delivered("b/AWSLogs/000000000000/CloudTrail/us-east-1/").count("CreateUser"), 5u);
+  FlushAll();
+  EXPECT_EQ(count_events(), 5u);
+  EXPECT_EQ(Delivered("b/AWSLogs/000000000000/CloudTrail/us-east-1/").count("CreateUser"), 5u);
+}
+
 }  // namespace
 }  // namespace orgtrail::gateway
