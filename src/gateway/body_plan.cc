@@ -7,6 +7,7 @@
 #include "auth/verify.h"
 #include "core/encoding.h"
 #include "gateway/gateway.h"
+#include "gateway/stages.h"
 #include "protocol/codec.h"
 
 namespace orgtrail::gateway {
@@ -30,13 +31,10 @@ http::BodyPlan Gateway::PlanBody(const http::Request& head) {
   plan.too_large.status = 413;
   if (StartsWith(head.path, "/_orgtrail/")) return plan;
 
-  protocol::Route route = protocol::RouteRequest(head, catalog_, auth::PeekScope(head).service);
-  const bool s3 = route.service && route.service->name == "s3";
-  protocol::ResponseContext ctx;
-  ctx.request_id = s3 ? env_.ids.S3RequestId() : env_.ids.Uuid();
-  if (s3) ctx.host_id = env_.ids.Base64Bytes(48);
-  ctx.head = head.method == "HEAD";
-  if (!s3) {
+  Routed routed = ContextFor(head);
+  const protocol::Route& route = routed.route;
+  const protocol::ResponseContext& ctx = routed.ctx;
+  if (!routed.s3) {
     plan.too_large = protocol::SerializeError(
         route, AwsError("RequestEntityTooLarge", "Request size exceeds the maximum allowed", 413),
         ctx);

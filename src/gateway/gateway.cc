@@ -10,16 +10,23 @@
 
 namespace orgtrail::gateway {
 
+Gateway::Routed Gateway::ContextFor(const http::Request& req) {
+  Routed out;
+  out.route = protocol::RouteRequest(req, catalog_, auth::PeekScope(req).service);
+  out.s3 = out.route.service && out.route.service->name == "s3";
+  out.ctx.request_id = out.s3 ? env_.ids.S3RequestId() : env_.ids.Uuid();
+  if (out.s3) out.ctx.host_id = env_.ids.Base64Bytes(48);
+  out.ctx.head = req.method == "HEAD";
+  return out;
+}
+
 http::Response Gateway::Handle(http::Request& req) {
   if (StartsWith(req.path, "/_orgtrail/")) return admin_.Handle(req);
 
   // route
-  protocol::Route route = protocol::RouteRequest(req, catalog_, auth::PeekScope(req).service);
-  const bool s3 = route.service && route.service->name == "s3";
-  protocol::ResponseContext ctx;
-  ctx.request_id = s3 ? env_.ids.S3RequestId() : env_.ids.Uuid();
-  if (s3) ctx.host_id = env_.ids.Base64Bytes(48);
-  ctx.head = req.method == "HEAD";
+  Routed routed = ContextFor(req);
+  const protocol::Route& route = routed.route;
+  const protocol::ResponseContext& ctx = routed.ctx;
   auto fail = [&](const AwsError& e) { return protocol::SerializeError(route, e, ctx); };
 
   // authenticate (failures are not audited: spec/wire.md §5.4)

@@ -29,6 +29,10 @@ class Gateway {
   static constexpr uint64_t kMaxServiceBody = 8ULL << 20;
 
  private:
+  struct Routed;  // a request's route and response context (stages.h)
+  // Routes a request and opens its response context: request id (and S3's host id), HEAD.
+  Routed ContextFor(const http::Request& req);
+
   Env& env_;
   Registry& registry_;
   const spec::Catalog& catalog_;

@@ -9,10 +9,17 @@
 #include "core/result.h"
 #include "gateway/audit.h"
 #include "gateway/env.h"
+#include "gateway/gateway.h"
 #include "gateway/registry.h"
 #include "protocol/codec.h"
 
 namespace orgtrail::gateway {
+
+struct Gateway::Routed {
+  protocol::Route route;
+  protocol::ResponseContext ctx;
+  bool s3 = false;  // the route is S3's
+};
 
 struct Authenticated {
   auth::Principal principal;
