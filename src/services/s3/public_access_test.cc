@@ -2,8 +2,8 @@
 // and Block Public Access enforced through the request chain.
 #include <gtest/gtest.h>
 
+#include "services/s3/s3_testing.h"
 #include "services/s3/state.h"
-#include "testing/in_process.h"
 
 namespace orgtrail::services::s3 {
 namespace {
@@ -62,19 +62,7 @@ TEST(PublicAccessTest, PublicCannedAcls) {
     EXPECT_FALSE(IsPublicCannedAcl(acl)) << acl;
 }
 
-class PublicAccessChainTest : public gateway::InProcessTest {
- protected:
-  http::Response S3(std::string method, std::string target, std::string body = "",
-                    std::vector<http::Header> extra = {}) {
-    http::Request req;
-    req.method = std::move(method);
-    req.SetTarget(std::move(target));
-    req.headers = {{"Host", "127.0.0.1:4566"}};
-    for (auto& h : extra) req.headers.push_back(std::move(h));
-    req.body = std::move(body);
-    return Send(std::move(req), "s3");
-  }
-};
+using PublicAccessChainTest = testing::S3ChainTest;
 
 constexpr char kBlockAll[] =
     "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls>"

@@ -6,24 +6,13 @@
 #include "auth/principal.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
-#include "testing/in_process.h"
+#include "services/s3/s3_testing.h"
 
 namespace orgtrail::gateway {
 namespace {
 
-class S3Test : public InProcessTest {
+class S3Test : public services::s3::testing::S3ChainTest {
  protected:
-  http::Response S3(std::string method, std::string target, std::string body = "",
-                    std::vector<http::Header> extra = {}) {
-    http::Request req;
-    req.method = std::move(method);
-    req.SetTarget(std::move(target));
-    req.headers = {{"Host", "127.0.0.1:4566"}};
-    for (auto& h : extra) req.headers.push_back(std::move(h));
-    req.body = std::move(body);
-    return Send(std::move(req), "s3");
-  }
-
   static auth::Principal CloudTrail(const std::string& trail_arn) {
     auth::Principal p = auth::ServicePrincipal("cloudtrail.amazonaws.com", "000000000000");
     p.source_arn = trail_arn;
