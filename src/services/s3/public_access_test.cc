@@ -64,6 +64,16 @@ TEST(PublicAccessTest, PublicCannedAcls) {
 
 using PublicAccessChainTest = testing::S3ChainTest;
 
+// The <Message> of an S3 error document.
+std::string MessageOf(const http::Response& r) {
+  size_t a = r.body.find("<Message>");
+  size_t b = r.body.find("</Message>");
+  if (a == std::string::npos || b == std::string::npos) return "<no message>";
+  return r.body.substr(a + 9, b - a - 9);
+}
+
+constexpr char kAdmin[] = "arn:aws:iam::000000000000:user/orgtrail-admin";
+
 constexpr char kBlockAll[] =
     "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls>"
     "<IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy>"
@@ -83,15 +93,31 @@ TEST_F(PublicAccessChainTest, BlockedWritesChangeNothing) {
           R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pab/*"})"));
   EXPECT_EQ(policy.status, 403);
   EXPECT_NE(policy.body.find("<Code>AccessDenied</Code>"), std::string::npos) << policy.body;
-  EXPECT_NE(policy.body.find("BlockPublicPolicy"), std::string::npos) << policy.body;
+  // AWS's words (as the AWS CLI shows them for a refused put-bucket-policy).
+  EXPECT_EQ(MessageOf(policy),
+            std::string("User: ") + kAdmin +
+                " is not authorized to perform: s3:PutBucketPolicy on resource: "
+                "\"arn:aws:s3:::pab\" because public policies are blocked by the "
+                "BlockPublicPolicy block public access setting.");
   EXPECT_EQ(S3("GET", "/pab?policy").status, 404);
   http::Response put = S3("PUT", "/pab/k", "body", {{"x-amz-acl", "public-read"}});
   EXPECT_EQ(put.status, 403);
-  EXPECT_NE(put.body.find("BlockPublicAcls"), std::string::npos) << put.body;
+  // AWS's words for a public ACL refused by BlockPublicAcls.
+  auto refused = [](const std::string& action, const std::string& resource) {
+    return std::string("User: ") + kAdmin + " is not authorized to perform: " + action +
+           " on resource: \"" + resource +
+           "\" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block "
+           "Public Access.";
+  };
+  EXPECT_EQ(MessageOf(put), refused("s3:PutObject", "arn:aws:s3:::pab/k"));
   EXPECT_EQ(S3("GET", "/pab/k").status, 404);
-  EXPECT_EQ(S3("PUT", "/pab?acl", "", {{"x-amz-acl", "authenticated-read"}}).status, 403);
+  http::Response bucket_acl = S3("PUT", "/pab?acl", "", {{"x-amz-acl", "authenticated-read"}});
+  EXPECT_EQ(bucket_acl.status, 403);
+  EXPECT_EQ(MessageOf(bucket_acl), refused("s3:PutBucketAcl", "arn:aws:s3:::pab"));
   EXPECT_EQ(S3("PUT", "/pab/k", "body", {{"x-amz-acl", "bucket-owner-full-control"}}).status, 200);
-  EXPECT_EQ(S3("PUT", "/pab/k?acl", "", {{"x-amz-acl", "public-read-write"}}).status, 403);
+  http::Response object_acl = S3("PUT", "/pab/k?acl", "", {{"x-amz-acl", "public-read-write"}});
+  EXPECT_EQ(object_acl.status, 403);
+  EXPECT_EQ(MessageOf(object_acl), refused("s3:PutObjectAcl", "arn:aws:s3:::pab/k"));
   EXPECT_EQ(S3("PUT", "/pab/k?acl", "", {{"x-amz-acl", "private"}}).status, 200);
 }
 
