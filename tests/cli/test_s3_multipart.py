@@ -2,7 +2,6 @@
 verified, ListParts / ListMultipartUploads / Abort / UploadPartCopy, and durability of an
 acknowledged PutObject across kill -9 (small bodies stored as rows, large ones as files)."""
 
-import hashlib
 import os
 import tempfile
 import unittest
@@ -11,8 +10,7 @@ import boto3.s3.transfer
 import botocore.exceptions
 
 from orgtrail_harness import OrgtrailTestCase
-
-MIB = 1024 * 1024
+from s3_files import MIB, stream_digests, vm_hwm_kib, write_source_file
 
 
 class S3MultipartTest(OrgtrailTestCase):
@@ -25,13 +23,7 @@ class S3MultipartTest(OrgtrailTestCase):
     def test_100_mib_upload_and_download_with_checksums(self):
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "src.bin")
-            block = os.urandom(MIB)
-            digest = hashlib.sha256()
-            with open(src, "wb") as f:
-                for i in range(100):
-                    chunk = block[i:] + block[:i]
-                    f.write(chunk)
-                    digest.update(chunk)
+            digest, _ = write_source_file(src, 100)
             cfg = boto3.s3.transfer.TransferConfig(multipart_threshold=8 * MIB,
                                                    multipart_chunksize=8 * MIB, max_concurrency=4)
             self.s3.upload_file(src, "mpu", "big.bin", Config=cfg,
@@ -42,35 +34,22 @@ class S3MultipartTest(OrgtrailTestCase):
             self.assertRegex(head["ChecksumCRC32"], r"^[A-Za-z0-9+/=]{8}-13$")
             dst = os.path.join(tmp, "dst.bin")
             self.s3.download_file("mpu", "big.bin", dst, Config=cfg)
-            check = hashlib.sha256()
             with open(dst, "rb") as f:
-                for chunk in iter(lambda: f.read(MIB), b""):
-                    check.update(chunk)
-            self.assertEqual(check.hexdigest(), digest.hexdigest())
+                self.assertEqual(stream_digests(f.read)[0], digest.hexdigest())
             # The CLI's own multipart (above 8 MiB) reads it back too.
             out = self.aws(2, "s3", "cp", "s3://mpu/big.bin", os.path.join(tmp, "cli.bin"))
             self.assertEqual(out.returncode, 0, out)
             self.assertEqual(os.path.getsize(os.path.join(tmp, "cli.bin")), 100 * MIB)
 
     def vm_hwm_kib(self):
-        with open("/proc/%d/status" % self.server.proc.pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        raise AssertionError("no VmHWM")
+        return vm_hwm_kib(self.server.proc.pid)
 
     def test_large_get_streamed_from_the_blob_file(self):
         # 120 MiB uploaded in 5 MiB parts one at a time, so the server's peak memory stays low.
         size = 120 * MIB
-        block = os.urandom(MIB)
-        digest = hashlib.sha256()
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "src.bin")
-            with open(src, "wb") as f:
-                for i in range(size // MIB):
-                    chunk = block[i:] + block[:i]
-                    f.write(chunk)
-                    digest.update(chunk)
+            digest, _ = write_source_file(src, size // MIB)
             cfg = boto3.s3.transfer.TransferConfig(multipart_threshold=5 * MIB,
                                                    multipart_chunksize=5 * MIB, max_concurrency=1)
             self.s3.upload_file(src, "mpu", "streamed.bin", Config=cfg)
@@ -82,10 +61,7 @@ class S3MultipartTest(OrgtrailTestCase):
         # from the blob file in pieces, so the peak RSS grows far less than the object's size.
         resp = self.s3.get_object(Bucket="mpu", Key="streamed.bin")
         self.assertEqual(resp["ContentLength"], size)
-        check = hashlib.sha256()
-        for chunk in iter(lambda: resp["Body"].read(MIB), b""):
-            check.update(chunk)
-        self.assertEqual(check.hexdigest(), digest.hexdigest())
+        self.assertEqual(stream_digests(resp["Body"].read)[0], digest.hexdigest())
         ranged = self.s3.get_object(Bucket="mpu", Key="streamed.bin",
                                     Range="bytes=%d-%d" % (7 * MIB + 3, 57 * MIB + 2))
         self.assertEqual(ranged["ContentRange"], "bytes %d-%d/%d" % (7 * MIB + 3, 57 * MIB + 2,

@@ -12,8 +12,7 @@ import tempfile
 import unittest
 
 from orgtrail_harness import OrgtrailTestCase
-
-MIB = 1024 * 1024
+from s3_files import MIB, stream_digests, vm_hwm_kib, write_source_file
 
 
 class S3StreamedPutTest(OrgtrailTestCase):
@@ -24,32 +23,17 @@ class S3StreamedPutTest(OrgtrailTestCase):
         self.s3.create_bucket(Bucket="big")
 
     def vm_hwm_kib(self):
-        with open("/proc/%d/status" % self.server.proc.pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        raise AssertionError("no VmHWM")
+        return vm_hwm_kib(self.server.proc.pid)
 
     def read_back(self, key):
         resp = self.s3.get_object(Bucket="big", Key=key)
-        sha, md5 = hashlib.sha256(), hashlib.md5()
-        for chunk in iter(lambda: resp["Body"].read(MIB), b""):
-            sha.update(chunk)
-            md5.update(chunk)
-        return resp, sha.hexdigest(), md5.hexdigest()
+        return (resp,) + stream_digests(resp["Body"].read)
 
     def test_200_mib_puts_are_streamed_to_disk(self):
         size = 200 * MIB
-        block = os.urandom(MIB)
-        sha, md5 = hashlib.sha256(), hashlib.md5()
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "src.bin")
-            with open(src, "wb") as f:
-                for i in range(size // MIB):
-                    chunk = block[i:] + block[:i]
-                    f.write(chunk)
-                    sha.update(chunk)
-                    md5.update(chunk)
+            sha, md5 = write_source_file(src, size // MIB)
             before = self.vm_hwm_kib()
 
             url = self.s3.generate_presigned_url(
