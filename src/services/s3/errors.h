@@ -3,14 +3,20 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "core/result.h"
 
 namespace orgtrail::services::s3::errors {
 
+// An error about a bucket: AWS names it in a BucketName element.
+inline AwsError BucketError(std::string code, std::string message, int status,
+                            const std::string& bucket) {
+  return AwsError(std::move(code), std::move(message), status).With("BucketName", bucket);
+}
+
 inline AwsError NoSuchBucket(const std::string& bucket) {
-  return AwsError("NoSuchBucket", "The specified bucket does not exist.", 404)
-      .With("BucketName", bucket);
+  return BucketError("NoSuchBucket", "The specified bucket does not exist.", 404, bucket);
 }
 inline AwsError NoSuchKey(const std::string& key) {
   return AwsError("NoSuchKey", "The specified key does not exist.", 404).With("Key", key);
@@ -28,30 +34,26 @@ inline AwsError NoSuchUpload(const std::string& upload_id) {
       .With("UploadId", upload_id);
 }
 inline AwsError BucketAlreadyExists(const std::string& bucket) {
-  return AwsError("BucketAlreadyExists",
-                  "The requested bucket name is not available. The bucket namespace is shared by "
-                  "all users of the system. Please select a different name and try again.",
-                  409)
-      .With("BucketName", bucket);
+  return BucketError(
+      "BucketAlreadyExists",
+      "The requested bucket name is not available. The bucket namespace is shared by "
+      "all users of the system. Please select a different name and try again.",
+      409, bucket);
 }
 inline AwsError BucketAlreadyOwnedByYou(const std::string& bucket) {
-  return AwsError("BucketAlreadyOwnedByYou",
-                  "Your previous request to create the named bucket succeeded and you already "
-                  "own it.",
-                  409)
-      .With("BucketName", bucket);
+  return BucketError("BucketAlreadyOwnedByYou",
+                     "Your previous request to create the named bucket succeeded and you already "
+                     "own it.",
+                     409, bucket);
 }
 inline AwsError BucketNotEmpty(const std::string& bucket) {
-  return AwsError("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
-      .With("BucketName", bucket);
+  return BucketError("BucketNotEmpty", "The bucket you tried to delete is not empty", 409, bucket);
 }
 inline AwsError InvalidBucketName(const std::string& bucket) {
-  return AwsError("InvalidBucketName", "The specified bucket is not valid.", 400)
-      .With("BucketName", bucket);
+  return BucketError("InvalidBucketName", "The specified bucket is not valid.", 400, bucket);
 }
 inline AwsError NoSuchBucketPolicy(const std::string& bucket) {
-  return AwsError("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
-      .With("BucketName", bucket);
+  return BucketError("NoSuchBucketPolicy", "The bucket policy does not exist", 404, bucket);
 }
 inline AwsError MalformedPolicy(const std::string& message) {
   return AwsError("MalformedPolicy", message, 400);
@@ -102,26 +104,23 @@ inline AwsError EntityTooSmall(uint64_t proposed) {
       .With("MinSizeAllowed", "5242880");
 }
 inline AwsError NoSuchTagSet(const std::string& bucket) {
-  return AwsError("NoSuchTagSet", "The TagSet does not exist", 404).With("BucketName", bucket);
+  return BucketError("NoSuchTagSet", "The TagSet does not exist", 404, bucket);
 }
 inline AwsError NoSuchLifecycleConfiguration(const std::string& bucket) {
-  return AwsError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", 404)
-      .With("BucketName", bucket);
+  return BucketError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist",
+                     404, bucket);
 }
 inline AwsError NoSuchPublicAccessBlockConfiguration(const std::string& bucket) {
-  return AwsError("NoSuchPublicAccessBlockConfiguration",
-                  "The public access block configuration was not found", 404)
-      .With("BucketName", bucket);
+  return BucketError("NoSuchPublicAccessBlockConfiguration",
+                     "The public access block configuration was not found", 404, bucket);
 }
 inline AwsError OwnershipControlsNotFoundError(const std::string& bucket) {
-  return AwsError("OwnershipControlsNotFoundError", "The bucket ownership controls were not found",
-                  404)
-      .With("BucketName", bucket);
+  return BucketError("OwnershipControlsNotFoundError",
+                     "The bucket ownership controls were not found", 404, bucket);
 }
 inline AwsError ServerSideEncryptionConfigurationNotFoundError(const std::string& bucket) {
-  return AwsError("ServerSideEncryptionConfigurationNotFoundError",
-                  "The server side encryption configuration was not found", 404)
-      .With("BucketName", bucket);
+  return BucketError("ServerSideEncryptionConfigurationNotFoundError",
+                     "The server side encryption configuration was not found", 404, bucket);
 }
 inline AwsError AccessControlListNotSupported() {
   return AwsError("AccessControlListNotSupported", "The bucket does not allow ACLs", 400);

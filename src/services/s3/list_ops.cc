@@ -55,36 +55,53 @@ Value Prefixes(const std::vector<std::string>& prefixes, bool url) {
 
 std::string Enc(const std::string& s, bool url) { return url ? UrlEncodeKey(s) : s; }
 
+// What every listing takes: the bucket, MaxKeys, EncodingType, Prefix and Delimiter.
+struct Listing {
+  Bucket bucket;
+  int64_t max = 0;
+  bool url = false;
+  std::string prefix;
+  std::string delimiter;
+};
+
+Result<Listing> ReadListing(Call& call, const Value& input) {
+  Listing l;
+  ORGTRAIL_TRY(l.bucket, RequireBucket(call, input.GetString("Bucket")));
+  ORGTRAIL_TRY(l.max, MaxKeys(input));
+  ORGTRAIL_TRY(l.url, UrlEncoding(input));
+  l.prefix = input.GetString("Prefix");
+  l.delimiter = input.GetString("Delimiter");
+  return l;
+}
+
+// The members every listing answers with, after its own entries.
+void SetListingMembers(Value& out, const Listing& l, const std::vector<std::string>& prefixes) {
+  out.Set("Name", l.bucket.name).Set("Prefix", Enc(l.prefix, l.url));
+  if (!l.delimiter.empty()) out.Set("Delimiter", Enc(l.delimiter, l.url));
+  out.Set("MaxKeys", l.max);
+  if (!prefixes.empty()) out.Set("CommonPrefixes", Prefixes(prefixes, l.url));
+  if (l.url) out.Set("EncodingType", "url");
+}
+
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
 Result<Value> ListObjects(Call& call, const Value& input) {
-  ORGTRAIL_TRY(Bucket b, RequireBucket(call, input.GetString("Bucket")));
-  ORGTRAIL_TRY(int64_t max, MaxKeys(input));
-  ORGTRAIL_TRY(bool url, UrlEncoding(input));
-  const std::string prefix = input.GetString("Prefix");
-  const std::string delimiter = input.GetString("Delimiter");
+  ORGTRAIL_TRY(Listing l, ReadListing(call, input));
   const std::string marker = input.GetString("Marker");
-  ListedKeys listed = ListKeys(call, kObjects, b.name, prefix, delimiter, marker, max);
-  Value out = Value::MakeMap().Set("IsTruncated", listed.truncated).Set("Marker", Enc(marker, url));
-  if (listed.truncated && !delimiter.empty()) out.Set("NextMarker", Enc(listed.next_marker, url));
+  ListedKeys listed = ListKeys(call, kObjects, l.bucket.name, l.prefix, l.delimiter, marker, l.max);
+  Value out =
+      Value::MakeMap().Set("IsTruncated", listed.truncated).Set("Marker", Enc(marker, l.url));
+  if (listed.truncated && !l.delimiter.empty())
+    out.Set("NextMarker", Enc(listed.next_marker, l.url));
   Value contents = Value::MakeList();
-  for (const Value& o : listed.contents) contents.Append(ContentEntry(o, url, true));
+  for (const Value& o : listed.contents) contents.Append(ContentEntry(o, l.url, true));
   if (contents.size() > 0) out.Set("Contents", std::move(contents));
-  out.Set("Name", b.name).Set("Prefix", Enc(prefix, url));
-  if (!delimiter.empty()) out.Set("Delimiter", Enc(delimiter, url));
-  out.Set("MaxKeys", max);
-  if (!listed.common_prefixes.empty())
-    out.Set("CommonPrefixes", Prefixes(listed.common_prefixes, url));
-  if (url) out.Set("EncodingType", "url");
+  SetListingMembers(out, l, listed.common_prefixes);
   return out;
 }
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 Result<Value> ListObjectsV2(Call& call, const Value& input) {
-  ORGTRAIL_TRY(Bucket b, RequireBucket(call, input.GetString("Bucket")));
-  ORGTRAIL_TRY(int64_t max, MaxKeys(input));
-  ORGTRAIL_TRY(bool url, UrlEncoding(input));
-  const std::string prefix = input.GetString("Prefix");
-  const std::string delimiter = input.GetString("Delimiter");
+  ORGTRAIL_TRY(Listing l, ReadListing(call, input));
   const std::string start_after = input.GetString("StartAfter");
   const std::string token = input.GetString("ContinuationToken");
   std::string after = start_after;
@@ -95,59 +112,50 @@ Result<Value> ListObjectsV2(Call& call, const Value& input) {
                                      "continuation-token", token);
     after = std::max(*decoded, start_after);
   }
-  ListedKeys listed = ListKeys(call, kObjects, b.name, prefix, delimiter, after, max);
+  ListedKeys listed = ListKeys(call, kObjects, l.bucket.name, l.prefix, l.delimiter, after, l.max);
   Value out = Value::MakeMap().Set("IsTruncated", listed.truncated);
   Value contents = Value::MakeList();
   for (const Value& o : listed.contents)
-    contents.Append(ContentEntry(o, url, input["FetchOwner"].AsBool()));
+    contents.Append(ContentEntry(o, l.url, input["FetchOwner"].AsBool()));
   int64_t count = static_cast<int64_t>(contents.size() + listed.common_prefixes.size());
   if (contents.size() > 0) out.Set("Contents", std::move(contents));
-  out.Set("Name", b.name).Set("Prefix", Enc(prefix, url));
-  if (!delimiter.empty()) out.Set("Delimiter", Enc(delimiter, url));
-  out.Set("MaxKeys", max);
-  if (!listed.common_prefixes.empty())
-    out.Set("CommonPrefixes", Prefixes(listed.common_prefixes, url));
-  if (url) out.Set("EncodingType", "url");
+  SetListingMembers(out, l, listed.common_prefixes);
   out.Set("KeyCount", count);
   if (input.Has("ContinuationToken")) out.Set("ContinuationToken", token);
   if (listed.truncated) out.Set("NextContinuationToken", Base64UrlEncode(listed.next_marker));
-  if (!start_after.empty()) out.Set("StartAfter", Enc(start_after, url));
+  if (!start_after.empty()) out.Set("StartAfter", Enc(start_after, l.url));
   return out;
 }
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
 Result<Value> ListObjectVersions(Call& call, const Value& input) {
-  ORGTRAIL_TRY(Bucket b, RequireBucket(call, input.GetString("Bucket")));
-  ORGTRAIL_TRY(int64_t max, MaxKeys(input));
-  ORGTRAIL_TRY(bool url, UrlEncoding(input));
-  const std::string prefix = input.GetString("Prefix");
-  const std::string delimiter = input.GetString("Delimiter");
+  ORGTRAIL_TRY(Listing l, ReadListing(call, input));
   const std::string key_marker = input.GetString("KeyMarker");
-  const bool versioned = !b.versioning().empty();
+  const bool versioned = !l.bucket.versioning().empty();
   Value versions = Value::MakeList();
   Value markers = Value::MakeList();
   std::vector<std::string> prefixes;
   bool truncated = false;
   std::string next_key, next_version;
   int64_t count = 0;
-  const std::string base = b.name + "/";
+  const std::string base = l.bucket.name + "/";
   std::string cursor = key_marker.empty() ? "" : base + key_marker + "\x02";
   std::string last_key;
   std::string_view table = versioned ? kVersions : kObjects;
   while (!truncated) {
-    auto rows = call.env.store.Scan(table, base + prefix, cursor, 256);
+    auto rows = call.env.store.Scan(table, base + l.prefix, cursor, 256);
     if (rows.empty()) break;
     for (store::Row& r : rows) {
       cursor = r.key;
       auto v = ParseJson(r.value);
       if (!v.ok()) continue;
       std::string key = v->GetString("Key");
-      if (!delimiter.empty()) {
-        size_t pos = key.find(delimiter, prefix.size());
+      if (!l.delimiter.empty()) {
+        size_t pos = key.find(l.delimiter, l.prefix.size());
         if (pos != std::string::npos) {
-          std::string cp = key.substr(0, pos + delimiter.size());
+          std::string cp = key.substr(0, pos + l.delimiter.size());
           if (prefixes.empty() || prefixes.back() != cp) {
-            if (count >= max) {
+            if (count >= l.max) {
               truncated = true;
               break;
             }
@@ -158,7 +166,7 @@ Result<Value> ListObjectVersions(Call& call, const Value& input) {
           continue;
         }
       }
-      if (count >= max) {
+      if (count >= l.max) {
         truncated = true;
         break;
       }
@@ -167,13 +175,13 @@ Result<Value> ListObjectVersions(Call& call, const Value& input) {
       std::string vid = v->GetString("VersionId", "null");
       if ((*v)["DeleteMarker"].AsBool()) {
         markers.Append(Value::MakeMap()
-                           .Set("Owner", OwnerValue(v->GetString("Owner", b.owner())))
-                           .Set("Key", Enc(key, url))
+                           .Set("Owner", OwnerValue(v->GetString("Owner", l.bucket.owner())))
+                           .Set("Key", Enc(key, l.url))
                            .Set("VersionId", vid)
                            .Set("IsLatest", latest)
                            .Set("LastModified", EpochSeconds((*v)["LastModified"].AsInt())));
       } else {
-        Value e = ContentEntry(*v, url, true);
+        Value e = ContentEntry(*v, l.url, true);
         e.Set("VersionId", vid).Set("IsLatest", latest);
         versions.Append(std::move(e));
       }
@@ -182,19 +190,16 @@ Result<Value> ListObjectVersions(Call& call, const Value& input) {
       next_version = vid;
     }
   }
-  Value out = Value::MakeMap().Set("IsTruncated", truncated).Set("KeyMarker", Enc(key_marker, url));
+  Value out =
+      Value::MakeMap().Set("IsTruncated", truncated).Set("KeyMarker", Enc(key_marker, l.url));
   out.Set("VersionIdMarker", input.GetString("VersionIdMarker"));
   if (truncated) {
-    out.Set("NextKeyMarker", Enc(next_key, url));
+    out.Set("NextKeyMarker", Enc(next_key, l.url));
     out.Set("NextVersionIdMarker", next_version);
   }
   if (versions.size() > 0) out.Set("Versions", std::move(versions));
   if (markers.size() > 0) out.Set("DeleteMarkers", std::move(markers));
-  out.Set("Name", b.name).Set("Prefix", Enc(prefix, url));
-  if (!delimiter.empty()) out.Set("Delimiter", Enc(delimiter, url));
-  out.Set("MaxKeys", max);
-  if (!prefixes.empty()) out.Set("CommonPrefixes", Prefixes(prefixes, url));
-  if (url) out.Set("EncodingType", "url");
+  SetListingMembers(out, l, prefixes);
   return out;
 }
 
