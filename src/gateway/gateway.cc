@@ -66,9 +66,11 @@ http::Response Gateway::Handle(http::Request& req) {
   if (!record.read_only) transaction = env_.store.Begin();
 
   // parse -> authorize -> dispatch
+  // The input goes into the record once the handler is done with it: moved, not copied (a
+  // PutLogEvents batch is up to 1 MB).
+  Value input;
   Result<Value> outcome = [&]() -> Result<Value> {
-    ORGTRAIL_TRY(Value input, protocol::ParseInput(req, route));
-    record.request_parameters = input;
+    ORGTRAIL_TRY(input, protocol::ParseInput(req, route));
     const OperationRow* row = registry_.Find(route.service->name, route.operation_name);
     if (!row)
       return AwsError(
@@ -84,6 +86,7 @@ http::Response Gateway::Handle(http::Request& req) {
       return InternalFailure("internal failure");
     }
   }();
+  record.request_parameters = std::move(input);
 
   // serialize
   http::Response response;

@@ -113,7 +113,20 @@ void BloomAdd(std::string& bloom, std::string_view text) {
   if (bloom.size() != kBloomBits / 8) bloom.assign(kBloomBits / 8, '\0');
   auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  for (size_t i = 0; i + 3 <= text.size(); ++i) {
+  size_t i = 0;
+  // Six trigrams per 8-byte load, the same bits as TrigramBit: byte-swapped, the load has p[i]
+  // in its top byte, and trigram k is the 24 bits below bit 64 - 8k.
+  for (; i + 8 <= text.size(); i += 6) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t b = __builtin_bswap64(w);
+    for (int k = 0; k < 6; ++k) {
+      uint64_t h = ((b >> (40 - 8 * k)) & 0xFFFFFF) * 0x9E3779B97F4A7C15ull;
+      uint32_t a = static_cast<uint32_t>(h >> 47);
+      bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
+    }
+  }
+  for (; i + 3 <= text.size(); ++i) {
     uint32_t a = TrigramBit(p + i);
     bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
   }
