@@ -199,31 +199,6 @@ size_t InvalidUtf8At(std::string_view text) {
 
 constexpr size_t kSimdPadding = 16;
 
-// Adapts RapidJSON's handler calls to a JsonSax.
-class SaxAdapter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, SaxAdapter> {
- public:
-  explicit SaxAdapter(JsonSax& sax) : sax_(sax) {}
-  bool Null() { return sax_.Null(); }
-  bool Bool(bool b) { return sax_.Bool(b); }
-  bool Int(int i) { return sax_.Int64(i); }
-  bool Uint(unsigned u) { return sax_.Int64(u); }
-  bool Int64(int64_t i) { return sax_.Int64(i); }
-  bool Uint64(uint64_t u) {
-    if (u > static_cast<uint64_t>(INT64_MAX)) return sax_.Double(static_cast<double>(u));
-    return sax_.Int64(static_cast<int64_t>(u));
-  }
-  bool Double(double d) { return sax_.Double(d); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return sax_.String({s, n}); }
-  bool Key(const char* s, rapidjson::SizeType n, bool) { return sax_.Key({s, n}); }
-  bool StartObject() { return sax_.StartObject(); }
-  bool EndObject(rapidjson::SizeType) { return sax_.EndObject(); }
-  bool StartArray() { return sax_.StartArray(); }
-  bool EndArray(rapidjson::SizeType) { return sax_.EndArray(); }
-
- private:
-  JsonSax& sax_;
-};
-
 // A Builder that sends the array value of one top-level member to a JsonSax instead. The key is
 // held back until its value shows whether it is diverted.
 class DivertingBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DivertingBuilder> {
@@ -389,13 +364,6 @@ Result<Value> ParseJsonDiverting(std::string_view text, JsonDiversion& diversion
   DivertingBuilder builder(diversion);
   ORGTRAIL_CHECK(ParseInPlace(text, ScratchBuffer(), builder));
   return std::move(builder.builder().result);
-}
-
-Status ReadJson(std::string_view text, std::string& buf, JsonSax& sax, bool utf8_checked) {
-  if (!utf8_checked)
-    if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) return EncodingError(bad);
-  SaxAdapter adapter(sax);
-  return ParseInPlace(text, buf, adapter);
 }
 
 std::string WriteJson(const Value& v) {

@@ -1,6 +1,6 @@
 // A SAX view of JSON text (RapidJSON's reader underneath), for the few callers that must not
 // build a Value per element of a large list: the JSON protocol's raw list members
-// (docs/architecture.md, "Raw list members") and the handlers that declare them.
+// (docs/architecture.md, "Raw list members").
 #pragma once
 
 #include <cstddef>
@@ -15,7 +15,7 @@ namespace orgtrail {
 
 // Receives the tokens of a JSON text in order. Numbers follow ParseJson's rule: integers that
 // fit int64 come as Int64, every other number as Double. String and key views are valid until
-// the parse returns (ReadJson: while its buffer lives). Returning false stops the parse.
+// the parse returns. Returning false stops the parse.
 class JsonSax {
  public:
   virtual ~JsonSax() = default;
@@ -30,13 +30,6 @@ class JsonSax {
   virtual bool StartArray() = 0;
   virtual bool EndArray() = 0;
 };
-
-// Parses `text` into `sax`. The text is copied into `buf` (whose capacity callers may reuse
-// between calls) and unescaped in place there: string views point into `buf`. With
-// utf8_checked the caller vouches that `text` is valid UTF-8 (a slice of a document ParseJson
-// or ParseJsonDiverting accepted). Errors as ParseJson's; a `sax` that returns false yields
-// SerializationException "Terminate parsing due to Handler error. (at offset N)".
-Status ReadJson(std::string_view text, std::string& buf, JsonSax& sax, bool utf8_checked = false);
 
 // ParseJson, except that the value of the top-level object member `member`, when it is an
 // array, goes token by token to `sax` instead of into the Value (which then lacks the member).

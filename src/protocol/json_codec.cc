@@ -271,7 +271,9 @@ const spec::Shape& ShapeWithout(const spec::Shape& input, const std::string& mem
 // message must name every error).
 std::optional<Result<Value>> ParseWithRawMember(std::string_view body, const spec::Service& service,
                                                 const spec::Shape& input, const spec::Member& raw) {
-  RawListCheck check(*raw.shape);
+  std::string packed;
+  packed.reserve(body.size());
+  RawListCheck check(*raw.shape, packed);
   JsonDiversion diversion;
   diversion.member = raw.WireName();
   diversion.sax = &check;
@@ -281,8 +283,7 @@ std::optional<Result<Value>> ParseWithRawMember(std::string_view body, const spe
   Result<Value> value = FromJson(input, std::move(parsed).value(), 0);
   if (!value.ok() || !Validate(service, ShapeWithout(input, raw.name), *value).ok())
     return std::nullopt;
-  value->Set(raw.name,
-             Value(std::string(body.substr(diversion.begin, diversion.end - diversion.begin))));
+  value->Set(raw.name, Value(std::move(packed)));
   return value;
 }
 

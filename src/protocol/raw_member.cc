@@ -1,15 +1,17 @@
-// Raw list members: the declarations, and the single pass that checks a raw list against its
-// model while the request is parsed (protocol/raw_member.h).
+// Raw list members: the declarations, the single pass that checks a raw list against its model
+// and packs it while the request is parsed, and the reader of the packed form
+// (protocol/raw_member.h).
 #include "protocol/raw_member.h"
 
-#include <cstdint>
+#include <cstring>
 #include <mutex>
-#include <vector>
 
 #include "protocol/raw_list_check.h"
 
 namespace orgtrail::protocol {
 namespace {
+
+constexpr std::string_view kMagic("RL1\0", 4);
 
 struct Declaration {
   std::string service;
@@ -24,6 +26,28 @@ std::mutex& DeclarationsMutex() {
 std::vector<Declaration>& Declarations() {
   static std::vector<Declaration> declarations;
   return declarations;
+}
+
+template <typename T>
+void Put(std::string& out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out.append(b, sizeof(T));
+}
+
+template <typename T>
+bool Take(std::string_view& in, T& v) {
+  if (in.size() < sizeof(T)) return false;
+  std::memcpy(&v, in.data(), sizeof(T));
+  in.remove_prefix(sizeof(T));
+  return true;
+}
+
+bool TakeBytes(std::string_view& in, size_t n, std::string_view& out) {
+  if (in.size() < n) return false;
+  out = in.substr(0, n);
+  in.remove_prefix(n);
+  return true;
 }
 
 }  // namespace
@@ -42,15 +66,84 @@ void DeclareRawListMember(std::string_view service, std::string_view operation,
 
 std::string_view RawListMember(std::string_view service, std::string_view operation) {
   std::lock_guard lock(DeclarationsMutex());
-  // Entries are never removed or changed once added: the view outlives the lock.
+  // Entries are not removed once added: the view outlives the lock (a declaration replaced
+  // while a request reads it happens only in tests, which do not run requests meanwhile).
   for (const Declaration& d : Declarations())
     if (d.service == service && d.operation == operation) return d.member;
   return {};
 }
 
-Status ReadRawList(std::string_view raw, std::string& buf, JsonSax& sax) {
-  // The text is a slice of a request body the protocol already parsed and found valid UTF-8.
-  return ReadJson(raw, buf, sax, /*utf8_checked=*/true);
+bool RawList::Open(std::string_view packed) {
+  names_.clear();
+  fields_.clear();
+  count_ = read_ = 0;
+  if (packed.substr(0, kMagic.size()) != kMagic) return false;
+  packed.remove_prefix(kMagic.size());
+  uint32_t m = 0;
+  if (!Take(packed, m) || m > 64) return false;
+  for (uint32_t i = 0; i < m; ++i) {
+    uint16_t len = 0;
+    std::string_view name;
+    if (!Take(packed, len) || !TakeBytes(packed, len, name)) return false;
+    names_.push_back(name);
+  }
+  if (!Take(packed, count_)) return false;
+  fields_.resize(m);
+  rest_ = packed;
+  return true;
+}
+
+int RawList::Member(std::string_view wire_name) const {
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == wire_name) return static_cast<int>(i);
+  return -1;
+}
+
+bool RawList::Next() {
+  if (read_ >= count_) return false;
+  for (Field& f : fields_) {
+    if (!Take(rest_, f.tag)) return false;
+    switch (f.tag) {
+      case 0:
+        break;
+      case 1:
+        if (!Take(rest_, f.i)) return false;
+        break;
+      case 2: {
+        uint8_t b = 0;
+        if (!Take(rest_, b)) return false;
+        f.i = b;
+        break;
+      }
+      case 3: {
+        uint32_t len = 0;
+        if (!Take(rest_, len) || !TakeBytes(rest_, len, f.s)) return false;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  ++read_;
+  return true;
+}
+
+std::optional<int64_t> RawList::Int(int member) const {
+  if (member < 0 || static_cast<size_t>(member) >= fields_.size()) return std::nullopt;
+  const Field& f = fields_[member];
+  return f.tag == 1 ? std::optional<int64_t>(f.i) : std::nullopt;
+}
+
+std::optional<bool> RawList::Bool(int member) const {
+  if (member < 0 || static_cast<size_t>(member) >= fields_.size()) return std::nullopt;
+  const Field& f = fields_[member];
+  return f.tag == 2 ? std::optional<bool>(f.i != 0) : std::nullopt;
+}
+
+std::optional<std::string_view> RawList::String(int member) const {
+  if (member < 0 || static_cast<size_t>(member) >= fields_.size()) return std::nullopt;
+  const Field& f = fields_[member];
+  return f.tag == 3 ? std::optional<std::string_view>(f.s) : std::nullopt;
 }
 
 namespace internal {
@@ -60,7 +153,7 @@ bool RawListCheck::Supported(const spec::Shape& list) {
   const spec::Shape& element = *list.member.shape;
   if (element.type != spec::ShapeType::kStructure || element.members.size() > 64) return false;
   for (const spec::Member& m : element.members) {
-    if (m.shape == nullptr) return false;
+    if (m.shape == nullptr || m.WireName().size() > UINT16_MAX) return false;
     switch (m.shape->type) {
       case spec::ShapeType::kString:
         if (!m.shape->enum_values.empty()) return false;
@@ -76,40 +169,51 @@ bool RawListCheck::Supported(const spec::Shape& list) {
   return true;
 }
 
-RawListCheck::RawListCheck(const spec::Shape& list) : list_(list), element_(*list.member.shape) {
-  for (size_t i = 0; i < element_.members.size(); ++i)
+RawListCheck::RawListCheck(const spec::Shape& list, std::string& packed)
+    : list_(list), element_(*list.member.shape), packed_(packed) {
+  slots_.resize(element_.members.size());
+  packed_.append(kMagic);
+  Put(packed_, static_cast<uint32_t>(element_.members.size()));
+  for (size_t i = 0; i < element_.members.size(); ++i) {
+    const std::string& name = element_.members[i].WireName();
+    Put(packed_, static_cast<uint16_t>(name.size()));
+    packed_.append(name);
     if (element_.members[i].required) required_ |= uint64_t{1} << i;
+  }
+  count_at_ = packed_.size();
+  Put(packed_, uint32_t{0});
 }
 
 bool RawListCheck::Key(std::string_view k) {
   if (level_ != 2) return Fail();
-  current_ = nullptr;
+  current_ = -1;
   for (size_t i = 0; i < element_.members.size(); ++i) {
     if (element_.members[i].WireName() != k) continue;
     uint64_t bit = uint64_t{1} << i;
     if (seen_ & bit) return Fail();  // duplicate key: the ordinary path decides
     seen_ |= bit;
-    current_ = element_.members[i].shape;
+    current_ = static_cast<int>(i);
     return true;
   }
   return Fail();  // unknown member
 }
 
 bool RawListCheck::Int64(int64_t i) {
-  if (level_ != 2 || current_ == nullptr) return Fail();
-  const spec::Shape& s = *current_;
+  if (level_ != 2 || current_ < 0) return Fail();
+  const spec::Shape& s = *element_.members[current_].shape;
   if (s.type != spec::ShapeType::kLong && s.type != spec::ShapeType::kInteger) return Fail();
   if (s.type == spec::ShapeType::kInteger && (i < INT32_MIN || i > INT32_MAX)) return Fail();
   double d = static_cast<double>(i);
   if ((s.min && d < *s.min) || (s.max && d > *s.max)) return Fail();
-  current_ = nullptr;
+  slots_[current_] = {1, i, {}};
+  current_ = -1;
   return true;
 }
 
 bool RawListCheck::String(std::string_view v) {
-  if (level_ != 2 || current_ == nullptr) return Fail();
-  const spec::Shape& s = *current_;
-  if (s.type != spec::ShapeType::kString) return Fail();
+  if (level_ != 2 || current_ < 0) return Fail();
+  const spec::Shape& s = *element_.members[current_].shape;
+  if (s.type != spec::ShapeType::kString || v.size() > UINT32_MAX) return Fail();
   if (s.min && static_cast<double>(v.size()) < *s.min) return Fail();
   if ((s.min && *s.min > 1) || s.max) {
     size_t points = 0;
@@ -118,14 +222,16 @@ bool RawListCheck::String(std::string_view v) {
     double n = static_cast<double>(points);
     if ((s.min && n < *s.min) || (s.max && n > *s.max)) return Fail();
   }
-  current_ = nullptr;
+  slots_[current_] = {3, 0, v};
+  current_ = -1;
   return true;
 }
 
-bool RawListCheck::Bool(bool) {
-  if (level_ != 2 || current_ == nullptr || current_->type != spec::ShapeType::kBoolean)
-    return Fail();
-  current_ = nullptr;
+bool RawListCheck::Bool(bool b) {
+  if (level_ != 2 || current_ < 0) return Fail();
+  if (element_.members[current_].shape->type != spec::ShapeType::kBoolean) return Fail();
+  slots_[current_] = {2, b ? 1 : 0, {}};
+  current_ = -1;
   return true;
 }
 
@@ -133,6 +239,7 @@ bool RawListCheck::StartObject() {
   if (level_ != 1) return Fail();
   level_ = 2;
   seen_ = 0;
+  for (Slot& s : slots_) s.tag = 0;
   return true;
 }
 
@@ -141,6 +248,15 @@ bool RawListCheck::EndObject() {
   if ((seen_ & required_) != required_) return Fail();
   level_ = 1;
   ++count_;
+  for (const Slot& s : slots_) {
+    packed_.push_back(static_cast<char>(s.tag));
+    if (s.tag == 1) Put(packed_, s.i);
+    if (s.tag == 2) packed_.push_back(static_cast<char>(s.i));
+    if (s.tag == 3) {
+      Put(packed_, static_cast<uint32_t>(s.s.size()));
+      packed_.append(s.s);
+    }
+  }
   return true;
 }
 
@@ -156,6 +272,7 @@ bool RawListCheck::EndArray() {
   ended_ = true;
   double n = static_cast<double>(count_);
   if ((list_.min && n < *list_.min) || (list_.max && n > *list_.max)) return Fail();
+  std::memcpy(packed_.data() + count_at_, &count_, sizeof(count_));
   return true;
 }
 

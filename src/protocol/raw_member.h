@@ -3,22 +3,26 @@
 // The protocol layer parses a request into a Value and validates it against the model; a
 // handler never reads the wire. One exception, taken deliberately for bulk ingest: an operation
 // may declare one list member of its input raw. For such an operation the JSON protocol parses
-// the list without building a Value per element, checks every element against the model in the
-// same pass (required members, types, lengths, ranges, list length), and hands the handler the
-// member as a string Value holding the list's JSON text, already known to be well formed and
-// valid. The handler reads it with ReadRawList. Whenever the fast pass cannot vouch for the list
-// (a null, an unknown or duplicate key, a number that is not an integer, a value out of its
-// constraints, any invalid member elsewhere in the input), the request takes the ordinary path
-// and the member is a list Value as usual, with the model's exact errors. Internal callers
-// (Registry::CallInternal) always pass a list: a handler that declares a raw member accepts both
-// forms and must treat them alike.
+// the list without building a Value per element: in the same single pass over the request's
+// text it checks every element against the model (required members, types, lengths, ranges,
+// list length) and packs the elements' scalars, already unescaped, into one string Value (the
+// packed form below), which the handler reads with RawList: no Value per element and no second
+// parse. Whenever the pass cannot vouch for the list (a null, an unknown or duplicate key, a
+// number that is not an integer, a value out of its constraints, any invalid member elsewhere in
+// the input), the request takes the ordinary path and the member is a list Value as usual, with
+// the model's exact errors. Internal callers (Registry::CallInternal) always pass a list: a
+// handler that declares a raw member accepts both forms and must treat them alike.
+//
+// Packed form (little endian): "RL1\0", u32 M, M x (u16 length, wire name of a member of the
+// element structure, model order), u32 N elements, then per element and per member in that
+// order one tag byte: 0 absent, 1 integer (i64), 2 boolean (u8), 3 string (u32 length, bytes).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include "core/json_sax.h"
-#include "core/result.h"
+#include <vector>
 
 namespace orgtrail::protocol {
 
@@ -31,9 +35,33 @@ void DeclareRawListMember(std::string_view service, std::string_view operation,
 // The raw member declared for (service, operation), or "".
 std::string_view RawListMember(std::string_view service, std::string_view operation);
 
-// Reads a raw member's text (the string Value the protocol produced) into `sax`: StartArray,
-// then per element StartObject, Key (the member's wire name) and its scalar, ..., EndObject,
-// then EndArray. String views point into `buf`, whose capacity callers may reuse.
-Status ReadRawList(std::string_view raw, std::string& buf, JsonSax& sax);
+// Reads the packed form of a raw member (the string Value the protocol produced). String views
+// point into the packed text.
+class RawList {
+ public:
+  // False when `packed` is not in the packed form.
+  bool Open(std::string_view packed);
+  uint32_t size() const { return count_; }
+  // Index of the element member named `wire_name` on the wire, or -1.
+  int Member(std::string_view wire_name) const;
+  // Moves to the next element (the first on the first call); false after the last one, or
+  // when the packed text is cut short.
+  bool Next();
+  std::optional<int64_t> Int(int member) const;
+  std::optional<bool> Bool(int member) const;
+  std::optional<std::string_view> String(int member) const;
+
+ private:
+  struct Field {
+    uint8_t tag = 0;
+    int64_t i = 0;
+    std::string_view s;
+  };
+  std::string_view rest_;
+  std::vector<std::string_view> names_;
+  std::vector<Field> fields_;
+  uint32_t count_ = 0;
+  uint32_t read_ = 0;
+};
 
 }  // namespace orgtrail::protocol

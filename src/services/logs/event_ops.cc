@@ -4,7 +4,6 @@
 #include <limits>
 
 #include "core/encoding.h"
-#include "core/json_sax.h"
 #include "filter/pattern.h"
 #include "protocol/raw_member.h"
 #include "services/logs/errors.h"
@@ -54,56 +53,21 @@ void SweepExpired(Call& call, const GroupRow& g, const std::vector<SelectStream>
   (void)call.env.store.Apply(writes);
 }
 
-// The events of a raw logEvents member (protocol/raw_member.h): the protocol has checked every
-// element against the model (timestamp and message present, of their types, within range), so
-// the reader only collects them. Messages are views into the reader's buffer.
-class RawEventReader final : public JsonSax {
- public:
-  explicit RawEventReader(std::vector<NewEvent>& out) : out_(out) {}
-  bool Null() override { return false; }
-  bool Bool(bool) override { return false; }
-  bool Double(double) override { return false; }
-  bool Int64(int64_t i) override {
-    if (field_ == Field::kTimestamp) event_.timestamp = i;
-    return true;
-  }
-  bool String(std::string_view s) override {
-    if (field_ == Field::kMessage) event_.message = s;
-    return true;
-  }
-  bool Key(std::string_view k) override {
-    field_ = k == "timestamp" ? Field::kTimestamp
-             : k == "message" ? Field::kMessage
-                              : Field::kOther;
-    return true;
-  }
-  bool StartObject() override {
-    event_ = {};
-    return true;
-  }
-  bool EndObject() override {
-    out_.push_back(event_);
-    return true;
-  }
-  bool StartArray() override { return true; }
-  bool EndArray() override { return true; }
-
- private:
-  enum class Field { kTimestamp, kMessage, kOther };
-  std::vector<NewEvent>& out_;
-  NewEvent event_{0, {}};
-  Field field_ = Field::kOther;
-};
-
 // The request's events, in order, from either form of logEvents: the list Value (internal
-// callers, and requests the protocol's raw pass could not vouch for) or the raw text. Both give
-// the same events. `buf` holds the messages of the raw form.
-Status CollectEvents(const Value& log_events, std::string& buf, std::vector<NewEvent>& events) {
+// callers, and requests the protocol's raw pass could not vouch for) or the packed form of a raw
+// member (protocol/raw_member.h), whose elements the protocol has checked against the model.
+// Both give the same events; messages are views into `log_events`.
+Status CollectEvents(const Value& log_events, std::vector<NewEvent>& events) {
   if (log_events.is_string()) {
-    const std::string& raw = log_events.AsString();
-    events.reserve(raw.size() / 64);
-    RawEventReader reader(events);
-    return protocol::ReadRawList(raw, buf, reader);
+    protocol::RawList raw;
+    if (!raw.Open(log_events.AsString())) return InternalFailure("logEvents: not a packed list");
+    int timestamp = raw.Member("timestamp");
+    int message = raw.Member("message");
+    events.reserve(raw.size());
+    while (raw.Next())
+      events.push_back({raw.Int(timestamp).value_or(0), raw.String(message).value_or("")});
+    if (events.size() != raw.size()) return InternalFailure("logEvents: packed list cut short");
+    return Ok();
   }
   const Value::List& list = log_events.AsList();
   events.reserve(list.size());
@@ -111,32 +75,10 @@ Status CollectEvents(const Value& log_events, std::string& buf, std::vector<NewE
   return Ok();
 }
 
-// The buffer of the raw form's messages, kept by the thread between requests (no fresh pages
-// per request); given back when a request grew it past 8 MiB.
-std::string& RawBuffer() {
-  thread_local std::string buf;
-  constexpr size_t kKeep = 8u << 20;
-  if (buf.capacity() > kKeep) std::string().swap(buf);
-  return buf;
-}
-
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
 Result<Value> PutLogEvents(Call& call, const Value& input) {
   std::vector<NewEvent> events;
-  // A handler of this thread already holds the thread's buffer only if PutLogEvents re-entered
-  // itself (it does not today); then a buffer of its own.
-  thread_local bool buffer_in_use = false;
-  std::string own_buf;
-  std::string& buf = buffer_in_use ? own_buf : RawBuffer();
-  bool took = !buffer_in_use;
-  buffer_in_use = true;
-  struct Release {
-    bool took;
-    ~Release() {
-      if (took) buffer_in_use = false;
-    }
-  } release{took};
-  ORGTRAIL_CHECK(CollectEvents(input["logEvents"], buf, events));
+  ORGTRAIL_CHECK(CollectEvents(input["logEvents"], events));
   uint64_t batch_bytes = 0;
   for (const NewEvent& e : events) batch_bytes += e.message.size() + kEventOverhead;
   const int64_t now = call.NowMillis();
