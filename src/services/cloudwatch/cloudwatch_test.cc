@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "services/cloudwatch/metric_store.h"
 #include "testing/in_process.h"
+#include "testing/json_reply.h"
 
 namespace orgtrail::gateway {
 namespace {
@@ -14,35 +15,13 @@ namespace {
 // 2026-01-01T00:00:00Z, the fake clock's start.
 constexpr int64_t kT0 = 1767225600;
 
-struct Reply {
-  int status = 0;
-  Value body;
-  std::string query_error;  // x-amzn-query-error
-  std::string raw;
-  std::string Code() const { return body.GetString("__type"); }
-  std::string Message() const { return body.GetString("message"); }
-};
+using Reply = JsonReply;
 
 class CloudWatchTest : public InProcessTest {
  protected:
   // JSON 1.0, query-compatible, as CLI v1 and boto3 send it.
   Reply Call(std::string_view operation, std::string body) {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-amz-json-1.0"},
-                   {"X-Amz-Target", "GraniteServiceVersion20100801." + std::string(operation)},
-                   {"x-amzn-query-mode", "true"}};
-    req.body = std::move(body);
-    http::Response r = Send(std::move(req), "monitoring");
-    Reply out;
-    out.status = r.status;
-    out.raw = r.body;
-    if (const std::string* h = r.FindHeader("x-amzn-query-error")) out.query_error = *h;
-    auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
-    if (parsed.ok()) out.body = std::move(parsed).value();
-    return out;
+    return ToJsonReply(Send(CloudWatchJsonRequest(operation, std::move(body)), "monitoring"));
   }
   // Query protocol, as CLI v2 sends it.
   http::Response Query(std::string form) {

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "testing/in_process.h"
+#include "testing/json_reply.h"
 
 namespace orgtrail::gateway {
 namespace {
@@ -17,46 +18,17 @@ constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kDay = 86'400'000;
 
-struct Reply {
-  int status = 0;
-  Value body;
-  std::string raw;
-  std::string Code() const {
-    std::string t = body.GetString("__type");
-    size_t hash = t.rfind('#');
-    return hash == std::string::npos ? t : t.substr(hash + 1);
-  }
-  std::string Message() const {
-    std::string m = body.GetString("message");
-    return m.empty() ? body.GetString("Message") : m;
-  }
-};
+using Reply = JsonReply;
 
 class LogsOpsTest : public InProcessTest {
  protected:
   Reply Logs(std::string_view operation, std::string body) {
     http::Response r =
         Send(JsonRequest("Logs_20140328." + std::string(operation), std::move(body)), "logs");
-    return ToReply(r);
+    return ToJsonReply(r);
   }
   Reply Monitoring(std::string_view operation, std::string body) {
-    http::Request req;
-    req.method = "POST";
-    req.SetTarget("/");
-    req.headers = {{"Host", "127.0.0.1:4566"},
-                   {"Content-Type", "application/x-amz-json-1.0"},
-                   {"X-Amz-Target", "GraniteServiceVersion20100801." + std::string(operation)},
-                   {"x-amzn-query-mode", "true"}};
-    req.body = std::move(body);
-    return ToReply(Send(std::move(req), "monitoring"));
-  }
-  static Reply ToReply(const http::Response& r) {
-    Reply out;
-    out.status = r.status;
-    out.raw = r.body;
-    auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
-    if (parsed.ok()) out.body = std::move(parsed).value();
-    return out;
+    return ToJsonReply(Send(CloudWatchJsonRequest(operation, std::move(body)), "monitoring"));
   }
 
   void MakeStream(const std::string& group = "app", const std::string& stream = "s1") {
