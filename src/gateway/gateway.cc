@@ -58,12 +58,12 @@ http::Response Gateway::Handle(http::Request& req) {
   record.host = req.HeaderOr("Host");
   record.read_only = IsReadOnlyOperation(record.service, record.event_name);
 
-  // A call that may change state runs, up to and including its audit, inside one store
-  // transaction: its CloudTrail record (written by the journal's audit subscriber) commits
-  // together with its writes, before the response leaves. Read-only calls take no transaction;
-  // their records are group-committed (src/events/journal.h).
+  // A call that may change state runs, from its handler up to and including its audit, inside
+  // one store transaction: its CloudTrail record (written by the journal's audit subscriber)
+  // commits together with its writes, before the response leaves. Parsing and authorization
+  // only read committed state, so they run before it, without holding the store. Read-only
+  // calls take no transaction; their records are group-committed (src/events/journal.h).
   std::unique_ptr<store::Transaction> transaction;
-  if (!record.read_only) transaction = env_.store.Begin();
 
   // parse -> authorize -> dispatch
   // The input goes into the record once the handler is done with it: moved, not copied (a
@@ -78,6 +78,7 @@ http::Response Gateway::Handle(http::Request& req) {
           "orgtrail does not implement " + route.service->service_id + "." + route.operation_name,
           501, false);
     ORGTRAIL_CHECK(Authorize(call, route, *row, input));
+    if (!record.read_only) transaction = env_.store.Begin();
     try {
       return row->handler(call, input);
     } catch (const std::exception& e) {
