@@ -274,10 +274,14 @@ void RouteRest(const http::Request& req, const spec::Service& service, Route& ro
   const Table& table = TableFor(service);
   // A sub-resource the operation does not know disqualifies it: DELETE /b?versioning must not
   // become DeleteBucket.
+  // Looked up once per request, not once per template (presigned URLs carry six parameters).
+  std::vector<const std::string*> markers;
+  for (const auto& [k, v] : params)
+    if (table.marker_keys.count(k)) markers.push_back(&k);
   auto knows_subresources = [&](const Template& t) {
     if (t.any_query) return true;
-    for (const auto& [k, v] : params)
-      if (table.marker_keys.count(k) && !t.known_query.count(k)) return false;
+    for (const std::string* k : markers)
+      if (!t.known_query.count(*k)) return false;
     return true;
   };
   const Template* best = nullptr;
