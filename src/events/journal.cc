@@ -368,8 +368,7 @@ void Journal::Record(const gateway::ApiCall& call) {
   std::vector<Pending> rows;
   for (BuiltRecord& b : BuildRecordsText(call, cross)) {
     std::string row = EncodeRow(b);
-    rows.push_back({std::move(b.account_id), std::move(b.region), b.event_time_ms,
-                    b.management_event, std::move(row)});
+    rows.push_back({b.event_time_ms, std::move(row)});
   }
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds

@@ -1,6 +1,7 @@
 // The CloudTrail journal (spec/cloudtrail.md §5, §7; docs/cloudtrail-record.md): every recorded
-// API call's record(s), durable, in commit order, with the event-history index LookupEvents
-// reads. Trail delivery (S3, CloudWatch Logs, digests) reads the journal by sequence number.
+// API call's record(s), durable, in commit order, one row per record. Trail delivery (S3,
+// CloudWatch Logs, digests) reads the journal by sequence number; LookupEvents reads it
+// backwards (docs/persistence.md, "Event history without an index").
 //
 // Durability (issue: records are durable):
 // - The record of a call that is not read-only is written on the request thread inside the
@@ -86,7 +87,7 @@ struct LookupPage {
 
 class Journal {
  public:
-  // `store` keeps the journal rows (tables ct_journal and ct_history, docs/persistence.md);
+  // `store` keeps the journal rows (table ct_journal, docs/persistence.md);
   // `ids` mints the second eventID and the sharedEventID of cross-account calls. Recovers the
   // last sequence number from the store.
   Journal(store::Store& store, IdSource& ids);
@@ -122,12 +123,10 @@ class Journal {
   void Reset();
 
  private:
-  // One finished ct_journal row and what its ct_history key needs.
+  // One finished ct_journal row (its high water mark is filled in by AppendLocked) and its
+  // event time (the pruning horizon).
   struct Pending {
-    std::string account_id;
-    std::string region;
     int64_t event_time_ms = 0;
-    bool management_event = true;
     std::string row;
   };
   // Writes rows (assigning their sequence numbers) in this thread's store transaction.
