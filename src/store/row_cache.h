@@ -30,6 +30,7 @@ class RowCache {
   static constexpr size_t kMaxScans = 1024;
 
   // The cached state of a row: nullptr when unknown; else its value (nullopt: no such row).
+  // A cached value is always shorter than kMaxValue.
   const std::optional<std::string>* FindRow(std::string_view table, std::string_view key);
   // Records a row's current value (nullopt: absent), as read or just written.
   void PutRow(std::string_view table, std::string_view key, std::optional<std::string_view> value);

@@ -42,6 +42,8 @@ constexpr int kBusyTimeoutMs = 5000;
 // With 4 KiB pages a record of `rows` overflows beyond about 1,000 bytes (the largest local
 // payload of an index B-tree cell); 800 bytes of value leave room for the table name and key.
 constexpr size_t kOutOfLine = 800;
+// The cache holds only inline values (WriteRow relies on it).
+static_assert(RowCache::kMaxValue <= kOutOfLine);
 
 // Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
 // bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
@@ -460,7 +462,9 @@ class SqliteStore final : public Store, public InlineBlobs {
   }
   Status WriteRowSql(std::string_view table, std::string_view key,
                      std::optional<std::string_view> value) {
-    std::optional<long long> old = CurrentBigId(table, key);
+    // A row in the cache is absent or small, so held inline: no lookup of its id in `big`.
+    std::optional<long long> old;
+    if (cache_.FindRow(table, key) == nullptr) old = CurrentBigId(table, key);
     if (value && value->size() >= kOutOfLine) {
       long long id = 0;
       if (old) {
