@@ -283,9 +283,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(limit);
     // Beast reads at most what the buffer holds (64 KiB at most): a large body read into the
     // few hundred bytes the header needed would take a read, a timer and a handler per segment
-    // (a 350 KB PutLogEvents body took hundreds of reads). Bodies past 16 KiB get the larger
-    // buffer, kept by the connection for its next requests.
-    if (!length || *length > kLargeBodyReadBuffer / 4) buffer_.reserve(kLargeBodyReadBuffer);
+    // (a 350 KB PutLogEvents body took hundreds of reads). Bodies past 16 KiB (or spooled) get
+    // the larger buffer, kept by the connection for its next requests.
+    if (!length || *length > std::min<uint64_t>(o.spool_threshold, kLargeBodyReadBuffer / 4))
+      buffer_.reserve(kLargeBodyReadBuffer);
     if (spool && !o.spool_dir.empty()) {
       parser_->get().body().spool_dir = o.spool_dir;
       parser_->get().body().threshold = o.spool_threshold;
