@@ -109,6 +109,14 @@ inline uint32_t TrigramBit(const unsigned char* p) {
   return static_cast<uint32_t>(h >> 47);
 }
 
+// Sets the bit of the trigram held in bits kShift..kShift+23 of `b` (TrigramBit's bit).
+template <int kShift>
+inline void SetTrigramBit(unsigned char* bits, uint64_t b) {
+  uint64_t h = ((b >> kShift) & 0xFFFFFF) * 0x9E3779B97F4A7C15ull;
+  uint32_t a = static_cast<uint32_t>(h >> 47);
+  bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
+}
+
 void BloomAdd(std::string& bloom, std::string_view text) {
   if (bloom.size() != kBloomBits / 8) bloom.assign(kBloomBits / 8, '\0');
   auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
@@ -120,11 +128,12 @@ void BloomAdd(std::string& bloom, std::string_view text) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
     uint64_t b = __builtin_bswap64(w);
-    for (int k = 0; k < 6; ++k) {
-      uint64_t h = ((b >> (40 - 8 * k)) & 0xFFFFFF) * 0x9E3779B97F4A7C15ull;
-      uint32_t a = static_cast<uint32_t>(h >> 47);
-      bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
-    }
+    SetTrigramBit<40>(bits, b);
+    SetTrigramBit<32>(bits, b);
+    SetTrigramBit<24>(bits, b);
+    SetTrigramBit<16>(bits, b);
+    SetTrigramBit<8>(bits, b);
+    SetTrigramBit<0>(bits, b);
   }
   for (; i + 3 <= text.size(); ++i) {
     uint32_t a = TrigramBit(p + i);
