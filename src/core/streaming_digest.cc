@@ -1,13 +1,19 @@
 #include "core/streaming_digest.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace orgtrail {
 
 StreamingDigest::StreamingDigest(const std::vector<std::string>& names) {
   bool any = false;
   for (const std::string& name : names) any = digest_.Add(name) || any;
-  if (any) worker_ = std::thread([this] { Run(); });
+  if (!any) return;
+  worker_ = std::thread([this] { Run(); });
+  // Named so that per-thread CPU figures (/proc/<pid>/task/<tid>/comm) can tell it apart.
+  pthread_setname_np(worker_.native_handle(), "digest");
 }
 
 StreamingDigest::~StreamingDigest() {
@@ -20,29 +26,57 @@ StreamingDigest::~StreamingDigest() {
   worker_.join();
 }
 
+StreamingDigest::Batch StreamingDigest::Take() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [&] { return !free_.empty() || allocated_ < kPool; });
+    if (!free_.empty()) {
+      Batch b = std::move(free_.back());
+      free_.pop_back();
+      b.size = 0;
+      return b;
+    }
+    ++allocated_;
+  }
+  Batch b;
+  b.bytes = std::make_unique_for_overwrite<char[]>(kBatch);
+  return b;
+}
+
+void StreamingDigest::Hand(Batch batch) {
+  if (!batch.bytes) return;
+  if (!worker_.joinable() || finished_ || batch.size == 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(batch));
+    return;
+  }
+  if (batch_.size > 0) Queue(std::exchange(batch_, Batch()));
+  Queue(std::move(batch));
+}
+
 void StreamingDigest::Update(std::string_view data) {
   if (!worker_.joinable() || finished_) return;
   while (!data.empty()) {
-    if (batch_.empty()) batch_.reserve(kBatch);
-    size_t n = std::min(data.size(), kBatch - batch_.size());
-    batch_.append(data.substr(0, n));
+    if (!batch_.bytes) batch_ = Take();
+    size_t n = std::min(data.size(), batch_.space());
+    std::memcpy(batch_.end(), data.data(), n);
+    batch_.size += n;
     data.remove_prefix(n);
-    if (batch_.size() == kBatch) Hand(std::exchange(batch_, std::string()));
+    if (batch_.space() == 0) Queue(std::exchange(batch_, Batch()));
   }
 }
 
-void StreamingDigest::Hand(std::string batch) {
-  std::unique_lock<std::mutex> lock(mu_);
-  space_.wait(lock, [&] { return queued_ + batch.size() <= kMaxQueued || queue_.empty(); });
-  queued_ += batch.size();
-  queue_.push_back(std::move(batch));
-  lock.unlock();
+void StreamingDigest::Queue(Batch batch) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(batch));
+  }
   work_.notify_one();
 }
 
 std::vector<std::pair<std::string, std::string>> StreamingDigest::Final() {
   if (!worker_.joinable() || finished_) return {};
-  if (!batch_.empty()) Hand(std::exchange(batch_, std::string()));
+  if (batch_.size > 0) Queue(std::exchange(batch_, Batch()));
   {
     std::lock_guard<std::mutex> lock(mu_);
     closing_ = true;
@@ -59,12 +93,12 @@ void StreamingDigest::Run() {
     work_.wait(lock, [&] { return abandon_ || closing_ || !queue_.empty(); });
     if (abandon_) return;
     if (queue_.empty()) return;  // closing, and everything is hashed
-    std::string batch = std::move(queue_.front());
+    Batch batch = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    digest_.Update(batch);
+    digest_.Update(batch.view());
     lock.lock();
-    queued_ -= batch.size();
+    free_.push_back(std::move(batch));
     space_.notify_one();
   }
 }

@@ -1,13 +1,17 @@
 // StreamingDigest: the digests of a stream (MultiDigest's algorithms) computed on a worker
 // thread while the stream still arrives, so that the thread receiving the bytes never waits for
 // the hashing (S3 request bodies spooled to a file: no second pass reading the file back).
-// Pieces are copied and handed over in batches; memory stays bounded (Update waits while too
-// much is queued). Final() gives what MultiDigest::Final() gives for the same bytes.
+// The bytes travel in batches of kBatch bytes from a pool of at most kPool: a producer that
+// owns its bytes already in a batch (Take, fill, Hand: the socket read straight into it) hands it
+// over without a copy; Update copies arbitrary pieces into batches. The worker returns each
+// batch to the pool once hashed; Take waits while every batch is in use, so memory stays
+// bounded. Final() gives what MultiDigest::Final() gives for the same bytes.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -21,6 +25,20 @@ namespace orgtrail {
 
 class StreamingDigest {
  public:
+  // Bytes per batch, batches in the pool, and so the most bytes queued or being filled.
+  static constexpr size_t kBatch = 1 << 20;
+  static constexpr size_t kPool = 16;
+  static constexpr size_t kMaxQueued = kPool * kBatch;
+
+  // A buffer of kBatch bytes, the first `size` of them filled.
+  struct Batch {
+    std::unique_ptr<char[]> bytes;
+    size_t size = 0;
+    char* end() { return bytes.get() + size; }
+    size_t space() const { return kBatch - size; }
+    std::string_view view() const { return {bytes.get(), size}; }
+  };
+
   // `names` as MultiDigest::Add takes them; unknown and repeated names are skipped. With no
   // known name there is no worker and Update does nothing.
   explicit StreamingDigest(const std::vector<std::string>& names);
@@ -34,27 +52,31 @@ class StreamingDigest {
   bool Active() const { return worker_.joinable(); }
   // Appends bytes to the stream (ignored after Final).
   void Update(std::string_view data);
+  // An empty batch from the pool, waiting while all kPool are queued. Works without a worker
+  // too (the pool then recycles at once).
+  Batch Take();
+  // Appends the batch's bytes to the stream (after any bytes given to Update: do not mix the
+  // two within a stream unless Update's pieces came first) and gives the batch back to the
+  // pool once hashed. Without a worker, or after Final, the batch just goes back to the pool.
+  void Hand(Batch batch);
   // Waits until every byte is hashed; each algorithm's digest, raw bytes, in the order added.
   // Empty on a second call.
   std::vector<std::pair<std::string, std::string>> Final();
 
-  // Bytes gathered before they go to the worker, and the most queued before Update waits.
-  static constexpr size_t kBatch = 1 << 20;
-  static constexpr size_t kMaxQueued = 16 * kBatch;
-
  private:
-  void Hand(std::string batch);
+  void Queue(Batch batch);
   void Run();
 
   MultiDigest digest_;  // touched by the worker only, once it runs
-  std::string batch_;
+  Batch batch_;         // Update's batch being filled
   std::mutex mu_;
   std::condition_variable work_;   // the worker waits for batches or the end
-  std::condition_variable space_;  // Update and Final wait for the worker
-  std::deque<std::string> queue_;
-  size_t queued_ = 0;
-  bool closing_ = false;  // Final: hash what is queued, then stop
-  bool abandon_ = false;  // destruction: stop now
+  std::condition_variable space_;  // Take and Final wait for the worker
+  std::deque<Batch> queue_;
+  std::vector<Batch> free_;  // batches back from the worker
+  size_t allocated_ = 0;     // batches in existence: queued, free or held by the producer
+  bool closing_ = false;     // Final: hash what is queued, then stop
+  bool abandon_ = false;     // destruction: stop now
   bool finished_ = false;
   std::thread worker_;
 };

@@ -7,6 +7,7 @@
 // connection is kept alive (RFC 9112 §9.3). Parsing, chunked decoding and limits are Beast's.
 #include "http/server.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -231,6 +232,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     if (server_->stopping && buffer_.size() == 0) return Close();
     parser_.emplace();
+    direct_ = false;
     ConfigureParser(*parser_, server_->options);
     parser_->body_limit(boost::none);  // set per request by PlanBody once the header is read
     too_large_.reset();
@@ -291,8 +293,65 @@ class Session : public std::enable_shared_from_this<Session> {
       parser_->get().body().spool_dir = o.spool_dir;
       parser_->get().body().threshold = o.spool_threshold;
       parser_->get().body().digests = std::move(digests);
+      // A body whose length is known and passes the threshold is read past the parser, straight
+      // into the digest's batches (ReadDirect).
+      direct_ = length && *length > o.spool_threshold;
+      body_left_ = length ? *length : 0;
     }
     return true;
+  }
+
+  // A spooled body of known length (no chunked coding): the socket reads go straight into
+  // 1 MiB batches from the digest's pool; each full batch is written to the file in one pwrite
+  // and then handed to the digest worker, which returns it to the pool once hashed. No copy of
+  // the bytes in user space, and no pass through the parser (there is nothing to decode).
+  bool StartDirect() {
+    SpoolBody::value_type& body = parser_->get().body();
+    body.file = SpooledBody::Create(body.spool_dir);
+    if (!body.file) return false;
+    body.hasher = std::make_unique<StreamingDigest>(body.digests);
+    batch_ = body.hasher->Take();
+    // What the header's read already brought of the body.
+    size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), body_left_));
+    net::buffer_copy(net::buffer(batch_.end(), n), buffer_.data());
+    buffer_.consume(n);
+    batch_.size += n;
+    body_left_ -= n;
+    return true;
+  }
+
+  void ReadDirect() {
+    SpoolBody::value_type& body = parser_->get().body();
+    if (batch_.space() == 0 || body_left_ == 0) {
+      if (batch_.size > 0 && !body.file->Append(batch_.view())) return DirectFailed();
+      body.hasher->Hand(std::move(batch_));
+      batch_ = {};
+      if (body_left_ == 0) {
+        direct_ = false;
+        body.file->digests = body.hasher->Final();
+        body.hasher.reset();
+        return Handle();
+      }
+      batch_ = body.hasher->Take();
+    }
+    Timeout();
+    size_t want = static_cast<size_t>(std::min<uint64_t>(batch_.space(), body_left_));
+    stream_.async_read_some(net::buffer(batch_.end(), want),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->OnReadError(ec);
+                              self->batch_.size += n;
+                              self->body_left_ -= n;
+                              self->ReadDirect();
+                            });
+  }
+
+  // The spool file could not be created or written: 500, and nothing of the body is kept.
+  void DirectFailed() {
+    direct_ = false;
+    batch_ = {};
+    parser_->get().body().hasher.reset();
+    parser_->get().body().file.reset();
+    OnReadError(boost::system::errc::make_error_code(boost::system::errc::io_error));
   }
 
   void RejectTooLarge() {
@@ -306,6 +365,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Reads the body one piece at a time so that the idle timeout restarts with every read.
   void ReadBody() {
+    if (direct_) return StartDirect() ? ReadDirect() : DirectFailed();
     if (parser_->is_done()) return Handle();
     Timeout();
     bhttp::async_read_some(stream_, buffer_, *parser_,
@@ -334,14 +394,18 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = msg.keep_alive();
     bool http10 = msg.version() < 11;
     bool head = msg.method() == bhttp::verb::head;
-    Request req = ToRequest(std::move(msg));
-    req.remote_ip = remote_ip_;
-    req.secure = false;
-    try {
-      response_ = server_->handler(req);
-    } catch (...) {
-      response_ = Response{};
-      response_.status = 500;
+    {
+      // The request (and a spool file nobody adopted) goes before the response is sent: a
+      // client that has the answer finds no temporary file left.
+      Request req = ToRequest(std::move(msg));
+      req.remote_ip = remote_ip_;
+      req.secure = false;
+      try {
+        response_ = server_->handler(req);
+      } catch (...) {
+        response_ = Response{};
+        response_.status = 500;
+      }
     }
     if (ResponseCloses(response_) || server_->stopping) keep_alive = false;
     WriteResponse(head, keep_alive, http10);
@@ -436,6 +500,9 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerState* server_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
+  bool direct_ = false;                // the body is read by ReadDirect
+  uint64_t body_left_ = 0;             // bytes of that body still to read
+  StreamingDigest::Batch batch_;       // the batch its reads fill
   std::optional<Response> too_large_;  // the planner's answer to a body over its limit
   Response response_;
   std::string head_;
@@ -559,6 +626,7 @@ void Server::Run() {
   std::vector<std::thread> workers;
   for (int i = 1; i < impl_->options.threads; ++i) {
     workers.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+    pthread_setname_np(workers.back().native_handle(), "http-io");
   }
   impl_->ioc.run();
   for (auto& t : workers) t.join();
