@@ -14,10 +14,12 @@ iflag=direct) in the same directory the servers store into.
 
     python3 bench/s3_load.py [--orgtrail build/orgtrail] [--seconds 10] [--connections 16]
                              [--big-mib 1024] [--skip-moto] [--skip-boto3] [--in-memory-too]
-                             [--small-kib 1]
+                             [--small-kib 1] [--big-only]
 
 Each wrk run also reports the server process's CPU time (utime + stime from /proc) per request,
-which does not depend on how loaded the machine is.
+which does not depend on how loaded the machine is; the single PUT reports the server's CPU per
+GiB by thread (/proc/<pid>/task/<tid>/stat and comm): the receiving side (the I/O threads), the
+digest worker, and the total. `--big-only` runs only the large object, on a fresh server.
 """
 import argparse
 import os
@@ -138,6 +140,55 @@ def boto3_rate(endpoint, op, keys, seconds, threads):
     return sum(counts) / (time.time() - start)
 
 
+def thread_ticks(pid):
+    """{tid: (name, utime + stime in clock ticks)} of each live thread of a process."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                name = f.read().strip()
+        except OSError:
+            continue  # ended meanwhile
+        out[int(tid)] = (name, int(fields[11]) + int(fields[12]))
+    return out
+
+
+class ThreadCpu:
+    """CPU seconds each thread of a process spends over an interval, by thread name. Threads are
+    sampled every 20 ms, so that one that ends within the interval (the digest worker ends with
+    its request) is still counted; what the process spent beyond the threads seen (the last
+    ticks of a thread that ended between two samples) is reported as "ended"."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.start_total = cpu_seconds(pid)
+        self.first = thread_ticks(pid)
+        self.last = dict(self.first)
+        self.done = threading.Event()
+        self.sampler = threading.Thread(target=self._sample)
+        self.sampler.start()
+
+    def _sample(self):
+        while not self.done.wait(0.02):
+            self.last.update(thread_ticks(self.pid))
+
+    def stop(self):
+        self.done.set()
+        self.sampler.join()
+        self.last.update(thread_ticks(self.pid))
+        tck = os.sysconf("SC_CLK_TCK")
+        by_name = {}
+        for tid, (name, ticks) in self.last.items():
+            spent = (ticks - self.first.get(tid, (name, 0))[1]) / tck
+            by_name[name] = by_name.get(name, 0.0) + spent
+        total = cpu_seconds(self.pid) - self.start_total
+        by_name["ended"] = max(0.0, total - sum(by_name.values()))
+        by_name["total"] = total
+        return by_name
+
+
 def curl_mbps(args_list):
     out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"] +
                          args_list, capture_output=True, text=True, check=True).stdout.split()
@@ -146,14 +197,34 @@ def curl_mbps(args_list):
     return float(out[1])
 
 
-def big(endpoint, c, mib, src, tmp):
+def print_put_threads(name, cpu, mib):
+    """The single PUT's server CPU per GiB by thread: the digest worker (and the last ticks of
+    threads that ended), the receiving side (every other thread: the I/O threads take turns)."""
+    gib = mib / 1024
+    digest = cpu.get("digest", 0.0) + cpu["ended"]
+    receive = cpu["total"] - digest
+    detail = ", ".join("%s %.2f" % (k, v / gib) for k, v in sorted(cpu.items())
+                       if k not in ("total", "ended") and v > 0)
+    print("%-9s single PUT server CPU per GiB: receive %.2f s, digest worker %.2f s, "
+          "total %.2f s (threads: %s; ended unsampled %.2f)" %
+          (name, receive / gib, digest / gib, cpu["total"] / gib, detail, cpu["ended"] / gib),
+          flush=True)
+
+
+def big(endpoint, c, mib, src, tmp, pid=None, name="orgtrail", multipart=True):
     size_mb = mib * 1048576 / 1e6
     put_url = c.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "big1"},
                                        ExpiresIn=3600)
     get_url = c.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": "big1"},
                                        ExpiresIn=3600)
+    cpu = ThreadCpu(pid) if pid is not None else None
     single_up = size_mb / curl_mbps(["-T", src, put_url])
+    if cpu is not None:
+        print_put_threads(name, cpu.stop(), mib)
     single_down = size_mb / curl_mbps([get_url])
+    if not multipart:
+        c.delete_object(Bucket="bench", Key="big1")
+        return single_up, single_down, 0.0, 0.0
     cfg = boto3.s3.transfer.TransferConfig(multipart_chunksize=8 << 20, max_concurrency=8)
     t0 = time.time()
     c.upload_file(src, "bench", "big2", Config=cfg)
@@ -185,6 +256,13 @@ def disk_speed(directory, mib):
 def run(name, endpoint, args, tmp, src, pid=None):
     c = client(endpoint)
     c.create_bucket(Bucket="bench")
+    if args.big_only:
+        su, sd, mu, md = big(endpoint, c, args.big_mib, src, tmp, pid, name,
+                             multipart=not args.skip_boto3)
+        print("%-9s %d MiB single PUT (curl): %6.0f MB/s  single GET (curl): %6.0f MB/s  "
+              "multipart upload (boto3): %6.0f MB/s  download: %6.0f MB/s" %
+              (name, args.big_mib, su, sd, mu, md), flush=True)
+        return 1.0, 1.0
     keys = ["small/%d" % i for i in range(args.keys)]
     body = b"x" * (1024 * args.small_kib)
     for k in keys:  # so that GetObject finds every key even if the PUT run is short
@@ -202,7 +280,7 @@ def run(name, endpoint, args, tmp, src, pid=None):
         print("%-9s boto3 (%d threads) PutObject 1 KiB: %6.0f/s  GetObject 1 KiB: %6.0f/s" %
               (name, args.boto3_threads, bput, bget), flush=True)
     if args.big_mib:
-        su, sd, mu, md = big(endpoint, c, args.big_mib, src, tmp)
+        su, sd, mu, md = big(endpoint, c, args.big_mib, src, tmp, pid, name)
         print("%-9s %d MiB single PUT (curl): %6.0f MB/s  single GET (curl): %6.0f MB/s  "
               "multipart upload (boto3): %6.0f MB/s  download: %6.0f MB/s" %
               (name, args.big_mib, su, sd, mu, md), flush=True)
@@ -221,6 +299,9 @@ def main():
     ap.add_argument("--boto3-seconds", type=float, default=5)
     ap.add_argument("--big-mib", type=int, default=1024)
     ap.add_argument("--dir", default=None, help="where data dirs and the big file go")
+    ap.add_argument("--big-only", action="store_true",
+                    help="only the large object, first thing on a fresh server (with "
+                    "--skip-boto3: only the single PUT and GET)")
     ap.add_argument("--skip-moto", action="store_true")
     ap.add_argument("--skip-boto3", action="store_true")
     ap.add_argument("--in-memory-too", action="store_true",
