@@ -182,6 +182,8 @@ class ThreadCpu:
         by_name = {}
         for tid, (name, ticks) in self.last.items():
             spent = (ticks - self.first.get(tid, (name, 0))[1]) / tck
+            if tid not in self.first and name != "digest":
+                name = "new:" + name  # started within the interval (an unnamed digest worker)
             by_name[name] = by_name.get(name, 0.0) + spent
         total = cpu_seconds(self.pid) - self.start_total
         by_name["ended"] = max(0.0, total - sum(by_name.values()))
@@ -198,10 +200,11 @@ def curl_mbps(args_list):
 
 
 def print_put_threads(name, cpu, mib):
-    """The single PUT's server CPU per GiB by thread: the digest worker (and the last ticks of
-    threads that ended), the receiving side (every other thread: the I/O threads take turns)."""
+    """The single PUT's server CPU per GiB by thread: the digest worker (named "digest", or any
+    thread started during the PUT, and the last ticks of threads that ended), the receiving
+    side (every other thread: the I/O threads take turns)."""
     gib = mib / 1024
-    digest = cpu.get("digest", 0.0) + cpu["ended"]
+    digest = cpu["ended"] + sum(v for k, v in cpu.items() if k == "digest" or k.startswith("new:"))
     receive = cpu["total"] - digest
     detail = ", ".join("%s %.2f" % (k, v / gib) for k, v in sorted(cpu.items())
                        if k not in ("total", "ended") and v > 0)

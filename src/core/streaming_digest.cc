@@ -39,7 +39,7 @@ StreamingDigest::Batch StreamingDigest::Take() {
     ++allocated_;
   }
   Batch b;
-  b.bytes = std::make_unique_for_overwrite<char[]>(kBatch);
+  b.bytes.reset(new (std::align_val_t(kAlign)) char[kBatch]);
   return b;
 }
 

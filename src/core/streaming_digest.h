@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -30,9 +31,14 @@ class StreamingDigest {
   static constexpr size_t kPool = 16;
   static constexpr size_t kMaxQueued = kPool * kBatch;
 
+  // Batches start on a page boundary, so that a file opened with O_DIRECT can take them.
+  static constexpr size_t kAlign = 4096;
+  struct FreeAligned {
+    void operator()(char* p) const { ::operator delete[](p, std::align_val_t(kAlign)); }
+  };
   // A buffer of kBatch bytes, the first `size` of them filled.
   struct Batch {
-    std::unique_ptr<char[]> bytes;
+    std::unique_ptr<char[], FreeAligned> bytes;
     size_t size = 0;
     char* end() { return bytes.get() + size; }
     size_t space() const { return kBatch - size; }
