@@ -1,6 +1,9 @@
 #include "services/cloudtrail/gzip.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
+
+#include <memory>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -9,29 +12,31 @@ namespace orgtrail::services::cloudtrail {
 
 std::string Gzip(std::string_view data) { return Gzip(data, nullptr); }
 
+namespace {
+
+struct CompressorFree {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+// One compressor per thread, kept: allocating one costs more than compressing a small file.
+libdeflate_compressor* Compressor() {
+  // Level 1, the fastest: records are repetitive JSON, which it still compresses well.
+  thread_local std::unique_ptr<libdeflate_compressor, CompressorFree> compressor(
+      libdeflate_alloc_compressor(1));
+  return compressor.get();
+}
+
+}  // namespace
+
 std::string Gzip(std::string_view data, std::string* sha256_hex) {
-  constexpr size_t kChunk = 64 * 1024;
-  z_stream zs{};
-  // 15 window bits + 16: gzip header and trailer. The fastest level: records are repetitive
-  // JSON, which it still compresses well, with far fewer instructions than the default level.
-  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, data.size()) + 32, '\0');
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  std::optional<Sha256Stream> sha;
-  if (sha256_hex != nullptr) sha.emplace();
-  size_t at = 0;
-  do {
-    std::string_view chunk = data.substr(at, kChunk);
-    at += chunk.size();
-    if (sha) sha->Update(chunk);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
-    zs.avail_in = static_cast<uInt>(chunk.size());
-    deflate(&zs, at >= data.size() ? Z_FINISH : Z_NO_FLUSH);
-  } while (at < data.size());
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (sha) *sha256_hex = HexEncode(sha->Final());
+  if (sha256_hex != nullptr) *sha256_hex = HexEncode(Sha256(data));
+  // The whole file in one call (log and digest files are built whole in memory): libdeflate
+  // compresses a whole buffer 2-3x faster than zlib's streaming deflate at the same level.
+  libdeflate_compressor* compressor = Compressor();
+  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
+  size_t size =
+      libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size());
+  out.resize(size);
   return out;
 }
 

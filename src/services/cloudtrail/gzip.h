@@ -1,4 +1,5 @@
-// gzip (RFC 1952) with zlib, for CloudTrail's log and digest files.
+// gzip (RFC 1952) for CloudTrail's log and digest files: compressed with libdeflate (whole
+// buffers), decompressed with zlib.
 #pragma once
 
 #include <optional>
@@ -8,8 +9,7 @@
 namespace orgtrail::services::cloudtrail {
 
 std::string Gzip(std::string_view data);
-// Gzip, and with `sha256_hex` the SHA-256 of `data` (lower-case hex) computed in the same pass:
-// each chunk is hashed and compressed while it is in cache.
+// Gzip, and with `sha256_hex` the SHA-256 of `data` (lower-case hex).
 std::string Gzip(std::string_view data, std::string* sha256_hex);
 std::optional<std::string> Gunzip(std::string_view data);
 
