@@ -137,6 +137,8 @@ int RunServe(const gateway::Config& config, const std::string& version) {
       env, registry,
       {static_cast<int64_t>(config.trail_delivery_interval_seconds * 1000),
        static_cast<int64_t>(config.cwl_delivery_interval_seconds * 1000)});
+  // Data events are recorded only while some stored trail can select them.
+  services::cloudtrail::RefreshDataEventGate(env);
 
   gateway::AdminApi::Hooks hooks;
   hooks.version = version;
@@ -144,6 +146,7 @@ int RunServe(const gateway::Config& config, const std::string& version) {
     journal.Reset();
     delivery.Reset();
     ORGTRAIL_CHECK(store->Clear());
+    services::cloudtrail::RefreshDataEventGate(env);
     clock.Reset();
     audit.Clear();
     return identity::Bootstrap(directory, iam, BootstrapFrom(config));

@@ -354,7 +354,10 @@ void Journal::RunGroupCommit() {
 }
 
 void Journal::Record(const gateway::ApiCall& call) {
-  if (!Classify(call.service, call.event_name).recorded) return;
+  Classification c = Classify(call.service, call.event_name);
+  if (!c.recorded) return;
+  // A data event no trail can select: no record is built (event history has none).
+  if (!c.management_event && !RecordsDataEvents()) return;
   CrossAccountIds cross;
   if (!call.resource_account_id.empty() && call.resource_account_id != call.recipient_account_id)
     cross = {ids_.Uuid(), ids_.Uuid()};

@@ -22,6 +22,7 @@
 // committing thread right after a commit, with no lock held; they must not block.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -104,6 +105,12 @@ class Journal {
 
   // Builds the call's record(s) and journals them (see the durability rules above).
   void Record(const gateway::ApiCall& call);
+  // Whether data events (spec/cloudtrail.md §5.5) are recorded at all. They reach only trails
+  // whose selectors ask for them and never event history, so the CloudTrail service turns this
+  // off while no trail has a selector that can select one (at start-up and whenever trails or
+  // their selectors change). On until told otherwise.
+  void SetRecordDataEvents(bool on) { record_data_events_.store(on, std::memory_order_relaxed); }
+  bool RecordsDataEvents() const { return record_data_events_.load(std::memory_order_relaxed); }
   // Commits every queued read-only record now (and waits for a group commit in progress).
   // Must not be called by a thread holding a store transaction.
   Status Flush();
@@ -140,6 +147,7 @@ class Journal {
 
   store::Store& store_;
   IdSource& ids_;
+  std::atomic<bool> record_data_events_{true};
 
   // Lock order: the store (Store::Begin), then mu_; never the other way round.
   mutable std::mutex mu_;  // guards everything below

@@ -115,6 +115,25 @@ bool MatchesSelectors(const TrailSelectors& selectors, const SelectorFacts& fact
   return false;
 }
 
+bool MaySelectDataEvents(const TrailSelectors& selectors) {
+  if (selectors.advanced) {
+    for (const AdvancedSelector& s : selectors.advanced_selectors) {
+      bool category_named = false, admits_data = true;
+      for (const FieldSelector& fs : s.field_selectors) {
+        if (fs.field != "eventCategory") continue;
+        category_named = true;
+        if (!MatchesValue(fs, "Data")) admits_data = false;
+      }
+      if (category_named && admits_data) return true;
+    }
+    return false;
+  }
+  for (const BasicSelector& s : selectors.basic) {
+    if (!s.data_resources.empty()) return true;
+  }
+  return false;
+}
+
 TrailSelectors SelectorsFromValue(const Value& v) {
   TrailSelectors out;
   if (const Value* adv = v.Find("AdvancedEventSelectors"); adv && adv->is_list()) {

@@ -60,6 +60,11 @@ bool MatchesSelectors(const TrailSelectors& selectors, const SelectorFacts& fact
 bool MatchesBasic(const BasicSelector& selector, const SelectorFacts& facts);
 bool MatchesAdvanced(const AdvancedSelector& selector, const SelectorFacts& facts);
 
+// Whether any selector can select a data event: a basic selector with DataResources, or an
+// advanced selector whose eventCategory conditions admit "Data". Conservative (other fields are
+// not looked at): false means no data event can match.
+bool MaySelectDataEvents(const TrailSelectors& selectors);
+
 // From the shapes of PutEventSelectors / GetEventSelectors ({"EventSelectors":[...]} or
 // {"AdvancedEventSelectors":[...]}); absent members take AWS's defaults. Does not validate.
 TrailSelectors SelectorsFromValue(const Value& v);

@@ -80,5 +80,23 @@ TEST(SelectorsTest, AdvancedSelectorsAndOrOperators) {
   EXPECT_FALSE(MatchesSelectors(errors, Mgmt("CreateUser", false)));
 }
 
+TEST(SelectorsTest, MaySelectDataEventsOnlyWithADataSelector) {
+  EXPECT_FALSE(MaySelectDataEvents(TrailSelectors{}));
+  EXPECT_FALSE(MaySelectDataEvents(Parse(R"({"EventSelectors":[{"ReadWriteType":"All",
+      "IncludeManagementEvents":true,"DataResources":[]}]})")));
+  EXPECT_TRUE(MaySelectDataEvents(Parse(R"({"EventSelectors":[{"IncludeManagementEvents":true},
+      {"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::b/"]}]}]})")));
+  EXPECT_FALSE(MaySelectDataEvents(Parse(R"({"AdvancedEventSelectors":[{"FieldSelectors":[
+      {"Field":"eventCategory","Equals":["Management"]}]}]})")));
+  EXPECT_FALSE(MaySelectDataEvents(Parse(R"({"AdvancedEventSelectors":[{"FieldSelectors":[
+      {"Field":"eventCategory","NotEquals":["Data"]}]}]})")));
+  EXPECT_FALSE(MaySelectDataEvents(Parse(R"({"AdvancedEventSelectors":[{"FieldSelectors":[
+      {"Field":"errorCode","Equals":["AccessDenied"]}]}]})")));
+  EXPECT_TRUE(MaySelectDataEvents(Parse(R"({"AdvancedEventSelectors":[
+      {"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},
+      {"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},
+                         {"Field":"resources.type","Equals":["AWS::S3::Object"]}]}]})")));
+}
+
 }  // namespace
 }  // namespace orgtrail::events

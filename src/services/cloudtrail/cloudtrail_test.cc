@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "services/cloudtrail/trail_state.h"
 #include "testing/in_process.h"
 
 namespace orgtrail::gateway {
@@ -250,6 +251,68 @@ TEST_F(CloudTrailTest, ListPublicKeysServesPkcs1Der) {
   // Same key on the next call.
   EXPECT_EQ(Ct("ListPublicKeys").body["PublicKeyList"].AsList()[0].GetString("Fingerprint"),
             k.GetString("Fingerprint"));
+}
+
+// Data events (spec §5.5) are recorded only while some trail can select them: without a data
+// selector an object call leaves no journal row; with one it is journaled; the gate is read
+// again from the stored trails at start-up.
+TEST_F(CloudTrailTest, DataEventsAreJournaledOnlyWhileATrailCanSelectThem) {
+  auto put = [&](const std::string& key) {
+    http::Request req;
+    req.method = "PUT";
+    req.SetTarget("/logs/" + key);
+    req.headers = {{"Host", "127.0.0.1:4566"}};
+    req.body = "body";
+    return Send(std::move(req), "s3").status;
+  };
+  auto last_event = [&] {
+    EXPECT_TRUE(journal_.Flush().ok());
+    std::vector<events::JournalEntry> e = journal_.ReadAfter(journal_.LastSeq() - 1, 1);
+    return e.empty() ? std::string() : e[0].event_name;
+  };
+  services::cloudtrail::RefreshDataEventGate(env_);  // start-up: no trail
+  EXPECT_FALSE(journal_.RecordsDataEvents());
+  ASSERT_EQ(Ct("CreateTrail", R"({"Name":"data-trail","S3BucketName":"logs"})").status, 200);
+  EXPECT_FALSE(journal_.RecordsDataEvents());
+  uint64_t before = journal_.LastSeq();
+  ASSERT_EQ(put("a"), 200);
+  EXPECT_TRUE(journal_.Flush().ok());
+  EXPECT_EQ(journal_.LastSeq(), before);  // no row for the PutObject
+
+  ASSERT_EQ(
+      Ct("PutEventSelectors", R"({"TrailName":"data-trail","EventSelectors":[{"DataResources":[)"
+                              R"({"Type":"AWS::S3::Object","Values":["arn:aws:s3:::logs/x/"]}]}]})")
+          .status,
+      200);
+  EXPECT_TRUE(journal_.RecordsDataEvents());
+  ASSERT_EQ(put("x/b"), 200);
+  EXPECT_EQ(last_event(), "PutObject");
+
+  // A restart with that trail stored: recorded still.
+  journal_.SetRecordDataEvents(false);
+  services::cloudtrail::RefreshDataEventGate(env_);
+  EXPECT_TRUE(journal_.RecordsDataEvents());
+
+  // Advanced selectors for management events only, then no trail at all: off again.
+  ASSERT_EQ(Ct("PutEventSelectors",
+               R"({"TrailName":"data-trail","AdvancedEventSelectors":[{"FieldSelectors":[)"
+               R"({"Field":"eventCategory","Equals":["Management"]}]}]})")
+                .status,
+            200);
+  EXPECT_FALSE(journal_.RecordsDataEvents());
+  ASSERT_EQ(Ct("PutEventSelectors",
+               R"({"TrailName":"data-trail","AdvancedEventSelectors":[{"FieldSelectors":[)"
+               R"({"Field":"eventCategory","Equals":["Data"]},)"
+               R"({"Field":"resources.type","Equals":["AWS::S3::Object"]}]}]})")
+                .status,
+            200);
+  EXPECT_TRUE(journal_.RecordsDataEvents());
+  ASSERT_EQ(Ct("DeleteTrail", R"({"Name":"data-trail"})").status, 200);
+  EXPECT_FALSE(journal_.RecordsDataEvents());
+  before = journal_.LastSeq();
+  ASSERT_EQ(put("x/c"), 200);
+  EXPECT_EQ(last_event(), "DeleteTrail");
+  EXPECT_EQ(journal_.LastSeq(), before);
 }
 
 }  // namespace

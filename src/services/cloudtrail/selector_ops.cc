@@ -122,6 +122,7 @@ Result<Value> PutEventSelectors(Call& call, const Value& input) {
     out.Set("AdvancedEventSelectors", *advanced);
   }
   ORGTRAIL_CHECK(SaveTrail(call.env.store, trail));
+  RefreshDataEventGate(call.env);
   return out;
 }
 

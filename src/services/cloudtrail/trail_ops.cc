@@ -58,6 +58,7 @@ Result<Value> CreateTrail(Call& call, const Value& input) {
   ORGTRAIL_CHECK(CheckBucket(call, trail));
   ORGTRAIL_CHECK(CheckCloudWatchLogs(call, trail));
   ORGTRAIL_CHECK(SaveTrail(call.env.store, trail));
+  RefreshDataEventGate(call.env);
   ORGTRAIL_CHECK(SaveStatus(call.env.store, trail.Arn(), TrailStatus{}));
   return trail.ToValue(false);
 }
@@ -104,6 +105,7 @@ Result<Value> UpdateTrail(Call& call, const Value& input) {
   if (input.Has("CloudWatchLogsLogGroupArn") || input.Has("CloudWatchLogsRoleArn"))
     ORGTRAIL_CHECK(CheckCloudWatchLogs(call, trail));
   ORGTRAIL_CHECK(SaveTrail(call.env.store, trail));
+  RefreshDataEventGate(call.env);
   return trail.ToValue(false);
 }
 
@@ -112,6 +114,7 @@ Result<Value> DeleteTrail(Call& call, const Value& input) {
   ORGTRAIL_TRY(Trail trail, ResolveTrail(call, input.GetString("Name"), Access::kWrite));
   ORGTRAIL_CHECK(CloseDigestChains(call.env, trail, call.NowMillis()));
   ORGTRAIL_CHECK(DeleteTrailRows(call.env.store, trail.Arn()));
+  RefreshDataEventGate(call.env);
   return Value::MakeMap();
 }
 

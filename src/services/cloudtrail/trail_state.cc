@@ -4,6 +4,8 @@
 #include <mutex>
 
 #include "core/json.h"
+#include "events/journal.h"
+#include "events/selectors.h"
 #include "identity/organizations.h"
 
 namespace orgtrail::services::cloudtrail {
@@ -147,6 +149,18 @@ std::vector<Trail> AllTrails(store::Store& store) {
 
 Status SaveTrail(store::Store& store, const Trail& trail) {
   return store.Put(kTrailsTable, trail.Arn(), trail.ToRow().ToJson());
+}
+
+void RefreshDataEventGate(const gateway::Env& env) {
+  if (env.journal == nullptr) return;
+  bool data = false;
+  for (const Trail& t : AllTrails(env.store)) {
+    if (t.event_selectors.is_null()) continue;  // the default selects management events only
+    data =
+        data || events::MaySelectDataEvents(events::SelectorsFromValue(Value::MakeMap().Set(
+                    t.advanced ? "AdvancedEventSelectors" : "EventSelectors", t.event_selectors)));
+  }
+  env.journal->SetRecordDataEvents(data);
 }
 
 Status DeleteTrailRows(store::Store& store, std::string_view arn) {

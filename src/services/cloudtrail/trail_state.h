@@ -80,6 +80,11 @@ Status SaveStatus(store::Store& store, std::string_view arn, const TrailStatus& 
 Status UpdateStatus(store::Store& store, std::string_view arn,
                     const std::function<void(TrailStatus&)>& change);
 
+// Tells the journal whether any stored trail (any account, any region) has a selector that can
+// select data events (spec §5.5); when none has, data events are not recorded at all. Called at
+// start-up and after every change of a trail or its selectors (in the caller's transaction).
+void RefreshDataEventGate(const gateway::Env& env);
+
 // Name validation (§1.1): InvalidTrailNameException.
 Status ValidateTrailName(std::string_view name);
 
