@@ -190,7 +190,10 @@ bool PeekRow(std::string_view row, std::string_view& account, std::string_view& 
   return GetField(row, account) && GetField(row, region) && GetField(row, time_ms);
 }
 
-std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row) {
+// With `owned` (the row's own string, which `row` views), the record's JSON text is moved out of
+// it instead of copied.
+std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row,
+                                      std::string* owned = nullptr) {
   if (row.empty()) return std::nullopt;
   if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
     row.remove_prefix(1 + kHwmDigits);
@@ -218,7 +221,12 @@ std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row) {
       return std::nullopt;
     e.resources.push_back(std::move(r));
   }
-  e.json.assign(row);
+  if (owned != nullptr) {
+    owned->erase(0, owned->size() - row.size());
+    e.json = std::move(*owned);
+  } else {
+    e.json.assign(row);
+  }
   return e;
 }
 
@@ -494,10 +502,12 @@ uint64_t Journal::LastSeq() const {
 
 std::vector<JournalEntry> Journal::ReadAfter(uint64_t seq, size_t limit) const {
   std::vector<JournalEntry> out;
-  for (const store::Row& row : store_.Scan(kJournal, "", Hex16(seq), limit)) {
+  std::vector<store::Row> rows = store_.Scan(kJournal, "", Hex16(seq), limit);
+  out.reserve(rows.size());
+  for (store::Row& row : rows) {
     std::optional<uint64_t> s = SeqOfKey(row.key);
     if (!s) continue;
-    if (auto e = DecodeRow(*s, row.value)) out.push_back(std::move(*e));
+    if (auto e = DecodeRow(*s, row.value, &row.value)) out.push_back(std::move(*e));
   }
   return out;
 }
