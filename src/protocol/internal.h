@@ -46,7 +46,10 @@ http::Response SerializeRestJsonError(const Route& route, const AwsError& err,
 // --- shared helpers ------------------------------------------------------------------------
 // Validates `v` against `shape` (required, enum, min/max length and range, pattern where RE2-free
 // checks suffice) and returns the service's validation error with AWS's message text.
-Status Validate(const spec::Service& service, const spec::Shape& shape, const Value& v);
+// `skip_member` names a top-level member left out of the check, required or not (a raw list
+// member, checked while it was parsed: protocol/raw_member.h).
+Status Validate(const spec::Service& service, const spec::Shape& shape, const Value& v,
+                std::string_view skip_member = {});
 
 // What an error looks like on the wire, resolved against the model.
 struct ErrorFacts {

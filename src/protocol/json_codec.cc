@@ -4,9 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
 
 #include "core/encoding.h"
@@ -251,21 +248,6 @@ AwsError ParseError(AwsError err) {
   return err;
 }
 
-// The input shape without `member` (nor its required mark): what the rest of a request with a
-// raw member is validated against. One copy per input shape, made on first use.
-const spec::Shape& ShapeWithout(const spec::Shape& input, const std::string& member) {
-  static std::mutex mu;
-  static std::map<const spec::Shape*, std::unique_ptr<spec::Shape>> rests;
-  std::lock_guard lock(mu);
-  std::unique_ptr<spec::Shape>& rest = rests[&input];
-  if (!rest) {
-    rest = std::make_unique<spec::Shape>(input);
-    std::erase_if(rest->members, [&](const spec::Member& m) { return m.name == member; });
-    std::erase(rest->required, member);
-  }
-  return *rest;
-}
-
 // The raw-member pass (protocol/raw_member.h): nullopt when the request must take the ordinary
 // path (the list could not be vouched for, or the rest of the input is invalid and the model's
 // message must name every error).
@@ -281,8 +263,7 @@ std::optional<Result<Value>> ParseWithRawMember(std::string_view body, const spe
   if (!parsed.ok()) return ParseError(std::move(parsed).error());
   if (!diversion.diverted || diversion.occurrences != 1 || !check.ok()) return std::nullopt;
   Result<Value> value = FromJson(input, std::move(parsed).value(), 0);
-  if (!value.ok() || !Validate(service, ShapeWithout(input, raw.name), *value).ok())
-    return std::nullopt;
+  if (!value.ok() || !Validate(service, input, *value, raw.name).ok()) return std::nullopt;
   value->Set(raw.name, Value(std::move(packed)));
   return value;
 }

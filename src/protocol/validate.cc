@@ -150,10 +150,12 @@ class Validator {
 
   std::vector<std::string> errors;
   const char* first_reason = nullptr;
+  std::string_view skip_member;  // top-level member not checked
 
  private:
   void CheckStructure(const spec::Shape& shape, const Value& v, int depth) {
     for (const spec::Member& m : shape.members) {
+      if (depth == 0 && !skip_member.empty() && m.name == skip_member) continue;
       const Value* mv = v.Find(m.name);
       path_.push_back({PathStep::Kind::kMember, m.name, 0});
       if (mv == nullptr || mv->is_null()) {
@@ -241,8 +243,10 @@ class Validator {
 
 }  // namespace
 
-Status Validate(const spec::Service& service, const spec::Shape& shape, const Value& v) {
+Status Validate(const spec::Service& service, const spec::Shape& shape, const Value& v,
+                std::string_view skip_member) {
   Validator validator;
+  validator.skip_member = skip_member;
   validator.Check(shape, v, 0);
   if (validator.errors.empty()) return Ok();
   size_t n = validator.errors.size();
