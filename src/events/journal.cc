@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <utility>
 
 #include "core/json.h"
@@ -69,21 +70,6 @@ std::string HistoryKey(std::string_view account, std::string_view region, int64_
 // --- the row format: 'R', then length-prefixed fields ("<decimal length>:<bytes>"), then the
 // record's JSON to the end of the row.
 
-void PutField(std::string& out, std::string_view s) {
-  char len[24];
-  auto [end, ec] = std::to_chars(len, len + sizeof len, s.size());
-  (void)ec;
-  out.append(len, end).push_back(':');
-  out.append(s);
-}
-
-void PutField(std::string& out, int64_t v) {
-  char num[24];
-  auto [end, ec] = std::to_chars(num, num + sizeof num, v);
-  (void)ec;
-  PutField(out, std::string_view(num, static_cast<size_t>(end - num)));
-}
-
 // Reads one field; false when the row is malformed.
 bool GetField(std::string_view& in, std::string_view& field) {
   size_t len = 0;
@@ -110,31 +96,53 @@ bool GetField(std::string_view& in, int64_t& field) {
   return ec == std::errc() && p == v.data() + v.size();
 }
 
+// Writes one field at `p` (room for it checked by EncodeRow's bound); returns the end.
+char* WriteField(char* p, std::string_view s) {
+  p = std::to_chars(p, p + 20, s.size()).ptr;
+  *p++ = ':';
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
 std::string EncodeRow(const BuiltRecord& b) {
-  std::string out;
-  out.reserve(b.json.size() + 256);
-  out.push_back(kRowFormat);
-  out.append(kHwmDigits, '0');
-  PutField(out, b.account_id);
-  PutField(out, b.region);
-  PutField(out, b.event_time_ms);
-  PutField(out, b.event_id);
-  PutField(out, b.event_source);
-  PutField(out, b.event_name);
-  PutField(out, std::string_view(b.read_only ? "1" : "0"));
-  PutField(out, std::string_view(b.management_event ? "1" : "0"));
-  PutField(out, b.event_category);
-  PutField(out, b.error_code);
-  PutField(out, b.user_identity_arn);
-  PutField(out, b.username);
-  PutField(out, b.access_key_id);
-  PutField(out, static_cast<int64_t>(b.resources.size()));
+  char time[24];
+  char* time_end = std::to_chars(time, time + sizeof time, b.event_time_ms).ptr;
+  char count[24];
+  char* count_end = std::to_chars(count, count + sizeof count, b.resources.size()).ptr;
+  const std::string_view fields[] = {b.account_id,
+                                     b.region,
+                                     std::string_view(time, time_end),
+                                     b.event_id,
+                                     b.event_source,
+                                     b.event_name,
+                                     b.read_only ? "1" : "0",
+                                     b.management_event ? "1" : "0",
+                                     b.event_category,
+                                     b.error_code,
+                                     b.user_identity_arn,
+                                     b.username,
+                                     b.access_key_id,
+                                     std::string_view(count, count_end)};
+  // One allocation of an upper bound (each length prefix takes at most 20 digits and ':'), then
+  // the fields written in place and the row cut to its size.
+  size_t bound = 1 + kHwmDigits + b.json.size();
+  for (std::string_view f : fields) bound += f.size() + 21;
+  for (const RecordResource& r : b.resources)
+    bound += r.arn.size() + r.account_id.size() + r.type.size() + 3 * 21;
+  std::string out(bound, '\0');
+  char* p = out.data();
+  *p++ = kRowFormat;
+  std::memset(p, '0', kHwmDigits);
+  p += kHwmDigits;
+  for (std::string_view f : fields) p = WriteField(p, f);
   for (const RecordResource& r : b.resources) {
-    PutField(out, r.arn);
-    PutField(out, r.account_id);
-    PutField(out, r.type);
+    p = WriteField(p, r.arn);
+    p = WriteField(p, r.account_id);
+    p = WriteField(p, r.type);
   }
-  out.append(b.json);
+  std::memcpy(p, b.json.data(), b.json.size());
+  p += b.json.size();
+  out.resize(static_cast<size_t>(p - out.data()));
   return out;
 }
 
