@@ -6,6 +6,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/bytes.h"
 #include "protocol/raw_list_check.h"
 
 namespace orgtrail::protocol {
@@ -26,21 +27,6 @@ std::mutex& DeclarationsMutex() {
 std::vector<Declaration>& Declarations() {
   static std::vector<Declaration> declarations;
   return declarations;
-}
-
-template <typename T>
-void Put(std::string& out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof(T));
-  out.append(b, sizeof(T));
-}
-
-template <typename T>
-bool Take(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return true;
 }
 
 bool TakeBytes(std::string_view& in, size_t n, std::string_view& out) {
@@ -80,14 +66,14 @@ bool RawList::Open(std::string_view packed) {
   if (packed.substr(0, kMagic.size()) != kMagic) return false;
   packed.remove_prefix(kMagic.size());
   uint32_t m = 0;
-  if (!Take(packed, m) || m > 64) return false;
+  if (!TakePod(packed, m) || m > 64) return false;
   for (uint32_t i = 0; i < m; ++i) {
     uint16_t len = 0;
     std::string_view name;
-    if (!Take(packed, len) || !TakeBytes(packed, len, name)) return false;
+    if (!TakePod(packed, len) || !TakeBytes(packed, len, name)) return false;
     names_.push_back(name);
   }
-  if (!Take(packed, count_)) return false;
+  if (!TakePod(packed, count_)) return false;
   fields_.resize(m);
   rest_ = packed;
   return true;
@@ -102,22 +88,22 @@ int RawList::Member(std::string_view wire_name) const {
 bool RawList::Next() {
   if (read_ >= count_) return false;
   for (Field& f : fields_) {
-    if (!Take(rest_, f.tag)) return false;
+    if (!TakePod(rest_, f.tag)) return false;
     switch (f.tag) {
       case 0:
         break;
       case 1:
-        if (!Take(rest_, f.i)) return false;
+        if (!TakePod(rest_, f.i)) return false;
         break;
       case 2: {
         uint8_t b = 0;
-        if (!Take(rest_, b)) return false;
+        if (!TakePod(rest_, b)) return false;
         f.i = b;
         break;
       }
       case 3: {
         uint32_t len = 0;
-        if (!Take(rest_, len) || !TakeBytes(rest_, len, f.s)) return false;
+        if (!TakePod(rest_, len) || !TakeBytes(rest_, len, f.s)) return false;
         break;
       }
       default:
@@ -173,15 +159,15 @@ RawListCheck::RawListCheck(const spec::Shape& list, std::string& packed)
     : list_(list), element_(*list.member.shape), packed_(packed) {
   slots_.resize(element_.members.size());
   packed_.append(kMagic);
-  Put(packed_, static_cast<uint32_t>(element_.members.size()));
+  AppendPod(packed_, static_cast<uint32_t>(element_.members.size()));
   for (size_t i = 0; i < element_.members.size(); ++i) {
     const std::string& name = element_.members[i].WireName();
-    Put(packed_, static_cast<uint16_t>(name.size()));
+    AppendPod(packed_, static_cast<uint16_t>(name.size()));
     packed_.append(name);
     if (element_.members[i].required) required_ |= uint64_t{1} << i;
   }
   count_at_ = packed_.size();
-  Put(packed_, uint32_t{0});
+  AppendPod(packed_, uint32_t{0});
 }
 
 bool RawListCheck::Key(std::string_view k) {
@@ -250,10 +236,10 @@ bool RawListCheck::EndObject() {
   ++count_;
   for (const Slot& s : slots_) {
     packed_.push_back(static_cast<char>(s.tag));
-    if (s.tag == 1) Put(packed_, s.i);
+    if (s.tag == 1) AppendPod(packed_, s.i);
     if (s.tag == 2) packed_.push_back(static_cast<char>(s.i));
     if (s.tag == 3) {
-      Put(packed_, static_cast<uint32_t>(s.s.size()));
+      AppendPod(packed_, static_cast<uint32_t>(s.s.size()));
       packed_.append(s.s);
     }
   }

@@ -19,14 +19,19 @@ const spec::Catalog& Models() {
   return *catalog;
 }
 
-std::string Outcome(const std::string& body) {
+// PutLogEvents with `body`, parsed as the gateway parses it.
+Result<Value> ParsePutLogEvents(const std::string& body) {
   http::Request req;
   req.method = "POST";
   req.SetTarget("/");
   req.headers = {{"X-Amz-Target", "Logs_20140328.PutLogEvents"},
                  {"Content-Type", "application/x-amz-json-1.1"}};
   req.body = body;
-  Result<Value> v = ParseInput(req, RouteRequest(req, Models(), ""));
+  return ParseInput(req, RouteRequest(req, Models(), ""));
+}
+
+std::string Outcome(const std::string& body) {
+  Result<Value> v = ParsePutLogEvents(body);
   if (!v.ok()) return v.error().code + ": " + v.error().message;
   return v->ToJson();
 }
@@ -46,13 +51,7 @@ std::string Unpack(const Value& packed) {
 }
 
 Value Parsed(const std::string& body) {
-  http::Request req;
-  req.method = "POST";
-  req.SetTarget("/");
-  req.headers = {{"X-Amz-Target", "Logs_20140328.PutLogEvents"},
-                 {"Content-Type", "application/x-amz-json-1.1"}};
-  req.body = body;
-  Result<Value> v = ParseInput(req, RouteRequest(req, Models(), ""));
+  Result<Value> v = ParsePutLogEvents(body);
   return v.ok() ? std::move(v).value() : Value();
 }
 

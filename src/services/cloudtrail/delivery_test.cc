@@ -54,6 +54,18 @@ class DeliveryTest : public InProcessTest {
     http::Response r = Send(JsonRequest("Logs_20140328." + op, std::move(body)), "logs");
     EXPECT_EQ(r.status, 200) << r.body;
   }
+  // A role CloudTrail may assume to write to CloudWatch Logs.
+  void CloudTrailLogsRole(const std::string& name) {
+    const std::string trust =
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+        R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+    const std::string allow =
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+        R"("Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]})";
+    Iam("Action=CreateRole&RoleName=" + name + "&AssumeRolePolicyDocument=" + UriEncode(trust));
+    Iam("Action=PutRolePolicy&RoleName=" + name +
+        "&PolicyName=p&PolicyDocument=" + UriEncode(allow));
+  }
   void StartTrail(const std::string& body, const std::string& name) {
     Ct("CreateTrail", body);
     Ct("StartLogging", R"({"Name":")" + name + R"("})");
@@ -206,14 +218,7 @@ TEST_F(DeliveryTest, DigestChainsFromStartLoggingToAFinalDigestAtStopLogging) {
 
 TEST_F(DeliveryTest, CloudWatchLogsBatchesStayWithinPutLogEventsLimits) {
   Logs("CreateLogGroup", R"({"logGroupName":"trail-group"})");
-  const std::string trust =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-      R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
-  const std::string allow =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-      R"("Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]})";
-  Iam("Action=CreateRole&RoleName=ToLogs&AssumeRolePolicyDocument=" + UriEncode(trust));
-  Iam("Action=PutRolePolicy&RoleName=ToLogs&PolicyName=p&PolicyDocument=" + UriEncode(allow));
+  CloudTrailLogsRole("ToLogs");
   StartTrail(
       R"({"Name":"tologs","S3BucketName":"logs","S3KeyPrefix":"c",)"
       R"("CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:000000000000:log-group:trail-group:*",)"
@@ -254,14 +259,7 @@ TEST_F(DeliveryTest, CloudWatchLogsBatchesStayWithinPutLogEventsLimits) {
 // pass. A restart in between (a new Delivery) reads the gathered records again for S3 only.
 TEST_F(DeliveryTest, OnePassFeedsBothDeliveriesAndARestartDeliversEachRecordOnce) {
   Logs("CreateLogGroup", R"({"logGroupName":"both"})");
-  const std::string trust =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-      R"("Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
-  const std::string allow =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-      R"("Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]})";
-  Iam("Action=CreateRole&RoleName=Both&AssumeRolePolicyDocument=" + UriEncode(trust));
-  Iam("Action=PutRolePolicy&RoleName=Both&PolicyName=p&PolicyDocument=" + UriEncode(allow));
+  CloudTrailLogsRole("Both");
   StartTrail(
       R"({"Name":"both","S3BucketName":"logs","S3KeyPrefix":"b",)"
       R"("CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:000000000000:log-group:both:*",)"

@@ -7,26 +7,14 @@
 #include <cstring>
 #include <queue>
 
+#include "core/bytes.h"
+
 namespace orgtrail::services::logs {
 namespace {
 
 constexpr char kMagic[4] = {'L', 'B', '1', '\0'};
 constexpr size_t kEntrySize = 8 + 8 + 8 + 4;
 constexpr size_t kHeaderSize = 8;
-
-template <typename T>
-void PutRaw(std::string& out, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
-}
-
-template <typename T>
-T GetRaw(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
 
 std::string BlockKey(const std::string& stream_key, uint64_t block) {
   char buf[24];
@@ -78,14 +66,14 @@ std::string EncodeBlock(const std::vector<Entry>& entries, BlockMeta& meta) {
   std::string out;
   out.reserve(kHeaderSize + entries.size() * kEntrySize + text);
   out.append(kMagic, 4);
-  PutRaw<uint32_t>(out, static_cast<uint32_t>(entries.size()));
+  AppendPod<uint32_t>(out, static_cast<uint32_t>(entries.size()));
   meta.min_ts = INT64_MAX;
   meta.max_ts = INT64_MIN;
   for (const Entry& e : entries) {
-    PutRaw<int64_t>(out, e.key.timestamp);
-    PutRaw<int64_t>(out, e.key.ingestion);
-    PutRaw<uint64_t>(out, e.key.seq);
-    PutRaw<uint32_t>(out, static_cast<uint32_t>(e.message.size()));
+    AppendPod<int64_t>(out, e.key.timestamp);
+    AppendPod<int64_t>(out, e.key.ingestion);
+    AppendPod<uint64_t>(out, e.key.seq);
+    AppendPod<uint32_t>(out, static_cast<uint32_t>(e.message.size()));
     meta.min_ts = std::min(meta.min_ts, e.key.timestamp);
     meta.max_ts = std::max(meta.max_ts, e.key.timestamp);
   }
@@ -251,14 +239,14 @@ bool BlockReader::OpenView(std::string_view data) {
   count_ = 0;
   offsets_.clear();
   if (view_.size() < kHeaderSize || std::memcmp(view_.data(), kMagic, 4) != 0) return false;
-  uint32_t count = GetRaw<uint32_t>(view_.data() + 4);
+  uint32_t count = LoadPod<uint32_t>(view_.data() + 4);
   size_t text_at = kHeaderSize + static_cast<size_t>(count) * kEntrySize;
   if (text_at > view_.size()) return false;
   offsets_.resize(count + 1);
   uint64_t off = 0;
   for (uint32_t i = 0; i < count; ++i) {
     offsets_[i] = static_cast<uint32_t>(off);
-    off += GetRaw<uint32_t>(view_.data() + kHeaderSize + i * kEntrySize + 24);
+    off += LoadPod<uint32_t>(view_.data() + kHeaderSize + i * kEntrySize + 24);
   }
   if (text_at + off != view_.size()) return false;
   offsets_[count] = static_cast<uint32_t>(off);
@@ -276,9 +264,9 @@ uint32_t BlockReader::EventAt(size_t offset) const {
 EventRef BlockReader::Event(uint32_t i) const {
   const char* e = view_.data() + kHeaderSize + static_cast<size_t>(i) * kEntrySize;
   EventRef r;
-  r.key.timestamp = GetRaw<int64_t>(e);
-  r.key.ingestion = GetRaw<int64_t>(e + 8);
-  r.key.seq = GetRaw<uint64_t>(e + 16);
+  r.key.timestamp = LoadPod<int64_t>(e);
+  r.key.ingestion = LoadPod<int64_t>(e + 8);
+  r.key.seq = LoadPod<uint64_t>(e + 16);
   r.message = text_.substr(offsets_[i], offsets_[i + 1] - offsets_[i]);
   return r;
 }
