@@ -24,12 +24,16 @@
 #include <vector>
 
 #include "store/row_cache.h"
+#include "store/sqlite_checkpointer.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
 namespace orgtrail::store {
 namespace {
 
+using sqlite_internal::CheckpointCounts;
+using sqlite_internal::Checkpointer;
+using sqlite_internal::CheckpointOptions;
 using sqlite_internal::KeyOfSeq;
 using sqlite_internal::PrefixEnd;
 using sqlite_internal::RowCache;
@@ -59,6 +63,7 @@ class SqliteStore final : public Store, public InlineBlobs {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
+    checkpointer_.reset();  // its connection closes first: the writer's close is the last one
     // Statements first, then the connection (the last close checkpoints the WAL).
     for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
                      &release_, &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_,
@@ -71,7 +76,7 @@ class SqliteStore final : public Store, public InlineBlobs {
   }
 
   // Opens the database, sets the pragmas, creates or checks the schema and prepares statements.
-  Status Open(const std::string& dir) {
+  Status Open(const std::string& dir, const CheckpointOptions& checkpoints) {
     int rc =
         sqlite3_open_v2(path_.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -83,12 +88,6 @@ class SqliteStore final : public Store, public InlineBlobs {
     // cache and memory-mapped reads keep them from being re-read with pread().
     if (!Exec("PRAGMA cache_size=-65536") || !Exec("PRAGMA mmap_size=1073741824"))
       return Unusable(dir);
-    // A checkpoint (copying the WAL into the database, with an fsync of each) runs inside the
-    // commit that crosses the threshold, holding the store. Every 4,000 pages (16 MiB of WAL)
-    // instead of SQLite's 1,000: pages rewritten often (the same rows, the journal's tail) are
-    // copied once per checkpoint, so there are fewer stalls for the same writes; PutObject of
-    // 1 KiB objects gained 15-25 % in req/s (docs/performance.md).
-    if (!Exec("PRAGMA wal_autocheckpoint=4000")) return Unusable(dir);
     {
       Stmt wal;
       if (Prepare(wal, "PRAGMA journal_mode=WAL") != SQLITE_OK) return Unusable(dir);
@@ -131,8 +130,15 @@ class SqliteStore final : public Store, public InlineBlobs {
     for (int i = 0; i < 4; ++i) {
       if (Prepare(scan_[i], kScanSql[i]) != SQLITE_OK) return Unusable(dir);
     }
+    // Checkpoints (copying the WAL into the database, with an fsync of each) run on a thread of
+    // their own, not inside a commit holding the store (sqlite_checkpointer.h).
+    auto checkpointer = Checkpointer::Start(path_, db_, mu_, checkpoints);
+    if (!checkpointer.ok()) return checkpointer.error();
+    checkpointer_ = std::move(checkpointer).value();
     return Ok();
   }
+
+  CheckpointCounts Checkpoints() const { return checkpointer_->Counts(); }
 
   std::optional<std::string> Get(std::string_view table, std::string_view key) override {
     std::lock_guard lock(mu_);
@@ -566,11 +572,20 @@ class SqliteStore final : public Store, public InlineBlobs {
   std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
   RowCache cache_;  // guarded by mu_
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
+namespace sqlite_internal {
+
+CheckpointCounts CheckpointsOf(Store& store) {
+  auto* s = dynamic_cast<SqliteStore*>(&store);
+  return s ? s->Checkpoints() : CheckpointCounts{};
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStoreWith(const std::string& dir,
+                                                   const CheckpointOptions& options) {
   auto unusable = [&dir](std::string why) -> AwsError {
     if (!why.empty() && why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] + 32);
     return AwsError("StoreUnusable", "data directory " + dir + " is not usable: " + why);
@@ -580,11 +595,17 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
   if (ec) return unusable(ec.message());
   if (!std::filesystem::is_directory(dir, ec)) return unusable("not a directory");
   auto store = std::make_unique<SqliteStore>((std::filesystem::path(dir) / "orgtrail.db").string());
-  ORGTRAIL_CHECK(store->Open(dir));
+  ORGTRAIL_CHECK(store->Open(dir, options));
   auto blobs = OpenDiskBlobStore((std::filesystem::path(dir) / "objects").string(), store.get());
   if (!blobs.ok()) return unusable(blobs.error().message);
   store->SetBlobs(std::move(blobs).value());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace sqlite_internal
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir) {
+  return sqlite_internal::OpenSqliteStoreWith(dir, {});
 }
 
 }  // namespace orgtrail::store

@@ -7,10 +7,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "store/sqlite_checkpointer.h"
 #include "store/store.h"
 
 namespace orgtrail::store {
@@ -335,6 +342,93 @@ TEST_F(SqliteStoreTest, CachedInlineBlobsFollowWrites) {
   s->Blobs().Remove("blob-1");
   EXPECT_EQ(s->Blobs().Read("blob-1"), std::nullopt);
   EXPECT_EQ(s->Blobs().Size("blob-1"), std::nullopt);
+}
+
+// Checkpoints run on the store's own thread (sqlite_checkpointer.h). With small limits, thousands
+// of commits get checkpointed there, the WAL file stays bounded (it would otherwise hold every
+// page written), a clean close makes the final checkpoint, and every row is there after reopen.
+TEST_F(SqliteStoreTest, BackgroundCheckpointsKeepTheWalBounded) {
+  sqlite_internal::CheckpointOptions options;
+  options.wal_pages = 32;
+  options.finish_pages = 64;
+  options.writer_pages = 256;
+  const std::string wal = DbPath() + "-wal";
+  auto key = [](int i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "k%05d", i);
+    return std::string(buf);
+  };
+  const std::string value(2000, 'v');  // out of line: rows of `big`, about a page each
+  constexpr int kCommits = 3000;       // over 3,000 pages of WAL without checkpoints
+  uintmax_t largest = 0;
+  {
+    auto r = sqlite_internal::OpenSqliteStoreWith(dir_, options);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    Store& s = **r;
+    for (int i = 0; i < kCommits; ++i) {
+      ASSERT_TRUE(s.Put("t", key(i), value + std::to_string(i)).ok());
+      if (i % 7 == 0) {
+        ASSERT_TRUE(s.Put("t", key(i / 2), value + std::to_string(i / 2)).ok());
+      }
+      std::error_code ec;
+      uintmax_t size = std::filesystem::file_size(wal, ec);
+      if (!ec) largest = std::max(largest, size);
+    }
+    // The thread runs on its own schedule: give it time to finish a pass on a loaded machine.
+    for (int i = 0; i < 3000 && sqlite_internal::CheckpointsOf(s).background == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GT(sqlite_internal::CheckpointsOf(s).background, 0u);
+  }
+  // A WAL frame is a 4 KiB page and a 24-byte header: at most writer_pages and a few commits.
+  EXPECT_GT(largest, 0u);
+  EXPECT_LE(largest, 32u + (256u + 64u) * (4096u + 24u));
+  EXPECT_FALSE(std::filesystem::exists(wal));  // the last close checkpointed and removed it
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  std::vector<Row> rows = s->Scan("t");
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kCommits));
+  for (int i = 0; i < kCommits; ++i) {
+    ASSERT_EQ(rows[i].key, key(i));
+    ASSERT_EQ(rows[i].value, value + std::to_string(i));
+  }
+}
+
+// Killed while checkpoints run in the background, the store loses no acknowledged write.
+TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveKill9DuringBackgroundCheckpoints) {
+  { ASSERT_NE(Open(), nullptr); }
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    sqlite_internal::CheckpointOptions options;
+    options.wal_pages = 16;
+    options.finish_pages = 32;
+    options.writer_pages = 128;
+    auto r = sqlite_internal::OpenSqliteStoreWith(dir_, options);
+    if (!r.ok()) _exit(2);
+    Store& s = **r;
+    const std::string value(1500, 'w');
+    int n = 0;
+    for (; n < 1000 || (sqlite_internal::CheckpointsOf(s).background == 0 && n < 200000); ++n) {
+      if (!s.Put("t", std::to_string(100000 + n), value + std::to_string(n)).ok()) _exit(3);
+    }
+    if (!s.Put("count", "n", std::to_string(n)).ok()) _exit(4);
+    kill(getpid(), SIGKILL);
+    _exit(5);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  auto s = Open();
+  ASSERT_NE(s, nullptr);
+  std::optional<std::string> count = s->Get("count", "n");
+  ASSERT_TRUE(count.has_value());
+  std::vector<Row> rows = s->Scan("t");
+  ASSERT_EQ(std::to_string(rows.size()), *count);
+  ASSERT_GE(rows.size(), 1000u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].value, std::string(1500, 'w') + std::to_string(i));
+  }
 }
 
 }  // namespace

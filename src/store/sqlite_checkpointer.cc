@@ -1,0 +1,130 @@
+// WAL checkpoints of the SQLite store on a thread of their own (sqlite_checkpointer.h).
+#include "store/sqlite_checkpointer.h"
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace orgtrail::store::sqlite_internal {
+
+Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path, sqlite3* writer,
+                                                          std::recursive_mutex& store_mu,
+                                                          const CheckpointOptions& options) {
+  sqlite3* own = nullptr;
+  auto fail = [&own](const char* what) -> AwsError {
+    std::string why = own ? sqlite3_errmsg(own) : "out of memory";
+    sqlite3_close_v2(own);
+    return InternalFailure(std::string("store: ") + what + ": " + why);
+  };
+  if (sqlite3_open_v2(path.c_str(), &own, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    return fail("cannot open the checkpoint connection");
+  }
+  sqlite3_busy_timeout(own, 5000);
+  // The same fsync() policy as the writer: the WAL before a checkpoint, the database after it.
+  // Reading the journal mode opens the WAL on this connection (a checkpoint does not).
+  if (sqlite3_exec(own, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_exec(own, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return fail("cannot set up the checkpoint connection");
+  }
+  // Off first: setting it replaces the WAL hook, which is how SQLite implements it.
+  if (sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return fail("cannot turn off the automatic checkpoint");
+  }
+  std::unique_ptr<Checkpointer> c(new Checkpointer(writer, own, store_mu, options));
+  sqlite3_wal_hook(writer, &Checkpointer::WalHook, c.get());
+  c->thread_ = std::thread([p = c.get()] { p->Loop(); });
+  return c;
+}
+
+Checkpointer::Checkpointer(sqlite3* writer, sqlite3* own, std::recursive_mutex& store_mu,
+                           const CheckpointOptions& options)
+    : writer_(writer), own_(own), store_mu_(store_mu), options_(options) {}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(store_mu_);
+    sqlite3_wal_hook(writer_, nullptr, nullptr);
+  }
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  sqlite3_close_v2(own_);
+}
+
+CheckpointCounts Checkpointer::Counts() const {
+  return {background_.load(), finished_.load(), on_writer_.load()};
+}
+
+int Checkpointer::WalHook(void* self, sqlite3* db, const char* name, int pages) {
+  static_cast<Checkpointer*>(self)->Committed(db, name, pages);
+  return SQLITE_OK;  // the commit is done whatever happens here
+}
+
+// After a commit, on the committing thread, holding the store: `pages` frames in the WAL.
+void Checkpointer::Committed(sqlite3* db, const char* name, int pages) {
+  if (pages < signaled_at_) signaled_at_ = 0;  // the log started over
+  if (pages >= options_.writer_pages) {
+    // The thread fell behind: checkpoint here, with the store held (as SQLite's automatic
+    // checkpoint did), so that the log cannot grow past this size by more than a commit.
+    // SQLITE_BUSY while the thread's own pass runs: wait for its end (that pass does not need
+    // the store; its finishing pass does, so it cannot be running now) and try again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      int log = 0, done = 0;
+      int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      if (rc == SQLITE_OK && done == log) on_writer_.fetch_add(1, std::memory_order_relaxed);
+      if (rc != SQLITE_BUSY) break;
+      std::unique_lock lock(mu_);
+      idle_.wait(lock, [this] { return !running_; });
+    }
+    return;
+  }
+  if (pages - signaled_at_ < options_.wal_pages) return;
+  signaled_at_ = pages;
+  {
+    std::lock_guard lock(mu_);
+    pending_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Checkpointer::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return pending_ || stop_; });
+      if (stop_) return;
+      pending_ = false;
+      running_ = true;
+    }
+    // PASSIVE copies the frames no reader still needs (the writer's reads are short) without
+    // taking the writer's lock: commits go on meanwhile.
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    {
+      std::lock_guard lock(mu_);
+      running_ = false;
+    }
+    idle_.notify_all();
+    if (rc != SQLITE_OK) continue;  // SQLITE_BUSY: a checkpoint on the writer is running
+    if (done == log) background_.fetch_add(1, std::memory_order_relaxed);
+    if (log < options_.finish_pages) continue;
+    // The log has not started over for a while: copy what was committed during the pass above
+    // with the store held, so that every frame is copied and the next commit starts the log at
+    // its beginning again.
+    std::lock_guard hold(store_mu_);
+    if (sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+            SQLITE_OK &&
+        done == log) {
+      finished_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+}  // namespace orgtrail::store::sqlite_internal
