@@ -11,9 +11,20 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "events/journal_row.h"
 
 namespace orgtrail::events {
 namespace {
+
+using journal_row::AppendHex16;
+using journal_row::DecodeRow;
+using journal_row::EncodeRow;
+using journal_row::Hex16;
+using journal_row::HighWaterMark;
+using journal_row::kHwmDigits;
+using journal_row::kRowFormat;
+using journal_row::PeekRow;
+using journal_row::WriteHex16;
 
 constexpr std::string_view kJournal = "ct_journal";
 // The event-history index of earlier versions (one key per management event): no longer
@@ -26,28 +37,6 @@ constexpr size_t kMaxQueued = 2048;
 // How often an idle group-commit thread checks for records past the event-history horizon.
 constexpr std::chrono::seconds kPruneInterval{10};
 constexpr size_t kPruneBatch = 128;
-// First byte of a ct_journal row in the current format: 'S', then the high water mark (16 hex
-// digits, filled in when the row gets its sequence number), then the fields of the 'R' format.
-// 'R' rows (no high water mark) and JSON objects (the first format) are still read.
-constexpr char kRowFormat = 'S';
-constexpr char kRowFormatR = 'R';
-constexpr size_t kHwmDigits = 16;
-
-void AppendHex16(std::string& out, uint64_t v) {
-  char buf[16];
-  for (int i = 15; i >= 0; --i, v >>= 4) buf[i] = "0123456789abcdef"[v & 15];
-  out.append(buf, sizeof buf);
-}
-
-std::string Hex16(uint64_t v) {
-  std::string out;
-  AppendHex16(out, v);
-  return out;
-}
-
-void WriteHex16(char* out, uint64_t v) {
-  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 15];
-}
 
 // Page tokens sort newest first: the time is stored as its distance to the largest time.
 uint64_t Inverted(int64_t ms) {
@@ -65,177 +54,6 @@ std::string HistoryKey(std::string_view account, std::string_view region, int64_
   out.push_back('/');
   AppendHex16(out, seq);
   return out;
-}
-
-// --- the row format: 'R', then length-prefixed fields ("<decimal length>:<bytes>"), then the
-// record's JSON to the end of the row.
-
-// Reads one field; false when the row is malformed.
-bool GetField(std::string_view& in, std::string_view& field) {
-  size_t len = 0;
-  auto [p, ec] = std::from_chars(in.data(), in.data() + in.size(), len);
-  if (ec != std::errc() || p == in.data() + in.size() || *p != ':') return false;
-  size_t used = static_cast<size_t>(p - in.data()) + 1;
-  if (in.size() - used < len) return false;
-  field = in.substr(used, len);
-  in.remove_prefix(used + len);
-  return true;
-}
-
-bool GetField(std::string_view& in, std::string& field) {
-  std::string_view v;
-  if (!GetField(in, v)) return false;
-  field.assign(v);
-  return true;
-}
-
-bool GetField(std::string_view& in, int64_t& field) {
-  std::string_view v;
-  if (!GetField(in, v)) return false;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), field);
-  return ec == std::errc() && p == v.data() + v.size();
-}
-
-// Writes one field at `p` (room for it checked by EncodeRow's bound); returns the end.
-char* WriteField(char* p, std::string_view s) {
-  p = std::to_chars(p, p + 20, s.size()).ptr;
-  *p++ = ':';
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
-std::string EncodeRow(const BuiltRecord& b) {
-  char time[24];
-  char* time_end = std::to_chars(time, time + sizeof time, b.event_time_ms).ptr;
-  char count[24];
-  char* count_end = std::to_chars(count, count + sizeof count, b.resources.size()).ptr;
-  const std::string_view fields[] = {b.account_id,
-                                     b.region,
-                                     std::string_view(time, time_end),
-                                     b.event_id,
-                                     b.event_source,
-                                     b.event_name,
-                                     b.read_only ? "1" : "0",
-                                     b.management_event ? "1" : "0",
-                                     b.event_category,
-                                     b.error_code,
-                                     b.user_identity_arn,
-                                     b.username,
-                                     b.access_key_id,
-                                     std::string_view(count, count_end)};
-  // One allocation of an upper bound (each length prefix takes at most 20 digits and ':'), then
-  // the fields written in place and the row cut to its size.
-  size_t bound = 1 + kHwmDigits + b.json.size();
-  for (std::string_view f : fields) bound += f.size() + 21;
-  for (const RecordResource& r : b.resources)
-    bound += r.arn.size() + r.account_id.size() + r.type.size() + 3 * 21;
-  std::string out(bound, '\0');
-  char* p = out.data();
-  *p++ = kRowFormat;
-  std::memset(p, '0', kHwmDigits);
-  p += kHwmDigits;
-  for (std::string_view f : fields) p = WriteField(p, f);
-  for (const RecordResource& r : b.resources) {
-    p = WriteField(p, r.arn);
-    p = WriteField(p, r.account_id);
-    p = WriteField(p, r.type);
-  }
-  std::memcpy(p, b.json.data(), b.json.size());
-  p += b.json.size();
-  out.resize(static_cast<size_t>(p - out.data()));
-  return out;
-}
-
-// The first format: a JSON object with the record as an escaped string (data directories
-// written before the compact rows).
-std::optional<JournalEntry> EntryFromJson(std::string_view text) {
-  auto parsed = ParseJson(text);
-  if (!parsed.ok()) return std::nullopt;
-  const Value& v = *parsed;
-  JournalEntry e;
-  e.seq = static_cast<uint64_t>(v["Seq"].AsInt());
-  e.account_id = v.GetString("AccountId");
-  e.region = v.GetString("Region");
-  e.event_time_ms = v["EventTimeMs"].AsInt();
-  e.event_id = v.GetString("EventId");
-  e.event_source = v.GetString("EventSource");
-  e.event_name = v.GetString("EventName");
-  e.read_only = v["ReadOnly"].AsBool();
-  e.management_event = v["ManagementEvent"].AsBool(true);
-  e.event_category = v.GetString("EventCategory");
-  e.error_code = v.GetString("ErrorCode");
-  e.user_identity_arn = v.GetString("UserIdentityArn");
-  e.username = v.GetString("Username");
-  e.access_key_id = v.GetString("AccessKeyId");
-  for (const Value& r : v["Resources"].AsList()) {
-    e.resources.push_back({r.GetString("ARN"), r.GetString("accountId"), r.GetString("type")});
-  }
-  e.json = v.GetString("Record");
-  return e;
-}
-
-// The high water mark of an 'S' row: no record at or before it in the journal is newer.
-std::optional<int64_t> HighWaterMark(std::string_view row) {
-  if (row.size() < 1 + kHwmDigits || row[0] != kRowFormat) return std::nullopt;
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(row.data() + 1, row.data() + 1 + kHwmDigits, v, 16);
-  if (ec != std::errc() || p != row.data() + 1 + kHwmDigits) return std::nullopt;
-  return static_cast<int64_t>(v);
-}
-
-// What event history needs first of a row, without copying: recipient, region, event time.
-// False for rows of the first (JSON) format.
-bool PeekRow(std::string_view row, std::string_view& account, std::string_view& region,
-             int64_t& time_ms) {
-  if (row.empty()) return false;
-  if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
-    row.remove_prefix(1 + kHwmDigits);
-  } else if (row[0] == kRowFormatR) {
-    row.remove_prefix(1);
-  } else {
-    return false;
-  }
-  return GetField(row, account) && GetField(row, region) && GetField(row, time_ms);
-}
-
-// With `owned` (the row's own string, which `row` views), the record's JSON text is moved out of
-// it instead of copied.
-std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row,
-                                      std::string* owned = nullptr) {
-  if (row.empty()) return std::nullopt;
-  if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
-    row.remove_prefix(1 + kHwmDigits);
-  } else if (row[0] == kRowFormatR) {
-    row.remove_prefix(1);
-  } else {
-    return EntryFromJson(row);
-  }
-  JournalEntry e;
-  e.seq = seq;
-  std::string_view read_only, management;
-  int64_t resources = 0;
-  bool ok =
-      GetField(row, e.account_id) && GetField(row, e.region) && GetField(row, e.event_time_ms) &&
-      GetField(row, e.event_id) && GetField(row, e.event_source) && GetField(row, e.event_name) &&
-      GetField(row, read_only) && GetField(row, management) && GetField(row, e.event_category) &&
-      GetField(row, e.error_code) && GetField(row, e.user_identity_arn) &&
-      GetField(row, e.username) && GetField(row, e.access_key_id) && GetField(row, resources);
-  if (!ok || resources < 0) return std::nullopt;
-  e.read_only = read_only == "1";
-  e.management_event = management == "1";
-  for (int64_t i = 0; i < resources; ++i) {
-    RecordResource r;
-    if (!GetField(row, r.arn) || !GetField(row, r.account_id) || !GetField(row, r.type))
-      return std::nullopt;
-    e.resources.push_back(std::move(r));
-  }
-  if (owned != nullptr) {
-    owned->erase(0, owned->size() - row.size());
-    e.json = std::move(*owned);
-  } else {
-    e.json.assign(row);
-  }
-  return e;
 }
 
 std::optional<uint64_t> SeqOfKey(std::string_view key) {

@@ -1,0 +1,46 @@
+// The format of a ct_journal row (internal to src/events; docs/persistence.md): 'S', the
+// journal's time high water mark (16 hex digits), length-prefixed fields
+// ("<decimal length>:<bytes>") of the facts selectors, event history and delivery use, then the
+// record's JSON to the end of the row. Rows of the earlier 'R' format (no high water mark) and
+// the first format (a JSON object) are still read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "events/journal.h"
+#include "events/record.h"
+
+namespace orgtrail::events::journal_row {
+
+// First byte of a ct_journal row in the current format: 'S', then the high water mark (16 hex
+// digits, filled in when the row gets its sequence number), then the fields of the 'R' format.
+// 'R' rows (no high water mark) and JSON objects (the first format) are still read.
+constexpr char kRowFormat = 'S';
+constexpr char kRowFormatR = 'R';
+constexpr size_t kHwmDigits = 16;
+
+// Sequence numbers and times as 16 lower-case hex digits.
+void AppendHex16(std::string& out, uint64_t v);
+std::string Hex16(uint64_t v);
+void WriteHex16(char* out, uint64_t v);
+
+// The row of a record, its high water mark digits zero until the row gets its sequence number.
+std::string EncodeRow(const BuiltRecord& b);
+
+// The high water mark of an 'S' row: no record at or before it in the journal is newer.
+std::optional<int64_t> HighWaterMark(std::string_view row);
+
+// What event history needs first of a row, without copying: recipient, region, event time.
+// False for rows of the first (JSON) format.
+bool PeekRow(std::string_view row, std::string_view& account, std::string_view& region,
+             int64_t& time_ms);
+
+// The entry of row `seq`. With `owned` (the row's own string, which `row` views), the record's
+// JSON text is moved out of it instead of copied.
+std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row,
+                                      std::string* owned = nullptr);
+
+}  // namespace orgtrail::events::journal_row
