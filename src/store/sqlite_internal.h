@@ -28,6 +28,10 @@ std::string KeyOfSeq(int64_t seq);
 std::optional<std::pair<int64_t, int64_t>> SeqRange(std::string_view prefix,
                                                     std::string_view after);
 
+// Durability and cache settings of the connection, and the WAL journal (refused if the file
+// system cannot have it).
+Status ConfigureConnection(sqlite3* db, const std::string& dir);
+
 // Creates the schema of an empty database, or checks the version of an existing one and upgrades
 // it (docs/persistence.md), inside the transaction the caller holds.
 Status InitSchema(sqlite3* db, const std::string& path, const std::string& dir);

@@ -1,5 +1,5 @@
-// The SQLite store's schema (docs/persistence.md): created, or checked and upgraded, when the
-// store opens. Internal to src/store.
+// The SQLite store's connection settings and schema (docs/persistence.md): set, and created or
+// checked and upgraded, when the store opens. Internal to src/store.
 #include <sqlite3.h>
 
 #include <exception>
@@ -30,6 +30,26 @@ Status Unusable(sqlite3* db, const std::string& dir) {
 }
 
 }  // namespace
+
+Status ConfigureConnection(sqlite3* db, const std::string& dir) {
+  if (!Exec(db, "PRAGMA synchronous=NORMAL")) return Unusable(db, dir);
+  // Large values (CloudWatch Logs event blocks) are written and read back often: a 64 MiB page
+  // cache and memory-mapped reads keep them from being re-read with pread().
+  if (!Exec(db, "PRAGMA cache_size=-65536") || !Exec(db, "PRAGMA mmap_size=1073741824"))
+    return Unusable(db, dir);
+  {
+    Stmt wal;
+    if (wal.Prepare(db, "PRAGMA journal_mode=WAL") != SQLITE_OK) return Unusable(db, dir);
+    Use q(wal);
+    if (q.Step() != SQLITE_ROW) return Unusable(db, dir);
+    if (q.Column(0) != "wal") {
+      return AwsError("StoreUnusable", "data directory " + dir +
+                                           " is not usable: the file system does not support "
+                                           "the SQLite WAL journal");
+    }
+  }
+  return Ok();
+}
 
 Status InitSchema(sqlite3* db, const std::string& path, const std::string& dir) {
   if (!Exec(db, kSchema)) return Unusable(db, dir);

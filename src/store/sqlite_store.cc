@@ -83,22 +83,7 @@ class SqliteStore final : public Store, public InlineBlobs {
     if (rc != SQLITE_OK) return Unusable(dir);
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    if (!Exec("PRAGMA synchronous=NORMAL")) return Unusable(dir);
-    // Large values (CloudWatch Logs event blocks) are written and read back often: a 64 MiB page
-    // cache and memory-mapped reads keep them from being re-read with pread().
-    if (!Exec("PRAGMA cache_size=-65536") || !Exec("PRAGMA mmap_size=1073741824"))
-      return Unusable(dir);
-    {
-      Stmt wal;
-      if (Prepare(wal, "PRAGMA journal_mode=WAL") != SQLITE_OK) return Unusable(dir);
-      Use q(wal);
-      if (q.Step() != SQLITE_ROW) return Unusable(dir);
-      if (q.Column(0) != "wal") {
-        return AwsError("StoreUnusable", "data directory " + dir +
-                                             " is not usable: the file system does not support "
-                                             "the SQLite WAL journal");
-      }
-    }
+    ORGTRAIL_CHECK(sqlite_internal::ConfigureConnection(db_, dir));
     if (!Exec("BEGIN IMMEDIATE")) return Unusable(dir);
     Status st = InitSchema(dir);
     if (!st.ok()) {
