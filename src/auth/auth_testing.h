@@ -110,23 +110,38 @@ inline std::string SignedBody(std::string_view sig1 = kChunk1, std::string_view 
          "\r\n0;chunk-signature=" + std::string(final_sig) + "\r\n" + std::string(tail);
 }
 
-// The example's request, carrying `body`.
-inline http::Request StreamingExample(std::string body) {
-  return MakeRequest(
-      "PUT", "/examplebucket/chunkObject.txt",
-      {{"Host", "s3.amazonaws.com"},
-       {"x-amz-date", "20130524T000000Z"},
-       {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
-       {"Authorization",
-        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-        "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
-        "x-amz-decoded-content-length;x-amz-storage-class,Signature=" +
-            std::string(kSeed)},
-       {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
-       {"Content-Encoding", "aws-chunked"},
-       {"x-amz-decoded-content-length", "66560"},
-       {"Content-Length", "66824"}},
-      std::move(body));
+// The signed headers of the example (sigv4-streaming) and of its trailer variant
+// (sigv4-streaming-trailers).
+inline constexpr std::string_view kStreamingSignedHeaders =
+    "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+    "x-amz-decoded-content-length;x-amz-storage-class";
+inline constexpr std::string_view kTrailerSignedHeaders =
+    "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
+    "x-amz-storage-class;x-amz-trailer";
+
+// The example's request, carrying `body`, signed over `signed_headers` with seed signature
+// `seed`. Content-Length and x-amz-trailer (a CRC32C trailer, with the -TRAILER payload mode)
+// are sent when they are signed.
+inline http::Request StreamingExample(std::string body,
+                                      std::string_view signed_headers = kStreamingSignedHeaders,
+                                      std::string_view seed = kSeed) {
+  const bool trailer = signed_headers.find("x-amz-trailer") != std::string_view::npos;
+  std::vector<http::Header> headers = {
+      {"Host", "s3.amazonaws.com"},
+      {"x-amz-date", "20130524T000000Z"},
+      {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
+      {"Authorization",
+       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
+       "SignedHeaders=" +
+           std::string(signed_headers) + ",Signature=" + std::string(seed)},
+      {"x-amz-content-sha256", trailer ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+                                       : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+      {"Content-Encoding", "aws-chunked"},
+      {"x-amz-decoded-content-length", "66560"}};
+  if (signed_headers.find("content-length") != std::string_view::npos)
+    headers.push_back({"Content-Length", "66824"});
+  if (trailer) headers.push_back({"x-amz-trailer", "x-amz-checksum-crc32c"});
+  return MakeRequest("PUT", "/examplebucket/chunkObject.txt", std::move(headers), std::move(body));
 }
 
 }  // namespace orgtrail::auth::testing

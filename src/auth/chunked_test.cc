@@ -227,21 +227,7 @@ std::string TrailerBody(std::string_view trailer_value, std::string_view between
 }
 
 http::Request TrailerExample(std::string body) {
-  return MakeRequest(
-      "PUT", "/examplebucket/chunkObject.txt",
-      {{"Host", "s3.amazonaws.com"},
-       {"x-amz-date", "20130524T000000Z"},
-       {"x-amz-storage-class", "REDUCED_REDUNDANCY"},
-       {"Authorization",
-        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
-        "SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date;"
-        "x-amz-decoded-content-length;x-amz-storage-class;x-amz-trailer,Signature=" +
-            std::string(kTrailerSeed)},
-       {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"},
-       {"Content-Encoding", "aws-chunked"},
-       {"x-amz-decoded-content-length", "66560"},
-       {"x-amz-trailer", "x-amz-checksum-crc32c"}},
-      std::move(body));
+  return StreamingExample(std::move(body), testing::kTrailerSignedHeaders, kTrailerSeed);
 }
 
 TEST(SignedChunks, TrailerExampleVerifies) {
