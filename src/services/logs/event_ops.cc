@@ -75,26 +75,17 @@ Status CollectEvents(const Value& log_events, std::vector<NewEvent>& events) {
   return Ok();
 }
 
-// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
-Result<Value> PutLogEvents(Call& call, const Value& input) {
-  std::vector<NewEvent> events;
-  ORGTRAIL_CHECK(CollectEvents(input["logEvents"], events));
+// The checks of a batch that need neither its group nor its stream: the first failure, which
+// PutLogEvents returns once the group and the stream are found.
+Status CheckBatch(const std::vector<NewEvent>& events) {
   uint64_t batch_bytes = 0;
-  for (const NewEvent& e : events) batch_bytes += e.message.size() + kEventOverhead;
-  const int64_t now = call.NowMillis();
-
-  std::unique_lock lock(WriteMutex());
-  ORGTRAIL_TRY(GroupRow g, LoadGroup(call, input.GetString("logGroupName")));
-  std::string stream_key = StreamKey(g.Key(), input.GetString("logStreamName"));
-  std::optional<StreamRow> stream = LoadStream(call.env.store, stream_key);
-  if (!stream) return errors::StreamNotFound();
-
   for (const NewEvent& e : events) {
     if (e.message.size() + kEventOverhead > kMaxBatchBytes) {
       return errors::InvalidParameter(
           "Log event too large: " + std::to_string(e.message.size() + kEventOverhead) +
           " bytes exceeds limit of " + std::to_string(kMaxBatchBytes));
     }
+    batch_bytes += e.message.size() + kEventOverhead;
   }
   if (batch_bytes > kMaxBatchBytes) {
     return errors::InvalidParameter("Upload too large: " + std::to_string(batch_bytes) +
@@ -106,21 +97,54 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
           "Log events in a single PutLogEvents request must be in chronological order.");
     }
   }
+  return Ok();
+}
+
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+Result<Value> PutLogEvents(Call& call, const Value& input) {
+  std::vector<NewEvent> events;
+  ORGTRAIL_CHECK(CollectEvents(input["logEvents"], events));
+  const int64_t now = call.NowMillis();
+
+  // Everything that needs neither the group nor the stream happens before WriteMutex, so that
+  // concurrent requests overlap: the checks, and the batch's block with its Bloom filter.
+  Status checked = CheckBatch(events);
   // Events are in order: the too-old and expired ones form a prefix, the too-new a suffix.
   const int64_t too_old = now - 14 * kDayMs;
-  const int64_t expired = g.RetentionCutoff(now);
   const int64_t too_new = now + 2 * kHourMs;
   size_t old_end = 0;
-  size_t expired_end = 0;
   size_t new_start = events.size();
-  for (size_t i = 0; i < events.size(); ++i) {
-    int64_t ts = events[i].timestamp;
-    if (ts < too_old) old_end = i + 1;
-    if (ts < expired) expired_end = i + 1;
-    if (ts > too_new && new_start == events.size()) new_start = i;
+  if (checked.ok()) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      int64_t ts = events[i].timestamp;
+      if (ts < too_old) old_end = i + 1;
+      if (ts > too_new && new_start == events.size()) new_start = i;
+    }
   }
-  size_t first = std::max(old_end, expired_end);
+  // The events the group's retention does not reject: all but a prefix of the rest, known once
+  // the group is read (a retention is at least a day, so rarely any).
+  size_t first = old_end;
   size_t last = std::max(first, new_start);  // exclusive
+  PreparedBatch prepared;
+  if (checked.ok()) {
+    prepared = PrepareBatch(std::span<const NewEvent>(events.data() + first, last - first), now);
+  }
+
+  std::unique_lock lock(WriteMutex());
+  ORGTRAIL_TRY(GroupRow g, LoadGroup(call, input.GetString("logGroupName")));
+  std::string stream_key = StreamKey(g.Key(), input.GetString("logStreamName"));
+  std::optional<StreamRow> stream = LoadStream(call.env.store, stream_key);
+  if (!stream) return errors::StreamNotFound();
+  ORGTRAIL_CHECK(checked);
+
+  const int64_t expired = g.RetentionCutoff(now);
+  size_t expired_end = 0;
+  for (size_t i = 0; i < events.size() && events[i].timestamp < expired; ++i) expired_end = i + 1;
+  if (expired_end > first) {
+    first = expired_end;
+    last = std::max(first, new_start);
+    prepared = PrepareBatch(std::span<const NewEvent>(events.data() + first, last - first), now);
+  }
   if (last > first && events[last - 1].timestamp - events[first].timestamp > 24 * kHourMs) {
     return errors::InvalidParameter(
         "The batch of log events in a single PutLogEvents request cannot span more than 24 "
@@ -134,19 +158,19 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
     writes.reserve(8);
     StreamBlocks blocks{stream->next_block, stream->tail_count, stream->tail_bytes,
                         stream->tail_segments};
-    AppendEvents(call.env.store, stream_key, blocks, accepted, now, first_seq, writes);
+    const uint64_t stored_bytes = prepared.meta.bytes;
+    AppendPrepared(call.env.store, stream_key, blocks, std::move(prepared), first_seq, writes);
     stream->next_block = blocks.next_block;
     stream->tail_count = blocks.tail_count;
     stream->tail_bytes = blocks.tail_bytes;
     stream->tail_segments = blocks.tail_segments;
-    for (const NewEvent& e : accepted) {
-      if (!stream->has_events || e.timestamp < stream->first_event_ts)
-        stream->first_event_ts = e.timestamp;
-      if (!stream->has_events || e.timestamp > stream->last_event_ts)
-        stream->last_event_ts = e.timestamp;
-      stream->has_events = true;
-      stream->stored_bytes += e.message.size();
-    }
+    // Accepted events are in order: the first is the oldest, the last the newest.
+    if (!stream->has_events || accepted.front().timestamp < stream->first_event_ts)
+      stream->first_event_ts = accepted.front().timestamp;
+    if (!stream->has_events || accepted.back().timestamp > stream->last_event_ts)
+      stream->last_event_ts = accepted.back().timestamp;
+    stream->has_events = true;
+    stream->stored_bytes += stored_bytes;
     stream->last_ingestion_ms = now;
     g.next_seq += accepted.size();
     writes.push_back(PutStreamWrite(g, *stream));

@@ -271,22 +271,42 @@ EventRef BlockReader::Event(uint32_t i) const {
   return r;
 }
 
-void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
-                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
-                  std::vector<store::Write>& writes) {
-  if (events.empty()) return;
-  uint64_t batch_bytes = 0;
-  for (const NewEvent& e : events) batch_bytes += e.message.size();
+// A batch of `count` events and `text` bytes is a block of its own (with its Bloom filter)
+// rather than a segment of a new open block.
+bool OwnBlock(size_t count, uint64_t text) {
+  return 2 * text >= kMaxBlockBytes || 2 * count >= kMaxBlockEvents;
+}
+
+PreparedBatch PrepareBatch(std::span<const NewEvent> events, int64_t ingestion_ms) {
+  PreparedBatch out;
+  out.events = events.size();
+  if (events.empty()) return out;
   std::vector<Entry> entries;
   entries.reserve(events.size());
-  uint64_t seq = first_seq;
+  uint64_t seq = 0;
   for (const NewEvent& e : events)
     entries.push_back({{e.timestamp, ingestion_ms, seq++}, e.message});
-  BlockMeta batch;
-  std::string data = EncodeBlock(entries, batch);
+  out.data = EncodeBlock(entries, out.meta);
+  if (OwnBlock(out.events, out.meta.bytes)) {
+    for (const NewEvent& e : events) BloomAdd(out.bloom, e.message);
+  }
+  return out;
+}
+
+void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                    PreparedBatch&& prepared, uint64_t first_seq,
+                    std::vector<store::Write>& writes) {
+  if (prepared.events == 0) return;
+  const BlockMeta& batch = prepared.meta;
+  const uint64_t batch_bytes = batch.bytes;
+  std::string data = std::move(prepared.data);
+  for (size_t i = 0; i < prepared.events; ++i) {
+    uint64_t seq = first_seq + i;
+    std::memcpy(data.data() + kHeaderSize + i * kEntrySize + 16, &seq, sizeof seq);
+  }
 
   const bool has_open = blocks.next_block > 0 && blocks.tail_count > 0;
-  if (has_open && blocks.tail_count + events.size() <= kMaxBlockEvents &&
+  if (has_open && blocks.tail_count + prepared.events <= kMaxBlockEvents &&
       blocks.tail_bytes + batch_bytes <= kMaxBlockBytes) {
     // One more segment of the open block.
     std::string key = BlockKey(stream_key, blocks.next_block - 1);
@@ -317,20 +337,25 @@ void AppendEvents(store::Store& store, const std::string& stream_key, StreamBloc
   blocks.next_block += 1;
   blocks.tail_count = batch.count;
   blocks.tail_bytes = batch.bytes;
-  if (2 * batch_bytes >= kMaxBlockBytes || 2 * events.size() >= kMaxBlockEvents) {
+  if (OwnBlock(prepared.events, batch_bytes)) {
     // A large batch is a block of its own at once, with its Bloom filter.
-    std::string bloom;
-    for (const NewEvent& e : events) BloomAdd(bloom, e.message);
     blocks.tail_segments = 0;
-    writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
+    writes.push_back({std::string(kBlockBloomTable), key, std::move(prepared.bloom)});
     writes.push_back({std::string(kBlocksTable), key, std::move(data)});
     writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
     return;
   }
-  batch.segments = 1;
+  BlockMeta meta = batch;
+  meta.segments = 1;
   blocks.tail_segments = 1;
   writes.push_back({std::string(kBlockSegmentsTable), SegmentKey(key, 0), std::move(data)});
-  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
+  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
+}
+
+void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
+                  std::vector<store::Write>& writes) {
+  AppendPrepared(store, stream_key, blocks, PrepareBatch(events, ingestion_ms), first_seq, writes);
 }
 
 std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key) {

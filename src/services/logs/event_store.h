@@ -104,6 +104,22 @@ struct StreamBlocks {
   uint32_t tail_segments = 0;
 };
 
+// A batch encoded in the block layout before the stream is known, so that the encoding and the
+// Bloom filter of a large batch are built outside WriteMutex (state.h); its sequence numbers are
+// written in by AppendPrepared.
+struct PreparedBatch {
+  std::string data;   // the batch as one block, sequence numbers 0, 1, ...
+  BlockMeta meta;     // its time range, count and text bytes
+  std::string bloom;  // its Bloom filter, built when the batch is a block of its own
+  size_t events = 0;
+};
+PreparedBatch PrepareBatch(std::span<const NewEvent> events, int64_t ingestion_ms);
+
+// Adds to `writes` the rows that store a prepared batch (see AppendEvents), its events given
+// the sequence numbers first_seq, first_seq+1, ...
+void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                    PreparedBatch&& batch, uint64_t first_seq, std::vector<store::Write>& writes);
+
 // Adds to `writes` the rows that store `events` (all of one stream, given sequence numbers
 // first_seq, first_seq+1, ...) and updates `blocks`. A batch that fits in the open block is
 // one new segment row (plus the block's meta row): the block is not rewritten. A batch that
