@@ -152,8 +152,9 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
   }
 
   std::span<const NewEvent> accepted(events.data() + first, last - first);
-  uint64_t first_seq = g.next_seq;
   if (!accepted.empty()) {
+    bool write_group = false;
+    const uint64_t first_seq = TakeSequence(call.env.store, g, accepted.size(), write_group);
     std::vector<store::Write> writes;
     writes.reserve(8);
     StreamBlocks blocks{stream->next_block, stream->tail_count, stream->tail_bytes,
@@ -172,16 +173,16 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
     stream->has_events = true;
     stream->stored_bytes += stored_bytes;
     stream->last_ingestion_ms = now;
-    g.next_seq += accepted.size();
     writes.push_back(PutStreamWrite(g, *stream));
-    writes.push_back(PutGroupWrite(g));
+    if (write_group) writes.push_back(PutGroupWrite(g));
     ORGTRAIL_CHECK(call.env.store.Apply(writes));
   }
+  const uint64_t next_seq = NextSequence(call.env.store, g);
   lock.unlock();
 
   if (!accepted.empty()) EmitMetricFilters(call, g, accepted, now);
 
-  Value out = Value::MakeMap().Set("nextSequenceToken", EventId(now, g.next_seq));
+  Value out = Value::MakeMap().Set("nextSequenceToken", EventId(now, next_seq));
   if (old_end > 0 || expired_end > 0 || new_start < events.size()) {
     Value info = Value::MakeMap();
     if (new_start < events.size()) info.Set("tooNewLogEventStartIndex", new_start);

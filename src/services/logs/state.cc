@@ -2,8 +2,11 @@
 #include "services/logs/state.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <limits>
+#include <unordered_map>
 
 #include "core/encoding.h"
 #include "core/json.h"
@@ -87,7 +90,53 @@ std::string StreamRow::Encode() const {
   return out;
 }
 
+namespace {
+
+// Reads the fixed-order text StreamRow::Encode writes, without a JSON parse; false for any other
+// text (rows written by earlier versions, names with escapes), which takes the JSON path.
+bool DecodeEncodedStream(std::string_view text, StreamRow& s) {
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  auto lit = [&](std::string_view l) {
+    if (static_cast<size_t>(end - p) < l.size() || std::memcmp(p, l.data(), l.size()) != 0)
+      return false;
+    p += l.size();
+    return true;
+  };
+  auto num = [&](auto& out) {
+    auto r = std::from_chars(p, end, out);
+    if (r.ec != std::errc()) return false;
+    p = r.ptr;
+    return true;
+  };
+  if (!lit("{\"creationTime\":") || !num(s.creation_ms) || !lit(",\"hasEvents\":")) return false;
+  if (lit("true")) {
+    s.has_events = true;
+  } else if (lit("false")) {
+    s.has_events = false;
+  } else {
+    return false;
+  }
+  if (!(lit(",\"first\":") && num(s.first_event_ts) && lit(",\"last\":") && num(s.last_event_ts) &&
+        lit(",\"ingestion\":") && num(s.last_ingestion_ms) && lit(",\"storedBytes\":") &&
+        num(s.stored_bytes) && lit(",\"nextBlock\":") && num(s.next_block) &&
+        lit(",\"tailCount\":") && num(s.tail_count) && lit(",\"tailBytes\":") &&
+        num(s.tail_bytes) && lit(",\"tailSegments\":") && num(s.tail_segments) &&
+        lit(",\"name\":\""))) {
+    return false;
+  }
+  std::string_view name(p, static_cast<size_t>(end - p));
+  if (name.size() < 2 || name.substr(name.size() - 2) != "\"}") return false;
+  name.remove_suffix(2);
+  if (name.find_first_of("\"\\") != std::string_view::npos) return false;
+  s.name.assign(name);
+  return true;
+}
+
+}  // namespace
+
 std::optional<StreamRow> StreamRow::Decode(std::string_view text) {
+  if (StreamRow fast; DecodeEncodedStream(text, fast)) return fast;
   auto parsed = ParseJson(text);
   if (!parsed.ok()) return std::nullopt;
   const Value& v = *parsed;
@@ -188,6 +237,50 @@ std::optional<StreamRow> LoadStream(store::Store& store, const std::string& key)
   auto text = store.Get(kStreamsTable, key);
   if (!text) return std::nullopt;
   return StreamRow::Decode(*text);
+}
+
+namespace {
+
+struct SeqRange {
+  const store::Store* store = nullptr;
+  uint64_t next = 0;
+  uint64_t end = 0;  // the group row's nextSeq when the range was reserved
+};
+
+// Reserved ranges by group key (guarded by WriteMutex).
+std::unordered_map<std::string, SeqRange>& SeqRanges() {
+  static std::unordered_map<std::string, SeqRange> ranges;
+  return ranges;
+}
+
+// The range of `g` if it still holds: reserved in this store, and the row still ends it.
+SeqRange* HeldRange(const store::Store& store, const GroupRow& g) {
+  auto it = SeqRanges().find(g.Key());
+  if (it == SeqRanges().end() || it->second.store != &store || it->second.end != g.next_seq)
+    return nullptr;
+  return &it->second;
+}
+
+}  // namespace
+
+uint64_t TakeSequence(const store::Store& store, GroupRow& g, uint64_t n, bool& write_group) {
+  SeqRange* held = HeldRange(store, g);
+  uint64_t first = held ? held->next : g.next_seq;
+  write_group = held == nullptr || first + n > held->end;
+  if (write_group) {
+    g.next_seq = first + n + kSeqReserve;
+    SeqRange& r = SeqRanges()[g.Key()];
+    r.store = &store;
+    r.end = g.next_seq;
+    held = &r;
+  }
+  held->next = first + n;
+  return first;
+}
+
+uint64_t NextSequence(const store::Store& store, const GroupRow& g) {
+  const SeqRange* held = HeldRange(store, g);
+  return held ? held->next : g.next_seq;
 }
 
 store::Write PutGroupWrite(const GroupRow& g) {

@@ -84,6 +84,19 @@ Status CheckStreamName(std::string_view name);
 
 std::optional<StreamRow> LoadStream(store::Store& store, const std::string& key);
 
+// Event sequence numbers of a group (put order; event ids). The group row's nextSeq bounds every
+// number handed out; PutLogEvents takes numbers from a range reserved in memory, so the group
+// row is rewritten once per reservation (kSeqReserve numbers) instead of by every call. After a
+// restart, or when the row no longer holds the reservation's end (the group was deleted and
+// created again, the store reset), numbers continue from the row's value: the unused rest of a
+// range is skipped, never reused. Both calls need WriteMutex.
+inline constexpr uint64_t kSeqReserve = 1 << 20;
+// The first of `n` numbers for `g`; true in `write_group` when g.next_seq was raised and the
+// group row must be written in the same transaction as the events.
+uint64_t TakeSequence(const store::Store& store, GroupRow& g, uint64_t n, bool& write_group);
+// The number the next TakeSequence would start from.
+uint64_t NextSequence(const store::Store& store, const GroupRow& g);
+
 store::Write PutGroupWrite(const GroupRow& g);
 store::Write PutStreamWrite(const GroupRow& g, const StreamRow& s);
 
