@@ -59,6 +59,16 @@ constexpr const char* kScanSql[4] = {
     "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 AND key < ?3 ORDER BY key LIMIT ?4",
 };
 
+// Writes of an existing key are upserts, not INSERT OR REPLACE: REPLACE deletes the old record
+// and inserts the new one, which rebalances the leaf with its neighbours and changes the free
+// list in page 1 (3.4 pages written for a 1 KiB blob); the upsert's UPDATE rewrites the record
+// where it is (one leaf, two pages for a blob; one for a small row).
+constexpr const char* kPutRowSql =
+    "INSERT INTO rows(tbl, key, value) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value";
+constexpr const char* kPutBlobSql =
+    "INSERT INTO blobs(id, data) VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data";
+
 class SqliteStore final : public Store, public InlineBlobs {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
@@ -92,8 +102,7 @@ class SqliteStore final : public Store, public InlineBlobs {
     }
     if (!Exec("COMMIT")) return Unusable(dir);
     if (Prepare(get_, "SELECT value FROM rows WHERE tbl = ?1 AND key = ?2") != SQLITE_OK ||
-        Prepare(put_, "INSERT OR REPLACE INTO rows(tbl, key, value) VALUES(?1, ?2, ?3)") !=
-            SQLITE_OK ||
+        Prepare(put_, kPutRowSql) != SQLITE_OK ||
         Prepare(del_, "DELETE FROM rows WHERE tbl = ?1 AND key = ?2") != SQLITE_OK ||
         Prepare(clear_, "DELETE FROM rows") != SQLITE_OK ||
         Prepare(begin_, "BEGIN IMMEDIATE") != SQLITE_OK ||
@@ -102,7 +111,7 @@ class SqliteStore final : public Store, public InlineBlobs {
         Prepare(release_, "RELEASE apply") != SQLITE_OK ||
         Prepare(rollback_to_, "ROLLBACK TO apply") != SQLITE_OK ||
         Prepare(blob_get_, "SELECT data FROM blobs WHERE id = ?1") != SQLITE_OK ||
-        Prepare(blob_put_, "INSERT OR REPLACE INTO blobs(id, data) VALUES(?1, ?2)") != SQLITE_OK ||
+        Prepare(blob_put_, kPutBlobSql) != SQLITE_OK ||
         Prepare(blob_del_, "DELETE FROM blobs WHERE id = ?1") != SQLITE_OK ||
         Prepare(blob_size_, "SELECT length(data) FROM blobs WHERE id = ?1") != SQLITE_OK ||
         Prepare(blob_clear_, "DELETE FROM blobs") != SQLITE_OK ||
