@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "services/s3/state.h"
+#include "store/blob_store.h"
 
 namespace orgtrail::services::s3 {
 namespace {
@@ -79,7 +80,7 @@ Result<StoredBody> StoreFileBody(gateway::Call& call, const Value& input, const 
 }  // namespace
 
 Result<StoredBody> StoreBody(gateway::Call& call, const Value& input,
-                             std::string_view default_algorithm) {
+                             std::string_view default_algorithm, std::string_view reuse_blob) {
   const Value& body = input["Body"];
   if (auto file = AsBodyFile(body))
     return StoreFileBody(call, input, *file, body[kBodyFileDigestsKey], default_algorithm);
@@ -90,7 +91,8 @@ Result<StoredBody> StoreBody(gateway::Call& call, const Value& input,
     out.checksum = Value::MakeMap()
                        .Set("Algorithm", default_algorithm)
                        .Set("Value", ComputeChecksum(default_algorithm, data));
-  out.blob = NewBlobId(call);
+  out.blob = !reuse_blob.empty() && data.size() <= store::kInlineBlobMax ? std::string(reuse_blob)
+                                                                         : NewBlobId(call);
   ORGTRAIL_CHECK(call.env.store.Blobs().Put(out.blob, data));
   out.size = static_cast<int64_t>(data.size());
   out.etag = QuotedMd5Hex(data);

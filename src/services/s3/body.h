@@ -14,7 +14,7 @@
 namespace orgtrail::services::s3 {
 
 struct StoredBody {
-  std::string blob;  // the new blob's id
+  std::string blob;  // the blob's id: a new one, or the reused one
   int64_t size = 0;
   std::string etag;  // quoted hex MD5
   Value checksum;    // {Algorithm, Value}, or null when none was asked for
@@ -23,7 +23,12 @@ struct StoredBody {
 // Stores input["Body"] under a new blob id. The checksum is the one the request carried
 // (already verified), else the one it asked for (ChecksumAlgorithm), else `default_algorithm`
 // when not empty (an upload created with a checksum algorithm).
+// With `reuse_blob` (the small inline blob of the unversioned object this body replaces), a
+// body of at most store::kInlineBlobMax bytes is written over that blob in place: one row of
+// the store's `blobs` table rewritten instead of a new one inserted and the old one deleted
+// (docs/persistence.md). Spooled bodies always get a new blob.
 Result<StoredBody> StoreBody(gateway::Call& call, const Value& input,
-                             std::string_view default_algorithm = "");
+                             std::string_view default_algorithm = "",
+                             std::string_view reuse_blob = "");
 
 }  // namespace orgtrail::services::s3

@@ -9,6 +9,7 @@
 #include "services/s3/body.h"
 #include "services/s3/errors.h"
 #include "services/s3/state.h"
+#include "store/blob_store.h"
 
 namespace orgtrail::services::s3 {
 namespace {
@@ -160,7 +161,17 @@ Result<Value> PutObject(Call& call, const Value& input) {
   std::string acl = input.GetString("ACL", "private");
   if (!ValidCannedAcl(acl)) return errors::InvalidArgument("", "x-amz-acl", acl);
   ORGTRAIL_CHECK(CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, acl));
-  ORGTRAIL_TRY(StoredBody body, StoreBody(call, input));
+  // Overwriting a small object of an unversioned bucket rewrites its body's row in place (the
+  // blob belongs to that object alone); a body kept as a file gets a new blob.
+  std::string reuse_blob;
+  if (bucket.versioning().empty()) {
+    if (auto current = FindObject(call, bucket.name, key);
+        current && (*current)["Size"].AsInt() <= static_cast<int64_t>(store::kInlineBlobMax)) {
+      std::string blob = current->GetString("Blob");
+      if (!blob.empty() && !call.env.store.Blobs().FilePath(blob)) reuse_blob = std::move(blob);
+    }
+  }
+  ORGTRAIL_TRY(StoredBody body, StoreBody(call, input, "", reuse_blob));
   const Value& checksum = body.checksum;
   Value obj = Value::MakeMap()
                   .Set("Blob", body.blob)

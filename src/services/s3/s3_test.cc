@@ -55,6 +55,30 @@ TEST_F(S3Test, ObjectRoundTripThroughTheChain) {
   EXPECT_EQ(S3("HEAD", "/bk1").status, 404);
 }
 
+TEST_F(S3Test, OverwritesServeTheNewBodyWhateverTheSizes) {
+  ASSERT_EQ(S3("PUT", "/owb").status, 200);
+  // Small over small rewrites the body in place; large over small and small over large do not.
+  const std::string small1(1024, 'a'), small2(700, 'b'), large(store::kInlineBlobMax + 1, 'c');
+  for (const std::string* body : {&small1, &small2, &large, &small1, &large, &small2}) {
+    http::Response put = S3("PUT", "/owb/k", *body);
+    ASSERT_EQ(put.status, 200) << put.body;
+    EXPECT_EQ(*put.FindHeader("ETag"), "\"" + HexEncode(Md5(*body)) + "\"");
+    http::Response get = S3("GET", "/owb/k");
+    EXPECT_EQ(get.body, *body);
+    EXPECT_EQ(*get.FindHeader("ETag"), *put.FindHeader("ETag"));
+  }
+  // A versioned bucket keeps every version's body.
+  ASSERT_EQ(S3("PUT", "/owb?versioning",
+               "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
+                .status,
+            200);
+  std::string v1 = *S3("PUT", "/owb/k", small1).FindHeader("x-amz-version-id");
+  std::string v2 = *S3("PUT", "/owb/k", small2).FindHeader("x-amz-version-id");
+  EXPECT_EQ(S3("GET", "/owb/k?versionId=" + v1).body, small1);
+  EXPECT_EQ(S3("GET", "/owb/k?versionId=" + v2).body, small2);
+  EXPECT_EQ(S3("GET", "/owb/k?versionId=null").body, small2);  // the unversioned object's
+}
+
 TEST_F(S3Test, MultipartEtagIsMd5OfPartMd5s) {
   ASSERT_EQ(S3("PUT", "/mpu").status, 200);
   http::Response init = S3("POST", "/mpu/big?uploads");
