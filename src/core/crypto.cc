@@ -46,7 +46,12 @@ std::string Sha256(std::string_view data) {
 }
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
-std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+// Fetched once: EVP_md5() makes every EVP_Digest look the algorithm up in the provider store again
+// (locks and hash lookups that cost as much as hashing a 1 KiB S3 body).
+std::string Md5(std::string_view data) {
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  return Digest(md5 ? md5 : EVP_md5(), data);
+}
 std::string HmacSha256(std::string_view key, std::string_view data) {
   if (data.size() >= kSmallDigestInput || !SodiumReady()) return Hmac(EVP_sha256(), key, data);
   crypto_auth_hmacsha256_state state;
