@@ -175,7 +175,9 @@ class DiskBlobStore final : public BlobStore {
 
   void Remove(std::string_view id) override {
     if (!ValidId(id)) return;
-    if (inline_ && inline_->RemoveInline(id)) return;
+    // A row may shadow a small file of the same id (an object of a version 1 data directory
+    // overwritten in place): both go.
+    if (inline_) inline_->RemoveInline(id);
     std::error_code ec;
     fs::remove(PathOf(id), ec);
   }

@@ -162,14 +162,13 @@ Result<Value> PutObject(Call& call, const Value& input) {
   if (!ValidCannedAcl(acl)) return errors::InvalidArgument("", "x-amz-acl", acl);
   ORGTRAIL_CHECK(CheckPublicAclAllowed(call, bucket, "s3:PutObject", key, acl));
   // Overwriting a small object of an unversioned bucket rewrites its body's row in place (the
-  // blob belongs to that object alone); a body kept as a file gets a new blob.
+  // blob belongs to that object alone). A small body kept as a file (data directories of schema
+  // version 1) is shadowed by the row, which every read looks at first, and removed with it.
   std::string reuse_blob;
   if (bucket.versioning().empty()) {
     if (auto current = FindObject(call, bucket.name, key);
-        current && (*current)["Size"].AsInt() <= static_cast<int64_t>(store::kInlineBlobMax)) {
-      std::string blob = current->GetString("Blob");
-      if (!blob.empty() && !call.env.store.Blobs().FilePath(blob)) reuse_blob = std::move(blob);
-    }
+        current && (*current)["Size"].AsInt() <= static_cast<int64_t>(store::kInlineBlobMax))
+      reuse_blob = current->GetString("Blob");
   }
   ORGTRAIL_TRY(StoredBody body, StoreBody(call, input, "", reuse_blob));
   const Value& checksum = body.checksum;
