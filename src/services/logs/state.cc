@@ -13,6 +13,13 @@
 #include "services/logs/errors.h"
 
 namespace orgtrail::services::logs {
+namespace {
+
+// Groups whose decoded row or reserved range of sequence numbers is kept in memory (the maps
+// are cleared when full).
+constexpr size_t kMaxDecodedGroups = 4096;
+
+}  // namespace
 
 std::string GroupKey(std::string_view account, std::string_view region, std::string_view name) {
   std::string k;
@@ -189,10 +196,39 @@ Status CheckStreamName(std::string_view name) {
   return Ok();
 }
 
+namespace {
+
+// Group rows decoded before, by key, with the text each was decoded from: a row read again
+// unchanged (PutLogEvents reads its group on every call) is copied, not parsed again. Keyed on
+// the text, so a changed row, another store or a group created again is decoded afresh.
+struct DecodedGroup {
+  std::string text;
+  GroupRow row;
+};
+
+std::optional<GroupRow> DecodeGroupRow(const std::string& key, const std::string& text) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, DecodedGroup> decoded;
+  {
+    std::lock_guard lock(mu);
+    auto it = decoded.find(key);
+    if (it != decoded.end() && it->second.text == text) return it->second.row;
+  }
+  auto g = GroupRow::Decode(text);
+  if (!g) return std::nullopt;
+  std::lock_guard lock(mu);
+  if (decoded.size() >= kMaxDecodedGroups) decoded.clear();  // bounded memory
+  decoded[key] = DecodedGroup{text, *g};
+  return g;
+}
+
+}  // namespace
+
 Result<GroupRow> LoadGroup(gateway::Call& call, std::string_view name) {
-  auto text = call.env.store.Get(kGroupsTable, GroupKey(call.account_id(), call.region, name));
+  std::string key = GroupKey(call.account_id(), call.region, name);
+  auto text = call.env.store.Get(kGroupsTable, key);
   if (!text) return errors::GroupNotFound();
-  auto g = GroupRow::Decode(*text);
+  auto g = DecodeGroupRow(key, *text);
   if (!g) return InternalFailure("logs: unreadable log group row");
   return *std::move(g);
 }
@@ -269,6 +305,8 @@ uint64_t TakeSequence(const store::Store& store, GroupRow& g, uint64_t n, bool& 
   write_group = held == nullptr || first + n > held->end;
   if (write_group) {
     g.next_seq = first + n + kSeqReserve;
+    // Bounded memory: a forgotten range only makes its group start from the row's value.
+    if (SeqRanges().size() >= kMaxDecodedGroups) SeqRanges().clear();
     SeqRange& r = SeqRanges()[g.Key()];
     r.store = &store;
     r.end = g.next_seq;
