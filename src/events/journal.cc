@@ -1,7 +1,8 @@
-// The CloudTrail journal: one row of ct_journal per record, by sequence number: a compact
-// header of the facts selectors, event history and delivery use (with the journal's time high
-// water mark, which lets LookupEvents read the journal itself newest first), then the record's
-// JSON; see docs/persistence.md and docs/cloudtrail-record.md.
+// The CloudTrail journal: rows of ct_journal by sequence number, one per record of a call that
+// changed state and one per group commit of read-only records: a compact header of the facts
+// selectors, event history and delivery use (with the journal's time high water mark, which lets
+// LookupEvents read the journal itself newest first), then the record's JSON; see
+// docs/persistence.md and docs/cloudtrail-record.md.
 #include "events/journal.h"
 
 #include <algorithm>
@@ -23,6 +24,7 @@ using journal_row::Hex16;
 using journal_row::HighWaterMark;
 using journal_row::kHwmDigits;
 using journal_row::kRowFormat;
+using journal_row::Members;
 using journal_row::PeekRow;
 using journal_row::WriteHex16;
 
@@ -100,6 +102,24 @@ std::string LastHexKey(store::Store& store, std::string_view table) {
   return prefix;
 }
 
+// The oldest and newest event times of the records of a row (false when none is readable).
+bool RowTimes(uint64_t key, std::string_view row, int64_t& oldest, int64_t& newest) {
+  oldest = INT64_MAX;
+  newest = INT64_MIN;
+  for (const auto& [seq, member] : Members(key, row)) {
+    std::string_view account, region;
+    int64_t t = 0;
+    if (!PeekRow(member, account, region, t)) {
+      std::optional<JournalEntry> e = DecodeRow(seq, member);  // first format
+      if (!e) continue;
+      t = e->event_time_ms;
+    }
+    oldest = std::min(oldest, t);
+    newest = std::max(newest, t);
+  }
+  return oldest != INT64_MAX;
+}
+
 }  // namespace
 
 SelectorFacts JournalEntry::Facts() const {
@@ -116,13 +136,14 @@ Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) 
     committed_seq_ = std::stoull(last, nullptr, 16);
     next_seq_ = committed_seq_ + 1;
     if (auto text = store_.Get(kJournal, last)) {
-      if (auto e = DecodeRow(committed_seq_, *text)) newest_ms_ = e->event_time_ms;
+      int64_t oldest = 0, newest = 0;
+      if (RowTimes(committed_seq_, *text, oldest, newest)) newest_ms_ = newest;
       if (auto hwm = HighWaterMark(*text)) newest_ms_ = std::max(newest_ms_, *hwm);
     }
     for (const store::Row& row : store_.Scan(kJournal, "", "", 1)) {
       std::optional<uint64_t> seq = SeqOfKey(row.key);
-      std::optional<JournalEntry> e = seq ? DecodeRow(*seq, row.value) : std::nullopt;
-      if (e) oldest_ms_ = e->event_time_ms;
+      int64_t oldest = 0, newest = 0;
+      if (seq && RowTimes(*seq, row.value, oldest, newest)) oldest_ms_ = oldest;
     }
   }
   // Keys of the former event-history index: the journal rows serve LookupEvents now.
@@ -210,7 +231,7 @@ void Journal::Record(const gateway::ApiCall& call) {
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds
     // around the call (or in one of its own), so the record commits with the change.
-    (void)AppendLocked(std::move(rows), generation);
+    (void)AppendLocked(std::move(rows), generation, /*group=*/false);
     return;
   }
   bool wake;
@@ -235,7 +256,7 @@ Status Journal::Flush() {
     ++in_flight_;
   }
   space_.notify_all();
-  Status st = AppendLocked(std::move(rows), generation);
+  Status st = AppendLocked(std::move(rows), generation, /*group=*/true);
   // A concurrent group commit may hold calls queued before this Flush: wait for it.
   std::unique_lock lock(mu_);
   --in_flight_;
@@ -246,13 +267,14 @@ Status Journal::Flush() {
   return st;
 }
 
-Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
+Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, bool group) {
   if (rows.empty()) return Ok();
   // Sequence numbers are taken while this thread holds the store, so they follow commit order.
   std::unique_ptr<store::Transaction> txn = store_.Begin();
   std::vector<store::Write> writes;
-  writes.reserve(rows.size());
+  writes.reserve(group ? 1 : rows.size());
   uint64_t last = 0;
+  uint64_t group_hwm = 0;
   {
     std::lock_guard lock(mu_);
     if (generation != generation_) return Ok();  // built before an admin reset: dropped
@@ -262,10 +284,21 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
       newest_ms_ = std::max(newest_ms_, p.event_time_ms);
       oldest_ms_ = std::min(oldest_ms_, p.event_time_ms);
       // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
+      group_hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
       if (p.row.size() >= 1 + kHwmDigits && p.row[0] == kRowFormat)
-        WriteHex16(p.row.data() + 1, static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0)));
-      writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
+        WriteHex16(p.row.data() + 1, group_hwm);
+      if (!group || rows.size() == 1)
+        writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
     }
+  }
+  if (writes.empty()) {
+    // One row for the whole group commit, under its last record's sequence number.
+    size_t bytes = 0;
+    for (const Pending& p : rows) bytes += p.row.size() + 21;
+    std::string row = journal_row::GroupHeader(rows.size(), bytes);
+    for (const Pending& p : rows) journal_row::AppendMember(row, p.row);
+    WriteHex16(row.data() + 1, group_hwm);
+    writes.push_back({std::string(kJournal), Hex16(last), std::move(row)});
   }
   Status st = store_.Apply(writes);
   if (st.ok()) {
@@ -296,9 +329,10 @@ void Journal::Prune() {
     std::vector<store::Row> rows = store_.Scan(kJournal, "", "", kPruneBatch);
     for (const store::Row& row : rows) {
       std::optional<uint64_t> seq = SeqOfKey(row.key);
-      std::optional<JournalEntry> e = seq ? DecodeRow(*seq, row.value) : std::nullopt;
-      if (e && e->event_time_ms >= horizon) {
-        oldest_kept = e->event_time_ms;
+      int64_t oldest = 0, newest = 0;
+      // A group row goes once its newest record is past the horizon.
+      if (seq && RowTimes(*seq, row.value, oldest, newest) && newest >= horizon) {
+        oldest_kept = oldest;
         break;
       }
       writes.push_back({std::string(kJournal), row.key, std::nullopt});
@@ -328,13 +362,31 @@ uint64_t Journal::LastSeq() const {
 
 std::vector<JournalEntry> Journal::ReadAfter(uint64_t seq, size_t limit) const {
   std::vector<JournalEntry> out;
-  std::vector<store::Row> rows = store_.Scan(kJournal, "", Hex16(seq), limit);
-  out.reserve(rows.size());
-  for (store::Row& row : rows) {
-    std::optional<uint64_t> s = SeqOfKey(row.key);
-    if (!s) continue;
-    if (auto e = DecodeRow(*s, row.value, &row.value)) out.push_back(std::move(*e));
+  // A row's key is the sequence number of its last record, so the row holding seq + 1 is the
+  // first after Hex16(seq); every row read adds at least one record.
+  std::string after = Hex16(seq);
+  while (limit == 0 || out.size() < limit) {
+    const size_t want = limit == 0 ? 0 : limit - out.size();
+    std::vector<store::Row> rows = store_.Scan(kJournal, "", after, want);
+    if (rows.empty()) break;
+    out.reserve(out.size() + rows.size());
+    for (store::Row& row : rows) {
+      std::optional<uint64_t> s = SeqOfKey(row.key);
+      if (!s) continue;
+      if (row.value.empty() || row.value[0] != journal_row::kRowFormatGroup) {
+        if (auto e = DecodeRow(*s, row.value, &row.value)) out.push_back(std::move(*e));
+        continue;
+      }
+      for (const auto& [member_seq, member] : Members(*s, row.value)) {
+        if (member_seq <= seq) continue;
+        if (auto e = DecodeRow(member_seq, member)) out.push_back(std::move(*e));
+      }
+    }
+    after = rows.back().key;
+    if (limit == 0 || rows.size() < want) break;
   }
+  // Records past the limit (of the last group row read) are read again by the next call.
+  if (limit != 0 && out.size() > limit) out.resize(limit);
   return out;
 }
 
@@ -389,30 +441,38 @@ LookupPage Journal::Lookup(const LookupQuery& q) {
     const uint64_t lo = hi > kScanBatch ? hi - kScanBatch + 1 : 1;
     std::vector<store::Row> rows = store_.Scan(kJournal, "", Hex16(lo - 1), hi - lo + 1);
     int64_t bound_ms = INT64_MAX;  // no row at or below the lowest read is newer
+    uint64_t next_hi = lo - 1;     // a group row read here may hold records below `lo`
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      std::optional<uint64_t> seq = SeqOfKey(it->key);
-      if (!seq || *seq > hi) continue;
-      std::string_view account, region;
-      int64_t time_ms = 0;
-      std::optional<JournalEntry> e;
-      if (!PeekRow(it->value, account, region, time_ms)) {
-        e = DecodeRow(*seq, it->value);  // first format
-        if (!e) continue;
-        account = e->account_id;
-        region = e->region;
-        time_ms = e->event_time_ms;
+      std::optional<uint64_t> key = SeqOfKey(it->key);
+      if (!key || *key > hi) continue;
+      const std::optional<int64_t> hwm = HighWaterMark(it->value);
+      const auto members = Members(*key, it->value);
+      if (!members.empty()) next_hi = std::min(next_hi, members.front().first - 1);
+      for (auto m = members.rbegin(); m != members.rend(); ++m) {
+        const uint64_t seq = m->first;
+        const std::string_view text = m->second;
+        std::string_view account, region;
+        int64_t time_ms = 0;
+        std::optional<JournalEntry> e;
+        if (!PeekRow(text, account, region, time_ms)) {
+          e = DecodeRow(seq, text);  // first format
+          if (!e) continue;
+          account = e->account_id;
+          region = e->region;
+          time_ms = e->event_time_ms;
+        }
+        bound_ms = hwm.value_or(time_ms);
+        if (account != q.account_id || region != q.region || time_ms < q.start_ms ||
+            time_ms > upper_ms || (resume && time_ms == upper_ms && seq <= after_seq))
+          continue;
+        if (!e) e = DecodeRow(seq, text);
+        if (!e || !e->management_event || !LookupMatches(*e, q.attribute_key, q.attribute_value))
+          continue;
+        ready.push_back(std::move(*e));
+        std::push_heap(ready.begin(), ready.end(), heap_less);
       }
-      bound_ms = HighWaterMark(it->value).value_or(time_ms);
-      if (account != q.account_id || region != q.region || time_ms < q.start_ms ||
-          time_ms > upper_ms || (resume && time_ms == upper_ms && *seq <= after_seq))
-        continue;
-      if (!e) e = DecodeRow(*seq, it->value);
-      if (!e || !e->management_event || !LookupMatches(*e, q.attribute_key, q.attribute_value))
-        continue;
-      ready.push_back(std::move(*e));
-      std::push_heap(ready.begin(), ready.end(), heap_less);
     }
-    hi = lo - 1;
+    hi = next_hi;
     if (bound_ms < q.start_ms) break;  // nothing older can be in the time range
     emit_above(bound_ms);
   }

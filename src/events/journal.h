@@ -1,7 +1,8 @@
 // The CloudTrail journal (spec/cloudtrail.md §5, §7; docs/cloudtrail-record.md): every recorded
-// API call's record(s), durable, in commit order, one row per record. Trail delivery (S3,
-// CloudWatch Logs, digests) reads the journal by sequence number; LookupEvents reads it
-// backwards (docs/persistence.md, "Event history without an index").
+// API call's record(s), durable, in commit order: one row per record of a call that may have
+// changed state, one row per group commit of read-only records (docs/persistence.md). Trail
+// delivery (S3, CloudWatch Logs, digests) reads the journal by sequence number; LookupEvents reads
+// it backwards (docs/persistence.md, "Event history without an index").
 //
 // Durability (issue: records are durable):
 // - The record of a call that is not read-only is written on the request thread inside the
@@ -136,9 +137,10 @@ class Journal {
     int64_t event_time_ms = 0;
     std::string row;
   };
-  // Writes rows (assigning their sequence numbers) in this thread's store transaction.
+  // Writes rows (assigning their sequence numbers) in this thread's store transaction, with
+  // `group` as one row of them all (keyed by the last one's sequence number).
   // Dropped when `generation` is not current (built before an admin reset).
-  Status AppendLocked(std::vector<Pending> rows, uint64_t generation);
+  Status AppendLocked(std::vector<Pending> rows, uint64_t generation, bool group);
   void Published(uint64_t seq);
   void RunGroupCommit();
   // Removes the records older than the event-history horizon, when there are any.

@@ -132,9 +132,49 @@ std::string EncodeRow(const BuiltRecord& b) {
   return out;
 }
 
-// The high water mark of an 'S' row: no record at or before it in the journal is newer.
+std::string GroupHeader(size_t count, size_t bytes) {
+  std::string out;
+  out.reserve(1 + kHwmDigits + 42 + bytes);
+  out.push_back(kRowFormatGroup);
+  out.append(kHwmDigits, '0');
+  char buf[24];
+  char* end = std::to_chars(buf, buf + sizeof buf, count).ptr;
+  AppendMember(out, std::string_view(buf, end));
+  return out;
+}
+
+void AppendMember(std::string& group, std::string_view row) {
+  char buf[24];
+  char* end = std::to_chars(buf, buf + sizeof buf, row.size()).ptr;
+  *end++ = ':';
+  group.append(buf, end);
+  group.append(row);
+}
+
+std::vector<std::pair<uint64_t, std::string_view>> Members(uint64_t key, std::string_view row) {
+  std::vector<std::pair<uint64_t, std::string_view>> out;
+  if (row.empty() || row[0] != kRowFormatGroup) {
+    out.emplace_back(key, row);
+    return out;
+  }
+  if (row.size() < 1 + kHwmDigits) return out;
+  row.remove_prefix(1 + kHwmDigits);
+  int64_t count = 0;
+  if (!GetField(row, count) || count <= 0 || static_cast<uint64_t>(count) > key) return out;
+  out.reserve(static_cast<size_t>(count));
+  uint64_t seq = key - static_cast<uint64_t>(count) + 1;
+  for (int64_t i = 0; i < count; ++i) {
+    std::string_view member;
+    if (!GetField(row, member)) return {};
+    out.emplace_back(seq++, member);
+  }
+  return out;
+}
+
+// The high water mark of an 'S' or 'G' row: no record at or before it in the journal is newer.
 std::optional<int64_t> HighWaterMark(std::string_view row) {
-  if (row.size() < 1 + kHwmDigits || row[0] != kRowFormat) return std::nullopt;
+  if (row.size() < 1 + kHwmDigits || (row[0] != kRowFormat && row[0] != kRowFormatGroup))
+    return std::nullopt;
   uint64_t v = 0;
   auto [p, ec] = std::from_chars(row.data() + 1, row.data() + 1 + kHwmDigits, v, 16);
   if (ec != std::errc() || p != row.data() + 1 + kHwmDigits) return std::nullopt;

@@ -2,13 +2,17 @@
 // journal's time high water mark (16 hex digits), length-prefixed fields
 // ("<decimal length>:<bytes>") of the facts selectors, event history and delivery use, then the
 // record's JSON to the end of the row. Rows of the earlier 'R' format (no high water mark) and
-// the first format (a JSON object) are still read.
+// the first format (a JSON object) are still read. A group row ('G', the high water mark, the
+// number of records, then each record's 'S' row length-prefixed) holds the records of one group
+// commit: its key is the sequence number of its last record, the others precede it by one each.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "events/journal.h"
 #include "events/record.h"
@@ -21,6 +25,9 @@ namespace orgtrail::events::journal_row {
 constexpr char kRowFormat = 'S';
 constexpr char kRowFormatR = 'R';
 constexpr size_t kHwmDigits = 16;
+// First byte of a group row: 'G', the high water mark (16 hex digits) of its last record, the
+// number of records as a field, then each record's 'S' row as a field, in sequence order.
+constexpr char kRowFormatGroup = 'G';
 
 // Sequence numbers and times as 16 lower-case hex digits.
 void AppendHex16(std::string& out, uint64_t v);
@@ -30,7 +37,17 @@ void WriteHex16(char* out, uint64_t v);
 // The row of a record, its high water mark digits zero until the row gets its sequence number.
 std::string EncodeRow(const BuiltRecord& b);
 
-// The high water mark of an 'S' row: no record at or before it in the journal is newer.
+// Starts a group row of `count` records (high water mark zero), with room for `bytes` more.
+std::string GroupHeader(size_t count, size_t bytes);
+// Appends one record's row to a group row.
+void AppendMember(std::string& group, std::string_view row);
+
+// The records' rows of the row stored under sequence number `key`, each with its sequence
+// number, in order: the row itself for a single-record row, its members for a group row (the
+// last has sequence number `key`). Empty when a group row is malformed.
+std::vector<std::pair<uint64_t, std::string_view>> Members(uint64_t key, std::string_view row);
+
+// The high water mark of an 'S' or 'G' row: no record at or before it in the journal is newer.
 std::optional<int64_t> HighWaterMark(std::string_view row);
 
 // What event history needs first of a row, without copying: recipient, region, event time.

@@ -289,5 +289,79 @@ TEST(JournalTest, LookupOrdersRecordsJournaledOutOfTimeOrder) {
   EXPECT_EQ(j.Lookup(window).events.size(), 100u);
 }
 
+// Read-only records committed together share one row (keyed by the last one's sequence number):
+// delivery reads them from any point inside the group, event history reads them in order.
+TEST(JournalTest, OneRowPerGroupCommit) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("orgtrail-group-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  std::vector<int64_t> times;
+  {
+    auto store = store::OpenSqliteStore(dir);
+    ASSERT_TRUE(store.ok());
+    IdSource ids(1);
+    Journal j(**store, ids);
+    j.Record(Call("CreateUser", 1000, false));  // seq 1, a row of its own
+    for (int i = 0; i < 300; ++i) {             // seq 2..301, one group, out of time order
+      int64_t t = 2000 + ((i * 7919) % 300) * 10;
+      times.push_back(t);
+      j.Record(Call("GetUser", t, true));
+    }
+    ASSERT_TRUE(j.Flush().ok());
+    j.Record(Call("CreateRole", 1500, false));  // seq 302
+    j.Record(Call("GetRole", 9000, true));      // seq 303, a group of one: a plain row
+    ASSERT_TRUE(j.Flush().ok());
+    EXPECT_EQ(j.LastSeq(), 303u);
+    auto rows = (*store)->Scan("ct_journal", "");
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1].key, "000000000000012d");  // 301
+    EXPECT_EQ(rows[1].value[0], 'G');
+    EXPECT_EQ(rows[3].value[0], 'S');
+  }
+  auto store = store::OpenSqliteStore(dir);
+  ASSERT_TRUE(store.ok());
+  IdSource ids(1);
+  Journal j(**store, ids);
+  EXPECT_EQ(j.LastSeq(), 303u);
+  auto all = j.ReadAfter(0, 0);
+  ASSERT_EQ(all.size(), 303u);
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i].seq, i + 1);
+  EXPECT_EQ(all[1].event_name, "GetUser");
+  EXPECT_EQ(all[1].event_time_ms, times[0]);
+  EXPECT_NE(all[300].json.find("\"eventName\":\"GetUser\""), std::string::npos);
+  EXPECT_EQ(all[301].event_name, "CreateRole");
+  // From inside the group, in batches smaller than the group.
+  uint64_t cursor = 50;
+  std::vector<uint64_t> seqs;
+  while (true) {
+    auto batch = j.ReadAfter(cursor, 64);
+    if (batch.empty()) break;
+    EXPECT_LE(batch.size(), 64u);
+    for (const JournalEntry& e : batch) seqs.push_back(e.seq);
+    cursor = batch.back().seq;
+  }
+  ASSERT_EQ(seqs.size(), 253u);
+  EXPECT_EQ(seqs.front(), 51u);
+  EXPECT_EQ(seqs.back(), 303u);
+  // Event history: newest first across the rows, in pages.
+  times.push_back(1000);
+  times.push_back(1500);
+  times.push_back(9000);
+  std::sort(times.rbegin(), times.rend());
+  std::vector<int64_t> seen;
+  LookupQuery q{"111111111111", "us-east-1", "", "", 0, 1000000, 50, ""};
+  while (true) {
+    LookupPage p = j.Lookup(q);
+    for (const JournalEntry& e : p.events) seen.push_back(e.event_time_ms);
+    if (p.next.empty()) break;
+    q.after = p.next;
+  }
+  EXPECT_EQ(seen, times);
+  LookupQuery window{"111111111111", "us-east-1", "", "", 2500, 2990, 200, ""};
+  EXPECT_EQ(j.Lookup(window).events.size(), 50u);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace orgtrail::events
