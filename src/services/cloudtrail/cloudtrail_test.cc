@@ -2,6 +2,11 @@
 // organization-trail rules, name/ARN resolution, visibility, status, selectors, tags, keys.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "core/encoding.h"
 #include "core/json.h"
 #include "services/cloudtrail/trail_state.h"
@@ -313,6 +318,105 @@ TEST_F(CloudTrailTest, DataEventsAreJournaledOnlyWhileATrailCanSelectThem) {
   ASSERT_EQ(put("x/c"), 200);
   EXPECT_EQ(last_event(), "DeleteTrail");
   EXPECT_EQ(journal_.LastSeq(), before);
+}
+
+// A store whose next transaction fails at commit: it delegates to `inner`, keeps what each write
+// of the transaction replaced and, when the transaction ends, puts it back (a rollback) and runs
+// the AfterCommit callbacks with committed = false. One thread.
+class FailingCommitStore : public store::Store {
+ public:
+  explicit FailingCommitStore(store::Store& inner) : inner_(inner) {}
+  bool fail_next_commit = false;
+
+  std::unique_ptr<store::Transaction> Begin() override {
+    return std::make_unique<Scope>(*this, inner_.Begin());
+  }
+  void AfterCommit(std::function<void(bool)> fn) override {
+    if (depth_ == 0) return fn(true);
+    after_.push_back(std::move(fn));
+  }
+  std::optional<std::string> Get(std::string_view table, std::string_view key) override {
+    return inner_.Get(table, key);
+  }
+  Status Put(std::string_view table, std::string_view key, std::string_view value) override {
+    return Apply({{std::string(table), std::string(key), std::string(value)}});
+  }
+  Status Delete(std::string_view table, std::string_view key) override {
+    return Apply({{std::string(table), std::string(key), std::nullopt}});
+  }
+  Status Apply(const std::vector<store::Write>& writes) override {
+    if (depth_ > 0) {
+      for (const store::Write& w : writes)
+        undo_.push_back({w.table, w.key, inner_.Get(w.table, w.key)});
+    }
+    return inner_.Apply(writes);
+  }
+  std::vector<store::Row> Scan(std::string_view table, std::string_view prefix,
+                               std::string_view after, size_t limit) override {
+    return inner_.Scan(table, prefix, after, limit);
+  }
+  Status Clear() override { return inner_.Clear(); }
+  store::BlobStore& Blobs() override { return inner_.Blobs(); }
+  std::string_view Kind() const override { return "failing"; }
+
+ private:
+  struct Scope : store::Transaction {
+    Scope(FailingCommitStore& s, std::unique_ptr<store::Transaction> inner)
+        : store(s), txn(std::move(inner)) {
+      ++store.depth_;
+    }
+    ~Scope() override {
+      if (--store.depth_ > 0) return;
+      const bool failed = std::exchange(store.fail_next_commit, false);
+      if (failed) {
+        for (auto it = store.undo_.rbegin(); it != store.undo_.rend(); ++it)
+          (void)store.inner_.Apply({*it});
+      }
+      store.undo_.clear();
+      txn.reset();
+      for (auto& fn : std::exchange(store.after_, {})) fn(!failed);
+    }
+    FailingCommitStore& store;
+    std::unique_ptr<store::Transaction> txn;
+  };
+  store::Store& inner_;
+  int depth_ = 0;
+  std::vector<store::Write> undo_;
+  std::vector<std::function<void(bool)>> after_;
+};
+
+// A DeleteTrail whose transaction fails at commit switched the gate off inside it: the gate is
+// set again from the committed trails, so data events stay recorded.
+TEST_F(CloudTrailTest, DataEventGateFollowsTheCommittedTrailsWhenACommitFails) {
+  ASSERT_EQ(Ct("CreateTrail", R"({"Name":"data-trail","S3BucketName":"logs"})").status, 200);
+  ASSERT_EQ(
+      Ct("PutEventSelectors", R"({"TrailName":"data-trail","EventSelectors":[{"DataResources":[)"
+                              R"({"Type":"AWS::S3::Object","Values":["arn:aws:s3:::logs/"]}]}]})")
+          .status,
+      200);
+  EXPECT_TRUE(journal_.RecordsDataEvents());
+  FailingCommitStore failing(*store_);
+  Env env{clock_, ids_, failing, directory_, iam_, orgs_, audit_, config_};
+  env.journal = &journal_;
+  std::vector<services::cloudtrail::Trail> trails = services::cloudtrail::AllTrails(failing);
+  ASSERT_EQ(trails.size(), 1u);
+  const std::string arn = trails[0].Arn();
+  {
+    std::unique_ptr<store::Transaction> txn = failing.Begin();
+    failing.fail_next_commit = true;
+    ASSERT_TRUE(services::cloudtrail::DeleteTrailRows(failing, arn).ok());
+    services::cloudtrail::RefreshDataEventGate(env);
+    EXPECT_FALSE(journal_.RecordsDataEvents());  // inside the transaction: no trail
+  }
+  EXPECT_EQ(services::cloudtrail::AllTrails(failing).size(), 1u);  // rolled back
+  EXPECT_TRUE(journal_.RecordsDataEvents());
+  {
+    std::unique_ptr<store::Transaction> txn = failing.Begin();
+    ASSERT_TRUE(services::cloudtrail::DeleteTrailRows(failing, arn).ok());
+    services::cloudtrail::RefreshDataEventGate(env);
+  }
+  EXPECT_TRUE(services::cloudtrail::AllTrails(failing).empty());  // committed
+  EXPECT_FALSE(journal_.RecordsDataEvents());
 }
 
 }  // namespace

@@ -151,8 +151,10 @@ Status SaveTrail(store::Store& store, const Trail& trail) {
   return store.Put(kTrailsTable, trail.Arn(), trail.ToRow().ToJson());
 }
 
-void RefreshDataEventGate(const gateway::Env& env) {
-  if (env.journal == nullptr) return;
+namespace {
+
+// Sets the gate from the trails this thread sees (its transaction's, or the committed ones).
+void SetDataEventGate(const gateway::Env& env) {
   bool data = false;
   for (const Trail& t : AllTrails(env.store)) {
     if (t.event_selectors.is_null()) continue;  // the default selects management events only
@@ -161,6 +163,19 @@ void RefreshDataEventGate(const gateway::Env& env) {
                     t.advanced ? "AdvancedEventSelectors" : "EventSelectors", t.event_selectors)));
   }
   env.journal->SetRecordDataEvents(data);
+}
+
+}  // namespace
+
+void RefreshDataEventGate(const gateway::Env& env) {
+  if (env.journal == nullptr) return;
+  SetDataEventGate(env);
+  // Set from the caller's transaction: if it does not commit, the committed trails decide again
+  // (a failed DeleteTrail must not leave data events unrecorded).
+  const gateway::Env* e = &env;
+  env.store.AfterCommit([e](bool committed) {
+    if (!committed) SetDataEventGate(*e);
+  });
 }
 
 Status DeleteTrailRows(store::Store& store, std::string_view arn) {

@@ -82,7 +82,8 @@ Status UpdateStatus(store::Store& store, std::string_view arn,
 
 // Tells the journal whether any stored trail (any account, any region) has a selector that can
 // select data events (spec §5.5); when none has, data events are not recorded at all. Called at
-// start-up and after every change of a trail or its selectors (in the caller's transaction).
+// start-up and after every change of a trail or its selectors (in the caller's transaction; if
+// that transaction does not commit, the gate is set again from the committed trails).
 void RefreshDataEventGate(const gateway::Env& env);
 
 // Name validation (§1.1): InvalidTrailNameException.
