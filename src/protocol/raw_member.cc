@@ -132,6 +132,42 @@ std::optional<std::string_view> RawList::String(int member) const {
   return f.tag == 3 ? std::optional<std::string_view>(f.s) : std::nullopt;
 }
 
+RawListWriter::RawListWriter(std::initializer_list<std::string_view> members, size_t reserve) {
+  packed_.reserve(reserve + 16);
+  packed_.append(kMagic);
+  AppendPod(packed_, static_cast<uint32_t>(members.size()));
+  for (std::string_view name : members) {
+    AppendPod(packed_, static_cast<uint16_t>(name.size()));
+    packed_.append(name);
+  }
+  count_at_ = packed_.size();
+  AppendPod(packed_, uint32_t{0});
+}
+
+void RawListWriter::Int(int64_t v) {
+  packed_.push_back('\1');
+  AppendPod(packed_, v);
+}
+
+void RawListWriter::Bool(bool v) {
+  packed_.push_back('\2');
+  AppendPod(packed_, static_cast<uint8_t>(v ? 1 : 0));
+}
+
+void RawListWriter::String(std::string_view v) {
+  packed_.push_back('\3');
+  AppendPod(packed_, static_cast<uint32_t>(v.size()));
+  packed_.append(v);
+}
+
+void RawListWriter::Absent() { packed_.push_back('\0'); }
+
+std::string RawListWriter::Finish() {
+  std::memcpy(packed_.data() + count_at_, &count_, sizeof count_);
+  count_ = 0;
+  return std::move(packed_);
+}
+
 namespace internal {
 
 bool RawListCheck::Supported(const spec::Shape& list) {

@@ -10,7 +10,8 @@
 // parse. Whenever the pass cannot vouch for the list (a null, an unknown or duplicate key, a
 // number that is not an integer, a value out of its constraints, any invalid member elsewhere in
 // the input), the request takes the ordinary path and the member is a list Value as usual, with
-// the model's exact errors. Internal callers (Registry::CallInternal) always pass a list: a
+// the model's exact errors. Internal callers (Registry::CallInternal) pass a list, or the packed
+// form built with RawListWriter (elements they vouch for themselves, as the check would): a
 // handler that declares a raw member accepts both forms and must treat them alike.
 //
 // Packed form (little endian): "RL1\0", u32 M, M x (u16 length, wire name of a member of the
@@ -19,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +64,27 @@ class RawList {
   std::vector<Field> fields_;
   uint32_t count_ = 0;
   uint32_t read_ = 0;
+};
+
+// Builds the packed form for an internal caller: the element members' wire names, then per
+// element each member in that order (Int, Bool, String or Absent), then Finish.
+class RawListWriter {
+ public:
+  RawListWriter(std::initializer_list<std::string_view> members, size_t reserve = 0);
+  void Int(int64_t v);
+  void Bool(bool v);
+  void String(std::string_view v);
+  void Absent();
+  // Ends the current element.
+  void EndElement() { ++count_; }
+  uint32_t size() const { return count_; }
+  // The packed text (the writer is empty afterwards).
+  std::string Finish();
+
+ private:
+  std::string packed_;
+  size_t count_at_ = 0;
+  uint32_t count_ = 0;
 };
 
 }  // namespace orgtrail::protocol

@@ -102,5 +102,37 @@ TEST(RawMemberTest, ValidListsComeAsTextAndEverythingElseAsTheModelSaysIt) {
   EXPECT_EQ(Outcome(bodies[0]), ordinary[0]);
 }
 
+// An internal caller's packed form is what the raw pass produces for the same events.
+TEST(RawMemberTest, WriterPacksAsTheRawPassDoes) {
+  DeclareRawListMember("logs", "PutLogEvents", "logEvents");
+  Value parsed =
+      Parsed(Events(R"([{"timestamp":1,"message":"a \"q\""},{"timestamp":2,"message":"b"}])"));
+  RawListWriter w({"timestamp", "message"});
+  w.Int(1);
+  w.String("a \"q\"");
+  w.EndElement();
+  w.Int(2);
+  w.String("b");
+  w.EndElement();
+  EXPECT_EQ(w.size(), 2u);
+  Value packed(w.Finish());
+  EXPECT_EQ(Unpack(packed), "1:a \"q\"\n2:b\n");
+  EXPECT_EQ(packed.AsString(), parsed["logEvents"].AsString());
+  RawListWriter odd({"message", "flag", "timestamp"});
+  odd.Absent();
+  odd.Bool(true);
+  odd.Int(-5);
+  odd.EndElement();
+  RawList list;
+  std::string text = odd.Finish();
+  ASSERT_TRUE(list.Open(text));
+  ASSERT_TRUE(list.Next());
+  EXPECT_FALSE(list.String(list.Member("message")).has_value());
+  EXPECT_EQ(list.Bool(list.Member("flag")), true);
+  EXPECT_EQ(list.Int(list.Member("timestamp")), -5);
+  EXPECT_FALSE(list.Next());
+  DeclareRawListMember("logs", "PutLogEvents", "");
+}
+
 }  // namespace
 }  // namespace orgtrail::protocol

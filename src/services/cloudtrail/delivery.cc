@@ -12,6 +12,7 @@
 #include "events/selectors.h"
 #include "identity/iam.h"
 #include "identity/organizations.h"
+#include "protocol/raw_member.h"
 #include "services/cloudtrail/checks.h"
 #include "services/cloudtrail/delivery_internal.h"
 #include "services/cloudtrail/gzip.h"
@@ -310,7 +311,6 @@ void Delivery::PutLogEvents(const PassTrail& p, const std::string& stream,
                        [](const auto& a, const auto& b) { return a.first < b.first; });
       size_t from = 0;
       while (error.empty() && from < events.size()) {
-        Value list = Value::MakeList();
         size_t bytes = 0;
         size_t to = from;
         for (; to < events.size(); ++to) {
@@ -319,13 +319,18 @@ void Delivery::PutLogEvents(const PassTrail& p, const std::string& stream,
                             events[to].first - events[from].first >= kCwlMaxBatchSpanMs))
             break;
           bytes += size;
-          list.Append(Value::MakeMap()
-                          .Set("timestamp", events[to].first)
-                          .Set("message", std::string(events[to].second)));
+        }
+        // The events in the packed form of PutLogEvents' raw list member (protocol/raw_member.h):
+        // one string, no Value per event; they are within its limits by construction.
+        protocol::RawListWriter list({"timestamp", "message"}, bytes);
+        for (size_t i = from; i < to; ++i) {
+          list.Int(events[i].first);
+          list.String(events[i].second);
+          list.EndElement();
         }
         from = to;
         Value input = target;
-        input.Set("logEvents", std::move(list));
+        input.Set("logEvents", Value(list.Finish()));
         auto put = registry_.CallInternal(env_, session, "logs", "PutLogEvents", input,
                                           p.cwl_region, /*authorize=*/true);
         if (!put.ok()) {
