@@ -8,7 +8,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <unordered_map>
 #include <utility>
@@ -229,6 +231,21 @@ std::string Username(const auth::Principal& p) {
 // which costs a fraction of a writer call per field. Values of the request and response go
 // through the writer (Converted).
 
+// Whether the 8 bytes at `p` are all plain (printable ASCII but for the quote and the
+// backslash): no byte below 0x20 or from 0x80, none equal to '"' or '\\'.
+bool PlainWord(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const uint64_t quote = x ^ (kOnes * '"');
+  const uint64_t backslash = x ^ (kOnes * '\\');
+  // A byte below n (n <= 0x80) sets its high bit in (x - n) & ~x; exact for "any byte".
+  const uint64_t special = ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
+                           ((backslash - kOnes) & ~backslash) | x;
+  return (special & kHigh) == 0;
+}
+
 // Appends `s` as a JSON string, byte for byte what WriteJson(Value(s)) writes.
 void AppendString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -242,6 +259,9 @@ void AppendString(std::string& out, std::string_view s) {
     return plain;
   }();
   for (size_t i = 0; i < s.size(); ++i) {
+    // Eight plain bytes at a time (most of a record's text), then byte by byte.
+    while (i + 8 <= s.size() && PlainWord(s.data() + i)) i += 8;
+    if (i == s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (kPlain[c]) continue;
     if (c >= 0x80) {  // UTF-8 to check (invalid bytes become U+FFFD): the writer's way

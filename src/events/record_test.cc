@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/json.h"
 
@@ -261,6 +262,43 @@ TEST(RecordTest, TextIsWhatWriteJsonWritesForEveryKindOfString) {
             "{\"name\":2.5,\"tags\":[{\"key\":\"\\u0002\"}],\"startTime\":null,"
             "\"k\xEF\xBF\xBD\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\xEF\xBF\xBD\"}");
   EXPECT_EQ(r.GetString("userAgent"), c.user_agent);
+}
+
+// Plain text is copied eight bytes at a time: a byte to escape is found at every offset, and
+// escaped as byte by byte (RapidJSON's escapes; text with non-ASCII bytes exactly as WriteJson).
+TEST(RecordTest, EscapesAtEveryOffsetOfALongString) {
+  auto expected = [](const std::string& s) {
+    for (unsigned char c : s)
+      if (c >= 0x80) return WriteJson(Value(s));
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04X", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials[] = {"\"", "\\",   std::string("\0", 1), "\x1f", "\n",
+                                  " ",  "\x7f", "\xc3\xa9",           "\xff", "\x80"};
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at < 19; ++at) {
+      gateway::ApiCall c = IamUserCall();
+      c.user_agent = std::string(at, 'a') + special + std::string(at % 9, 'b');
+      for (const BuiltRecord& b : BuildRecordsText(c, {})) {
+        EXPECT_NE(b.json.find("\"userAgent\":" + expected(c.user_agent) + ","), std::string::npos)
+            << at << " " << special << " " << b.json;
+      }
+    }
+  }
 }
 
 }  // namespace
