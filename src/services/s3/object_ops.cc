@@ -165,9 +165,11 @@ Result<Value> PutObject(Call& call, const Value& input) {
   // blob belongs to that object alone). A small body kept as a file (data directories of schema
   // version 1) is shadowed by the row, which every read looks at first, and removed with it.
   std::string reuse_blob;
-  if (bucket.versioning().empty()) {
-    if (auto current = FindObject(call, bucket.name, key);
-        current && (*current)["Size"].AsInt() <= static_cast<int64_t>(store::kInlineBlobMax))
+  std::optional<Value> current;
+  const bool unversioned = bucket.versioning().empty();
+  if (unversioned) {
+    current = FindObject(call, bucket.name, key);
+    if (current && (*current)["Size"].AsInt() <= static_cast<int64_t>(store::kInlineBlobMax))
       reuse_blob = current->GetString("Blob");
   }
   ORGTRAIL_TRY(StoredBody body, StoreBody(call, input, "", reuse_blob));
@@ -182,7 +184,8 @@ Result<Value> PutObject(Call& call, const Value& input) {
   if (!checksum.is_null()) obj.Set("Checksum", checksum);
   if (const Value* t = input.Find("Tagging")) obj.Set("Tags", TagsFromQuery(t->AsString()));
   if (acl != "private") obj.Set("Acl", acl);
-  ORGTRAIL_TRY(std::string version, CommitObject(call, bucket, key, std::move(obj)));
+  ORGTRAIL_TRY(std::string version,
+               CommitObject(call, bucket, key, std::move(obj), unversioned ? &current : nullptr));
   Value out = Value::MakeMap().Set("ETag", body.etag);
   SetChecksumMembers(checksum, out);
   out.Set("ServerSideEncryption", input.GetString("ServerSideEncryption", "AES256"));

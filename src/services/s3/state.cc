@@ -125,7 +125,7 @@ Status MigrateToVersioned(Call& call, const Bucket& bucket) {
 }
 
 Result<std::string> CommitObject(Call& call, const Bucket& bucket, const std::string& key,
-                                 Value obj) {
+                                 Value obj, const std::optional<Value>* current) {
   obj.Set("Key", key);
   const std::string row_key = ObjectKey(bucket.name, key);
   const std::string status = bucket.versioning();
@@ -133,7 +133,11 @@ Result<std::string> CommitObject(Call& call, const Bucket& bucket, const std::st
   std::vector<std::string> dead_blobs;
   std::string version_id = "null";
   if (status.empty()) {
-    if (auto old = FindObject(call, bucket.name, key)) dead_blobs.push_back(old->GetString("Blob"));
+    if (current != nullptr) {
+      if (*current) dead_blobs.push_back((*current)->GetString("Blob"));
+    } else if (auto old = FindObject(call, bucket.name, key)) {
+      dead_blobs.push_back(old->GetString("Blob"));
+    }
   } else {
     if (status == "Enabled") {
       version_id = NewVersionId(call);

@@ -53,9 +53,11 @@ Result<Value> RequireObject(gateway::Call& call, const std::string& bucket, cons
 
 // Stores a new object version (obj has Blob, Size, ETag, ...; Key is set here) following the
 // bucket's versioning state; returns the version id ("null" for unversioned buckets). Blobs of
-// replaced unversioned objects are removed after the rows are committed.
+// replaced unversioned objects are removed after the rows are committed. `current`, when given,
+// is the object's current row as the caller read it in this transaction (unversioned buckets),
+// so it is not read again.
 Result<std::string> CommitObject(gateway::Call& call, const Bucket& bucket, const std::string& key,
-                                 Value obj);
+                                 Value obj, const std::optional<Value>* current = nullptr);
 // DeleteObject semantics: returns {"DeleteMarker"?, "VersionId"?}.
 Result<Value> RemoveObject(gateway::Call& call, const Bucket& bucket, const std::string& key,
                            const std::string& version_id);
