@@ -198,6 +198,10 @@ Result<Value> PutObject(Call& call, const Value& input) {
 constexpr uint64_t kStreamFrom = 256 * 1024;
 
 Result<Value> GetOrHead(Call& call, const Value& input, bool with_body) {
+  // The row and a body read into memory come from one state of the store: an overwrite rewrites
+  // a small body in place under the same blob id (PutObject), and must not slip in between.
+  std::unique_ptr<store::Transaction> snapshot;
+  if (with_body) snapshot = call.env.store.Begin();
   Bucket bucket;
   ORGTRAIL_TRY(Value obj, ReadObjectRow(call, input, bucket));
   ORGTRAIL_CHECK(CheckConditions(input, obj));
