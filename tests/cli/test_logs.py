@@ -389,6 +389,12 @@ class LogsDurabilityTest(LogsCase):
         logs.put_log_events(logGroupName="durable", logStreamName="s",
                             logEvents=[{"timestamp": t + 1000, "message": "after"}])
         self.assertEqual(len(logs.filter_log_events(logGroupName="durable")["events"]), 301)
+        # Sequence numbers continue past those used before the kill: an event with the
+        # timestamp of the first one gets an id of its own.
+        logs.put_log_events(logGroupName="durable", logStreamName="s",
+                            logEvents=[{"timestamp": t, "message": "same time"}])
+        events = logs.filter_log_events(logGroupName="durable")["events"]
+        self.assertEqual(len({e["eventId"] for e in events}), 302)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,20 @@ bool ParseMeta(std::string_view v, BlockMeta& m) {
   return true;
 }
 
+// The meta row of an open block (one with segment rows): the widest time range, so that reads
+// never skip it by time, and no count; the block's true range is written when it closes.
+BlockMeta OpenMarker() {
+  BlockMeta m;
+  m.min_ts = INT64_MIN;
+  m.max_ts = INT64_MAX;
+  m.segments = 1;
+  return m;
+}
+
+bool IsOpenMarker(const BlockMeta& m) {
+  return m.segments > 0 && m.min_ts == INT64_MIN && m.max_ts == INT64_MAX;
+}
+
 struct Entry {
   OrderKey key;
   std::string_view message;
@@ -308,26 +322,18 @@ void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBl
   const bool has_open = blocks.next_block > 0 && blocks.tail_count > 0;
   if (has_open && blocks.tail_count + prepared.events <= kMaxBlockEvents &&
       blocks.tail_bytes + batch_bytes <= kMaxBlockBytes) {
-    // One more segment of the open block.
+    // One more segment of the open block. Its meta row is the open marker, written once when
+    // the block takes its first segment, so a segment appended is one row, not two.
     std::string key = BlockKey(stream_key, blocks.next_block - 1);
     BlockMeta meta;
     auto old = store.Get(kBlockMetaTable, key);
-    if (!old || !ParseMeta(*old, meta)) {
-      meta = BlockMeta{};
-      meta.min_ts = batch.min_ts;
-      meta.max_ts = batch.max_ts;
-    }
-    meta.min_ts = std::min(meta.min_ts, batch.min_ts);
-    meta.max_ts = std::max(meta.max_ts, batch.max_ts);
-    meta.count += batch.count;
-    meta.bytes += batch.bytes;
-    meta.segments = blocks.tail_segments + 1;
+    if (!old || !ParseMeta(*old, meta) || !IsOpenMarker(meta))
+      writes.push_back({std::string(kBlockMetaTable), key, MetaValue(OpenMarker())});
     writes.push_back(
         {std::string(kBlockSegmentsTable), SegmentKey(key, blocks.tail_segments), std::move(data)});
-    writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
-    blocks.tail_count = meta.count;
-    blocks.tail_bytes = meta.bytes;
-    blocks.tail_segments = meta.segments;
+    blocks.tail_count += batch.count;
+    blocks.tail_bytes += batch.bytes;
+    blocks.tail_segments += 1;
     return;
   }
 
@@ -345,11 +351,9 @@ void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBl
     writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
     return;
   }
-  BlockMeta meta = batch;
-  meta.segments = 1;
   blocks.tail_segments = 1;
   writes.push_back({std::string(kBlockSegmentsTable), SegmentKey(key, 0), std::move(data)});
-  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(meta)});
+  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(OpenMarker())});
 }
 
 void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,

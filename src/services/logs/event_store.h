@@ -16,7 +16,9 @@
 // Batches appended to the open block are stored as segment rows (logs_block_segments, one per
 // PutLogEvents, in the block's layout) until the block is full; then they are merged into the
 // block row, and its Bloom filter is written. A read of the open block joins its block row (if
-// any) and its segments.
+// any) and its segments. The open block's meta row is written once, as an open marker (the
+// widest time range, count 0: never skipped by time), so an appended batch writes one row; its
+// true range and count are written when it closes.
 //
 // Block layout (little endian): "LB1\0", u32 count, then count entries
 // {i64 timestamp, i64 ingestion time, u64 sequence, u32 message length}, then the messages
@@ -93,7 +95,8 @@ struct BlockMeta {
   int64_t max_ts = 0;
   uint32_t count = 0;
   uint64_t bytes = 0;
-  uint32_t segments = 0;  // > 0: the open block, whose latest batches are segment rows
+  uint32_t segments = 0;  // > 0: the open block, whose latest batches are segment rows (its
+                          // meta is then the open marker: min/max INT64_MIN/INT64_MAX, count 0)
 };
 
 // What the stream row tracks about its blocks (state.h StreamRow mirrors these fields).

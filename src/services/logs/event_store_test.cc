@@ -46,10 +46,17 @@ TEST_F(EventStoreTest, SmallBatchesAreSegmentsOfTheOpenBlock) {
   EXPECT_EQ(blocks_.tail_segments, 3u);
   std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
   ASSERT_EQ(metas.size(), 1u);
-  EXPECT_EQ(metas[0].count, 4u);
-  EXPECT_EQ(metas[0].min_ts, 9);
-  EXPECT_EQ(metas[0].max_ts, 12);
-  EXPECT_EQ(metas[0].segments, 3u);
+  // The open block's meta row is written once, as the open marker: never skipped by time.
+  EXPECT_EQ(metas[0].min_ts, INT64_MIN);
+  EXPECT_EQ(metas[0].max_ts, INT64_MAX);
+  EXPECT_GT(metas[0].segments, 0u);
+  EXPECT_EQ(blocks_.tail_count, 4u);
+  // A time window still selects by each event's timestamp.
+  SelectQuery window;
+  window.streams = {{kStream, "s"}};
+  window.from = 10;
+  window.to = 11;
+  EXPECT_EQ(Select(*store_, window).events.size(), 2u);
 
   Selection sel = All();
   ASSERT_EQ(sel.events.size(), 4u);
@@ -67,7 +74,10 @@ TEST_F(EventStoreTest, FullOpenBlockIsMergedWithItsBloomFilter) {
   ASSERT_EQ(metas.size(), 2u);
   EXPECT_EQ(metas[0].segments, 0u);
   EXPECT_GT(metas[1].segments, 0u);
-  EXPECT_EQ(metas[0].count + metas[1].count, 300u);
+  EXPECT_EQ(metas[0].count + blocks_.tail_count, 300u);
+  // The closed block's meta row holds its true range.
+  EXPECT_EQ(metas[0].min_ts, 0);
+  EXPECT_EQ(metas[0].max_ts, static_cast<int64_t>(metas[0].count) - 1);
   EXPECT_EQ(store_->Scan(kBlockSegmentsTable, metas[0].key + ":").size(), 0u);
   EXPECT_TRUE(store_->Get(kBlocksTable, metas[0].key).has_value());
   EXPECT_TRUE(store_->Get(kBlockBloomTable, metas[0].key).has_value());
