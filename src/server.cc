@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -90,6 +91,12 @@ int RunServe(const gateway::Config& config, const std::string& version) {
   // freed, so a server handling such requests kept paying the page faults.)
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 8 << 20);
+  // A GetObject of an object stored as its multipart parts holds one descriptor per part while
+  // it streams: allow as many descriptors as the hard limit does.
+  if (struct rlimit lim; getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
 
   auto catalog = spec::Catalog::LoadEmbedded();
   if (!catalog.ok()) {

@@ -51,21 +51,39 @@ const std::string* Response::FindHeader(std::string_view name) const {
 }
 
 BodyFile::~BodyFile() {
-  if (fd >= 0) ::close(fd);
+  for (const Piece& p : pieces)
+    if (p.fd >= 0) ::close(p.fd);
 }
 
 std::shared_ptr<BodyFile> BodyFile::Open(const std::string& path, uint64_t offset,
                                          uint64_t length) {
   auto f = std::make_shared<BodyFile>();
-  f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f->fd < 0) return nullptr;
-  struct stat st;
-  if (::fstat(f->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset ||
-      static_cast<uint64_t>(st.st_size) - offset < length)
-    return nullptr;
-  f->offset = offset;
-  f->length = length;
+  if (!f->Append(path, offset, length)) return nullptr;
   return f;
+}
+
+bool BodyFile::Append(const std::string& path, uint64_t offset, uint64_t piece_length) {
+  Piece p;
+  p.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (p.fd < 0) return false;
+  struct stat st;
+  if (::fstat(p.fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset ||
+      static_cast<uint64_t>(st.st_size) - offset < piece_length) {
+    ::close(p.fd);
+    return false;
+  }
+  p.offset = offset;
+  p.length = piece_length;
+  pieces.push_back(p);
+  length += piece_length;
+  return true;
+}
+
+const BodyFile::Piece& BodyFile::PieceAt(uint64_t at, size_t& hint, uint64_t& piece_start) const {
+  if (hint >= pieces.size() || piece_start > at) hint = 0, piece_start = 0;
+  while (hint + 1 < pieces.size() && at >= piece_start + pieces[hint].length)
+    piece_start += pieces[hint++].length;
+  return pieces[hint];
 }
 
 SpooledBody::~SpooledBody() {

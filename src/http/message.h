@@ -60,12 +60,17 @@ struct Request {
   void SetTarget(std::string t);
 };
 
-// A response body streamed from an open file instead of held in memory: `length` bytes from
-// `offset`. The descriptor closes with the last reference, so the bytes stay readable even if the
-// file is unlinked while the response is being written.
+// A response body streamed from open files instead of held in memory: `length` bytes, the
+// pieces one after the other (one piece for a body in one file). A descriptor closes with the
+// last reference, so the bytes stay readable even if a file is unlinked while the response is
+// being written.
 struct BodyFile {
-  int fd = -1;
-  uint64_t offset = 0;
+  struct Piece {
+    int fd = -1;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+  };
+  std::vector<Piece> pieces;
   uint64_t length = 0;
   BodyFile() = default;
   BodyFile(const BodyFile&) = delete;
@@ -73,6 +78,11 @@ struct BodyFile {
   ~BodyFile();
   // Opens `path` read-only; nullptr if it cannot be opened or is shorter than offset + length.
   static std::shared_ptr<BodyFile> Open(const std::string& path, uint64_t offset, uint64_t length);
+  // Adds `length` bytes of `path` from `offset` after the others; false as for Open.
+  bool Append(const std::string& path, uint64_t offset, uint64_t length);
+  // The piece holding byte `at` of the body (at < length), found from `hint` onwards (the index
+  // of the piece found last, updated).
+  const Piece& PieceAt(uint64_t at, size_t& hint, uint64_t& piece_start) const;
 };
 
 struct Response {

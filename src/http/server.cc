@@ -382,10 +382,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteFileChunk(uint64_t done, bool keep_alive) {
     const BodyFile& f = *response_.body_file;
     if (done == f.length) return FinishResponse(keep_alive);
-    chunk_.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, f.length - done)));
+    const BodyFile::Piece& p = f.PieceAt(done, piece_, piece_start_);
+    const uint64_t in_piece = done - piece_start_;
+    chunk_.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, p.length - in_piece)));
     ssize_t n;
     do {
-      n = ::pread(f.fd, chunk_.data(), chunk_.size(), static_cast<off_t>(f.offset + done));
+      n = ::pread(p.fd, chunk_.data(), chunk_.size(), static_cast<off_t>(p.offset + in_piece));
     } while (n < 0 && errno == EINTR);
     if (n <= 0) return Close();  // the file shrank or failed: the client sees a short body
     Timeout();
@@ -401,6 +403,8 @@ class Session : public std::enable_shared_from_this<Session> {
     head_.clear();
     chunk_.clear();
     chunk_.shrink_to_fit();
+    piece_ = 0;
+    piece_start_ = 0;
     if (!keep_alive) return EndConnection();
     ReadHeader();
   }
@@ -449,7 +453,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Response> too_large_;  // the planner's answer to a body over its limit
   Response response_;
   std::string head_;
-  std::string chunk_;  // the piece of a file body being written
+  std::string chunk_;         // the piece of a file body being written
+  size_t piece_ = 0;          // the file of the body being written (BodyFile::PieceAt)
+  uint64_t piece_start_ = 0;  // where it starts in the body
   std::string remote_ip_;
   size_t drained_ = 0;
   bool waiting_for_request_ = false;

@@ -470,8 +470,12 @@ http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
       if (rest::IsRawPayload(*payload)) {
         if (auto file = v ? AsBodyFile(*v) : std::nullopt) {
           // Streamed from the file by the server; HEAD answers announce the length only.
-          if (!ctx.head)
+          if (!ctx.head) {
             resp.body_file = http::BodyFile::Open(file->path, file->offset, file->length);
+            for (const BodyFilePiece& m : file->more)
+              if (resp.body_file && !resp.body_file->Append(m.path, m.offset, m.length))
+                resp.body_file = nullptr;
+          }
           if (!ctx.head && !resp.body_file)  // the object went away since the handler ran
             return SerializeRestXmlError(
                 route,

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 
@@ -40,6 +42,34 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
+bool SyncPath(const fs::path& p, int flags) {
+  int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Appends bytes [offset, offset + length) of the open file `fd` (clamped to `size`) to `out`.
+void ReadRange(int fd, uint64_t size, uint64_t offset, uint64_t length, std::string& out) {
+  if (offset >= size) return;
+  uint64_t n = std::min<uint64_t>(length, size - offset);
+  size_t start = out.size();
+  out.resize(start + n);
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = ::pread(fd, out.data() + start + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    done += static_cast<size_t>(r);
+  }
+  out.resize(start + done);
+}
+
+// The first line of a composite blob's manifest; each further line is the size of one piece,
+// the file named by its index (0, 1, ...) in the same directory.
+constexpr std::string_view kManifestMagic = "orgtrail composite blob 1";
+
 void SyncDir(const fs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
@@ -57,7 +87,7 @@ class DiskBlobStore final : public BlobStore {
     fs::create_directories(dir_ / "tmp", ec);
     if (ec) return InternalFailure("blob store: cannot create " + dir_.string());
     // Temporary files of writes that never finished.
-    for (const auto& e : fs::directory_iterator(dir_ / "tmp", ec)) fs::remove(e.path(), ec);
+    for (const auto& e : fs::directory_iterator(dir_ / "tmp", ec)) fs::remove_all(e.path(), ec);
     return Ok();
   }
 
@@ -100,32 +130,7 @@ class DiskBlobStore final : public BlobStore {
       }
       return inline_->PutInline(id, out);
     }
-    return Write(id, [&](int fd) {
-      std::string buf;
-      for (const std::string& p : parts) {
-        if (inline_ && inline_->ReadInline(p, 0, UINT64_MAX, buf)) {
-          if (!WriteAll(fd, buf)) return false;
-          continue;
-        }
-        buf.resize(1 << 20);
-        int in = ::open(PathOf(p).c_str(), O_RDONLY | O_CLOEXEC);
-        if (in < 0) return false;
-        for (;;) {
-          ssize_t n = ::read(in, buf.data(), buf.size());
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) {
-            ::close(in);
-            if (n < 0) return false;
-            break;
-          }
-          if (!WriteAll(fd, std::string_view(buf.data(), static_cast<size_t>(n)))) {
-            ::close(in);
-            return false;
-          }
-        }
-      }
-      return true;
-    });
+    return Compose(id, parts);
   }
 
   std::optional<std::string> FilePath(std::string_view id) override {
@@ -143,22 +148,56 @@ class DiskBlobStore final : public BlobStore {
       if (inline_->ReadInline(id, offset, length, out)) return out;
     }
     int fd = ::open(PathOf(id).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    off_t size = ::lseek(fd, 0, SEEK_END);
     std::string out;
-    if (size >= 0 && offset < static_cast<uint64_t>(size)) {
-      uint64_t n = std::min<uint64_t>(length, static_cast<uint64_t>(size) - offset);
-      out.resize(n);
-      size_t done = 0;
-      while (done < n) {
-        ssize_t r = ::pread(fd, out.data() + done, n - done, static_cast<off_t>(offset + done));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        done += static_cast<size_t>(r);
+    if (fd < 0) {
+      std::optional<std::vector<Piece>> pieces = Pieces(id);
+      if (!pieces) return std::nullopt;
+      uint64_t start = 0;
+      for (const Piece& p : *pieces) {
+        if (offset < start + p.size && length > 0) {
+          uint64_t from = offset > start ? offset - start : 0;
+          uint64_t n = std::min<uint64_t>(length, p.size - from);
+          int pfd = ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC);
+          if (pfd < 0) return std::nullopt;
+          const size_t before = out.size();
+          ReadRange(pfd, p.size, from, n, out);
+          ::close(pfd);
+          if (out.size() - before != n) return std::nullopt;
+          length -= n;
+        }
+        start += p.size;
       }
-      out.resize(done);
+      return out;
     }
+    off_t size = ::lseek(fd, 0, SEEK_END);
+    if (size >= 0) ReadRange(fd, static_cast<uint64_t>(size), offset, length, out);
     ::close(fd);
+    return out;
+  }
+
+  std::optional<std::vector<FileSlice>> FileSlices(std::string_view id, uint64_t offset,
+                                                   uint64_t length) override {
+    if (!ValidId(id)) return std::nullopt;
+    std::vector<FileSlice> out;
+    std::error_code ec;
+    fs::path file = PathOf(id);
+    uint64_t size = fs::file_size(file, ec);
+    if (!ec) {
+      if (offset < size) out.push_back({file.string(), offset, std::min(length, size - offset)});
+      return out;
+    }
+    std::optional<std::vector<Piece>> pieces = Pieces(id);
+    if (!pieces) return std::nullopt;
+    uint64_t start = 0;
+    for (const Piece& p : *pieces) {
+      if (offset < start + p.size && length > 0) {
+        uint64_t from = offset > start ? offset - start : 0;
+        uint64_t n = std::min<uint64_t>(length, p.size - from);
+        out.push_back({p.path.string(), from, n});
+        length -= n;
+      }
+      start += p.size;
+    }
     return out;
   }
 
@@ -169,7 +208,11 @@ class DiskBlobStore final : public BlobStore {
     }
     std::error_code ec;
     uint64_t n = fs::file_size(PathOf(id), ec);
-    if (ec) return std::nullopt;
+    if (!ec) return n;
+    std::optional<std::vector<Piece>> pieces = Pieces(id);
+    if (!pieces) return std::nullopt;
+    n = 0;
+    for (const Piece& p : *pieces) n += p.size;
     return n;
   }
 
@@ -177,9 +220,10 @@ class DiskBlobStore final : public BlobStore {
     if (!ValidId(id)) return;
     // A row may shadow a small file of the same id (an object of a version 1 data directory
     // overwritten in place): both go.
-    if (inline_) inline_->RemoveInline(id);
+    const bool was_row = inline_ && inline_->RemoveInline(id);
     std::error_code ec;
-    fs::remove(PathOf(id), ec);
+    // A composite is never a row (it is larger than any row).
+    if (!fs::remove(PathOf(id), ec) && !was_row) fs::remove_all(CompositeDir(id), ec);
   }
 
   // Files only: the inline blobs are rows, cleared with the others by Store::Clear.
@@ -192,8 +236,102 @@ class DiskBlobStore final : public BlobStore {
   }
 
  private:
+  struct Piece {
+    fs::path path;
+    uint64_t size = 0;
+  };
+
   fs::path PathOf(std::string_view id) const {
     return dir_ / std::string(id.substr(0, 2)) / std::string(id);
+  }
+  fs::path CompositeDir(std::string_view id) const {
+    return dir_ / std::string(id.substr(0, 2)) / (std::string(id) + ".parts");
+  }
+
+  // The pieces of a composite blob, nullopt if there is none named `id`.
+  std::optional<std::vector<Piece>> Pieces(std::string_view id) const {
+    const fs::path dir = CompositeDir(id);
+    std::ifstream in(dir / "manifest");
+    if (!in) return std::nullopt;
+    std::string line;
+    if (!std::getline(in, line) || line != kManifestMagic) return std::nullopt;
+    std::vector<Piece> pieces;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      char* end = nullptr;
+      uint64_t size = std::strtoull(line.c_str(), &end, 10);
+      if (*end != '\0') return std::nullopt;
+      pieces.push_back({dir / std::to_string(pieces.size()), size});
+    }
+    return pieces;
+  }
+
+  // Links (or, where the filesystem refuses, copies) the file `from` as `to`.
+  static bool LinkOrCopy(const fs::path& from, const fs::path& to) {
+    if (::link(from.c_str(), to.c_str()) == 0) return true;
+    std::error_code ec;
+    if (!fs::copy_file(from, to, ec)) return false;
+    return SyncPath(to, O_RDONLY);
+  }
+
+  // Concat of a large result: the composite is staged under tmp/ (links to the parts' files, a
+  // small part written out, the manifest), synced, then renamed into place: a crash leaves
+  // either no blob or the whole one.
+  Status Compose(std::string_view id, const std::vector<std::string>& parts) {
+    const fs::path staged = dir_ / "tmp" / (std::string(id) + ".parts");
+    std::error_code ec;
+    fs::remove_all(staged, ec);
+    if (!fs::create_directory(staged, ec)) return IoError("mkdir");
+    std::string manifest = std::string(kManifestMagic) + "\n";
+    size_t count = 0;
+    auto add = [&](uint64_t size) {
+      manifest += std::to_string(size) + "\n";
+      ++count;
+    };
+    auto fail = [&](const std::string& what) {
+      Status st = IoError(what);
+      fs::remove_all(staged, ec);
+      return st;
+    };
+    std::string buf;
+    for (const std::string& p : parts) {
+      if (inline_ && inline_->ReadInline(p, 0, UINT64_MAX, buf)) {
+        if (buf.empty()) continue;
+        const fs::path to = staged / std::to_string(count);
+        int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0) return fail("open");
+        bool ok = WriteAll(fd, buf) && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok) return fail("write");
+        add(buf.size());
+        continue;
+      }
+      const fs::path file = PathOf(p);
+      uint64_t size = fs::file_size(file, ec);
+      if (!ec) {
+        if (size == 0) continue;
+        if (!LinkOrCopy(file, staged / std::to_string(count))) return fail("link");
+        add(size);
+        continue;
+      }
+      std::optional<std::vector<Piece>> pieces = Pieces(p);
+      if (!pieces) return fail("missing part");
+      for (const Piece& piece : *pieces) {
+        if (!LinkOrCopy(piece.path, staged / std::to_string(count))) return fail("link");
+        add(piece.size);
+      }
+    }
+    const fs::path manifest_path = staged / "manifest";
+    int fd = ::open(manifest_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return fail("open");
+    bool ok = WriteAll(fd, manifest) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || !SyncPath(staged, O_RDONLY | O_DIRECTORY)) return fail("write");
+    const fs::path final_path = CompositeDir(id);
+    fs::create_directories(final_path.parent_path(), ec);
+    if (::rename(staged.c_str(), final_path.c_str()) != 0) return fail("rename");
+    SyncDir(final_path.parent_path());
+    return Ok();
   }
 
   template <typename Fill>

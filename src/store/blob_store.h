@@ -2,8 +2,11 @@
 // (never by object keys), written atomically and durably: an acknowledged Put survives kill -9.
 // Small blobs (up to kInlineBlobMax bytes) of the SQLite store are rows of its database, written
 // in the caller's transaction (InlineBlobs); larger ones are files <dir>/<id[0..2]>/<id>, written
-// as a temporary file, fsynced, then renamed into place (and the directory fsynced). The
-// in-memory variant keeps bytes in a map.
+// as a temporary file, fsynced, then renamed into place (and the directory fsynced). A
+// concatenation of file blobs (a completed multipart upload, a copy) is a composite blob: a
+// directory <dir>/<id[0..2]>/<id>.parts holding hard links to the parts' files and a manifest of
+// their sizes, so no byte is copied (docs/persistence.md). The in-memory variant keeps bytes in a
+// map.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +20,13 @@
 
 namespace orgtrail::store {
 
+// Bytes [offset, offset + length) of the file at `path`.
+struct FileSlice {
+  std::string path;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
@@ -26,7 +36,9 @@ class BlobStore {
   // `path` must be on the store's filesystem and no longer exists afterwards); in memory its
   // bytes are read.
   virtual Status Adopt(std::string_view id, const std::string& path) = 0;
-  // Stores the concatenation of the blobs `parts` under `id` without holding them in memory.
+  // Stores the concatenation of the blobs `parts` under `id` without holding them in memory; on
+  // disk, parts in files are shared with the new blob (hard links), not copied, and stay
+  // independent blobs (removing one leaves the concatenation whole).
   virtual Status Concat(std::string_view id, const std::vector<std::string>& parts) = 0;
   // Bytes [offset, offset + length) of a blob (clamped to its size); nullopt if it is missing.
   virtual std::optional<std::string> Read(std::string_view id, uint64_t offset = 0,
@@ -34,6 +46,13 @@ class BlobStore {
   // The file holding a blob, for streaming it without reading it into memory; nullopt if the
   // blob is missing or the store keeps blobs in memory.
   virtual std::optional<std::string> FilePath(std::string_view /*id*/) { return std::nullopt; }
+  // The files holding bytes [offset, offset + length) of a blob (clamped to its size), in order,
+  // for streaming them; nullopt if the blob is missing or not kept in files.
+  virtual std::optional<std::vector<FileSlice>> FileSlices(std::string_view /*id*/,
+                                                           uint64_t /*offset*/,
+                                                           uint64_t /*length*/) {
+    return std::nullopt;
+  }
   // Size of a blob, nullopt if missing.
   virtual std::optional<uint64_t> Size(std::string_view id) = 0;
   // Removes a blob; a missing blob is not an error.

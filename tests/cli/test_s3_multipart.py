@@ -1,6 +1,8 @@
 """S3 multipart through boto3 and the AWS CLI: a 100 MiB upload and download with checksums
-verified, ListParts / ListMultipartUploads / Abort / UploadPartCopy, and durability of an
-acknowledged PutObject across kill -9 (small bodies stored as rows, large ones as files)."""
+verified, ListParts / ListMultipartUploads / Abort / UploadPartCopy, durability of an
+acknowledged PutObject across kill -9 (small bodies stored as rows, large ones as files), and a
+completed upload stored as its parts' files (ranges across parts, copy, overwrite, delete,
+kill -9)."""
 
 import os
 import tempfile
@@ -139,6 +141,78 @@ class S3MultipartTest(OrgtrailTestCase):
         objects = os.path.join(self.server.data_dir, "objects")
         files = [f for d, _, fs in os.walk(objects) if not d.endswith("tmp") for f in fs]
         self.assertEqual(len(files), 1, files)  # the 300 KiB body
+
+    def composite_dirs(self):
+        objects = os.path.join(self.server.data_dir, "objects")
+        return sorted(d for d, _, _ in os.walk(objects) if d.endswith(".parts"))
+
+    def test_completed_upload_shares_the_parts_files(self):
+        # The object's body is its parts' files (hard links), not a copy: ranges across part
+        # boundaries, CopyObject, UploadPartCopy from it, versions, overwrite, delete and kill -9.
+        s3 = self.s3
+        s3.create_bucket(Bucket="parts")
+        s3.put_bucket_versioning(Bucket="parts", VersioningConfiguration={"Status": "Enabled"})
+        bodies = [os.urandom(5 * MIB), os.urandom(5 * MIB), os.urandom(1000)]
+        whole = b"".join(bodies)
+        uid = s3.create_multipart_upload(Bucket="parts", Key="obj")["UploadId"]
+        etags = [s3.upload_part(Bucket="parts", Key="obj", UploadId=uid, PartNumber=n + 1,
+                                Body=b)["ETag"] for n, b in enumerate(bodies)]
+        # A part sent twice: only the last one counts, the first is deleted.
+        etags[1] = s3.upload_part(Bucket="parts", Key="obj", UploadId=uid, PartNumber=2,
+                                  Body=bodies[1])["ETag"]
+        done = s3.complete_multipart_upload(Bucket="parts", Key="obj", UploadId=uid,
+                                            MultipartUpload={"Parts": [
+                                                {"PartNumber": n + 1, "ETag": e}
+                                                for n, e in enumerate(etags)]})
+        first_version = done["VersionId"]
+        self.assertEqual(len(self.composite_dirs()), 1)
+        # No upload left, no part file left outside the object.
+        self.assertNotIn("Uploads", s3.list_multipart_uploads(Bucket="parts"))
+        self.assertEqual(s3.head_object(Bucket="parts", Key="obj")["ContentLength"], len(whole))
+        a, b = 5 * MIB - 10, 10 * MIB + 5
+        got = s3.get_object(Bucket="parts", Key="obj", Range="bytes=%d-%d" % (a, b))
+        self.assertEqual(got["Body"].read(), whole[a:b + 1])
+        self.assertEqual(got["ContentRange"], "bytes %d-%d/%d" % (a, b, len(whole)))
+        small = s3.get_object(Bucket="parts", Key="obj", Range="bytes=%d-%d" % (a, a + 19))
+        self.assertEqual(small["Body"].read(), whole[a:a + 20])
+        s3.copy_object(Bucket="parts", Key="copy", CopySource={"Bucket": "parts", "Key": "obj"})
+        self.assertEqual(len(self.composite_dirs()), 2)
+        up2 = s3.create_multipart_upload(Bucket="parts", Key="from-copy")["UploadId"]
+        pc = s3.upload_part_copy(Bucket="parts", Key="from-copy", UploadId=up2, PartNumber=1,
+                                 CopySource="parts/obj",
+                                 CopySourceRange="bytes=%d-%d" % (a, a + 99))
+        s3.complete_multipart_upload(Bucket="parts", Key="from-copy", UploadId=up2,
+                                     MultipartUpload={"Parts": [{
+                                         "PartNumber": 1,
+                                         "ETag": pc["CopyPartResult"]["ETag"]}]})
+        self.server.restart(hard=True)
+        s3 = self.client("s3")
+        self.assertEqual(s3.get_object(Bucket="parts", Key="obj")["Body"].read(), whole)
+        self.assertEqual(s3.get_object(Bucket="parts", Key="copy")["Body"].read(), whole)
+        self.assertEqual(s3.get_object(Bucket="parts", Key="from-copy")["Body"].read(),
+                         whole[a:a + 100])
+        # Overwritten: the old version keeps its parts; deleting it drops them.
+        s3.put_object(Bucket="parts", Key="obj", Body=b"new")
+        self.assertEqual(s3.get_object(Bucket="parts", Key="obj")["Body"].read(), b"new")
+        self.assertEqual(s3.get_object(Bucket="parts", Key="obj", VersionId=first_version,
+                                       Range="bytes=%d-%d" % (a, b))["Body"].read(),
+                         whole[a:b + 1])
+        s3.delete_object(Bucket="parts", Key="obj", VersionId=first_version)
+        self.assertEqual(len(self.composite_dirs()), 1)  # the copy's
+        self.assertEqual(s3.get_object(Bucket="parts", Key="copy", Range="bytes=%d-%d" % (a, b))
+                         ["Body"].read(), whole[a:b + 1])
+        for v in s3.list_object_versions(Bucket="parts", Prefix="copy")["Versions"]:
+            s3.delete_object(Bucket="parts", Key="copy", VersionId=v["VersionId"])
+        self.assertEqual(self.composite_dirs(), [])
+        # An aborted upload leaves nothing either.
+        up3 = s3.create_multipart_upload(Bucket="parts", Key="aborted")["UploadId"]
+        s3.upload_part(Bucket="parts", Key="aborted", UploadId=up3, PartNumber=1,
+                       Body=bodies[0])
+        s3.abort_multipart_upload(Bucket="parts", Key="aborted", UploadId=up3)
+        objects = os.path.join(self.server.data_dir, "objects")
+        big_files = [f for d, _, fs in os.walk(objects) for f in fs
+                     if os.path.getsize(os.path.join(d, f)) >= MIB]
+        self.assertEqual(big_files, [])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // Multipart uploads (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html):
 // CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts, ListMultipartUploads. Each part is its own blob; completion
-// concatenates them into the object's blob without holding them in memory.
+// AbortMultipartUpload, ListParts, ListMultipartUploads. Each part is its own blob, fsynced when
+// written; completion makes the object's blob their concatenation (on disk a composite blob
+// sharing the parts' files: no byte is copied), then drops the parts' own names.
 #include <algorithm>
 #include <cstdio>
 

@@ -223,8 +223,11 @@ Result<Value> GetOrHead(Call& call, const Value& input, bool with_body) {
   }
   if (with_body && length > kStreamFrom) {
     // Large bodies are streamed from the blob's file by the server, never held whole in memory.
-    if (auto path = call.env.store.Blobs().FilePath(obj.GetString("Blob"))) {
-      out.Set("Body", BodyFileValue(std::move(*path), first, length));
+    if (auto slices = call.env.store.Blobs().FileSlices(obj.GetString("Blob"), first, length);
+        slices && !slices->empty()) {
+      std::vector<BodyFilePiece> pieces;
+      for (store::FileSlice& f : *slices) pieces.push_back({std::move(f.path), f.offset, f.length});
+      out.Set("Body", BodyFileValue(pieces));
       return out;
     }
   }
