@@ -225,8 +225,8 @@ void Journal::Record(const gateway::ApiCall& call) {
   // call is copied, only the finished row is queued.
   std::vector<Pending> rows;
   for (BuiltRecord& b : BuildRecordsText(call, cross)) {
-    std::string row = EncodeRow(b);
-    rows.push_back({b.event_time_ms, std::move(row)});
+    const int64_t time_ms = b.event_time_ms;
+    rows.push_back({time_ms, EncodeRow(std::move(b))});
   }
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds

@@ -35,7 +35,8 @@ std::string Hex16(uint64_t v);
 void WriteHex16(char* out, uint64_t v);
 
 // The row of a record, its high water mark digits zero until the row gets its sequence number.
-std::string EncodeRow(const BuiltRecord& b);
+// The record's JSON text is moved into the row.
+std::string EncodeRow(BuiltRecord&& b);
 
 // Starts a group row of `count` records (high water mark zero), with room for `bytes` more.
 std::string GroupHeader(size_t count, size_t bytes);
