@@ -14,14 +14,27 @@ iflag=direct) in the same directory the servers store into.
 
     python3 bench/s3_load.py [--orgtrail build/orgtrail] [--seconds 10] [--connections 16]
                              [--big-mib 1024] [--skip-moto] [--skip-boto3] [--in-memory-too]
-                             [--small-kib 1] [--big-only]
+                             [--small-kib 1] [--big-only] [--part-mib 8] [--parallel 4]
+
+Large object as every AWS client sends it: a multipart upload driven by cheap clients, so that
+the client is not the limit: boto3 creates the upload and presigns one UploadPart URL per part
+(UNSIGNED-PAYLOAD), `--parallel` curl processes send the parts (`--part-mib` MiB each, cut from
+the source file beforehand), boto3 completes the upload; then the object is read back with
+`--parallel` curl processes each fetching `--part-mib` MiB ranges of one presigned GetObject URL.
+Reported: MB/s up (first part to Complete's answer) and down, the server's CPU per GiB by thread
+and each busy thread's share of one core over the upload and the download.
+
+    python3 bench/s3_load.py --big-only --skip-moto [--part-mib 8] [--parallel 4]
 
 Each wrk run also reports the server process's CPU time (utime + stime from /proc) per request,
 which does not depend on how loaded the machine is; the single PUT reports the server's CPU per
 GiB by thread (/proc/<pid>/task/<tid>/stat and comm): the receiving side (the I/O threads), the
-digest worker, and the total. `--big-only` runs only the large object, on a fresh server.
+digest worker, and the total. `--big-only` runs only the large object, on a fresh server: the
+single PUT/GET, the curl multipart upload and ranged download, and (unless --skip-boto3) boto3's
+transfer manager.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shutil
@@ -188,6 +201,8 @@ class ThreadCpu:
         total = cpu_seconds(self.pid) - self.start_total
         by_name["ended"] = max(0.0, total - sum(by_name.values()))
         by_name["total"] = total
+        self.by_tid = {tid: (name, (ticks - self.first.get(tid, (name, 0))[1]) / tck)
+                       for tid, (name, ticks) in self.last.items()}
         return by_name
 
 
@@ -242,6 +257,83 @@ def big(endpoint, c, mib, src, tmp, pid=None, name="orgtrail", multipart=True):
     return single_up, single_down, multi_up, multi_down
 
 
+def print_busy_threads(name, what, cpu, by_name, mib, seconds):
+    """Server CPU per GiB by thread name, and the busiest threads' share of one core."""
+    gib = mib / 1024
+    detail = ", ".join("%s %.2f" % (k, v / gib) for k, v in sorted(by_name.items())
+                       if k != "total" and v > 0)
+    busy = sorted(((sec, tid, n) for tid, (n, sec) in cpu.by_tid.items()), reverse=True)[:4]
+    share = ", ".join("%s/%d %.0f%%" % (n, tid, 100 * sec / seconds) for sec, tid, n in busy)
+    print("%-9s %s server CPU per GiB: total %.2f s (by thread name: %s); busiest threads' "
+          "share of one core: %s" % (name, what, by_name["total"] / gib, detail, share),
+          flush=True)
+
+
+def curl_part(url, path):
+    """PUTs the file `path` to `url` with curl; returns the part's ETag."""
+    out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-D", "-", "-w", "%{http_code}",
+                          "-T", path, url], capture_output=True, text=True, check=True).stdout
+    if not out.endswith("200"):
+        raise RuntimeError("curl answered %s" % out[-3:])
+    return re.search(r"(?im)^etag:\s*(\S+)", out).group(1)
+
+
+def curl_range(url, first, last):
+    out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+                          "-H", "Range: bytes=%d-%d" % (first, last), url],
+                         capture_output=True, text=True, check=True).stdout.split()
+    if out[0] != "206" or int(out[1]) != last - first + 1:
+        raise RuntimeError("curl range answered %s" % out)
+
+
+def big_multipart_curl(c, mib, src, tmp, part_mib, parallel, pid=None, name="orgtrail"):
+    """A `mib` MiB multipart upload by `parallel` curl processes on presigned UploadPart URLs
+    (`part_mib` MiB parts), CompleteMultipartUpload by boto3, then the object read back by
+    `parallel` curl processes fetching `part_mib` MiB ranges. Returns (up MB/s, down MB/s)."""
+    size = mib << 20
+    part = part_mib << 20
+    count = (size + part - 1) // part
+    paths = []
+    with open(src, "rb") as f:
+        for i in range(count):
+            path = os.path.join(tmp, "part%05d" % i)
+            with open(path, "wb") as out:
+                n, off = min(part, size - i * part), i * part
+                while n > 0:
+                    done = os.copy_file_range(f.fileno(), out.fileno(), n, off)
+                    n, off = n - done, off + done
+            paths.append(path)
+    uid = c.create_multipart_upload(Bucket="bench", Key="big3")["UploadId"]
+    urls = [c.generate_presigned_url("upload_part", Params={
+        "Bucket": "bench", "Key": "big3", "UploadId": uid, "PartNumber": i + 1}, ExpiresIn=3600)
+        for i in range(count)]
+    cpu = ThreadCpu(pid) if pid is not None else None
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        etags = list(pool.map(curl_part, urls, paths))
+    c.complete_multipart_upload(Bucket="bench", Key="big3", UploadId=uid, MultipartUpload={
+        "Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
+    up_s = time.time() - t0
+    if cpu is not None:
+        print_busy_threads(name, "multipart upload (curl x%d, %d MiB parts)" % (parallel, part_mib),
+                           cpu, cpu.stop(), mib, up_s)
+    for path in paths:
+        os.remove(path)
+    get_url = c.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": "big3"},
+                                       ExpiresIn=3600)
+    ranges = [(i * part, min(size, (i + 1) * part) - 1) for i in range(count)]
+    cpu = ThreadCpu(pid) if pid is not None else None
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(lambda r: curl_range(get_url, *r), ranges))
+    down_s = time.time() - t0
+    if cpu is not None:
+        print_busy_threads(name, "ranged download (curl x%d, %d MiB ranges)" %
+                           (parallel, part_mib), cpu, cpu.stop(), mib, down_s)
+    c.delete_object(Bucket="bench", Key="big3")
+    return size / 1e6 / up_s, size / 1e6 / down_s
+
+
 def disk_speed(directory, mib):
     path = os.path.join(directory, "dd.bin")
     t0 = time.time()
@@ -265,6 +357,11 @@ def run(name, endpoint, args, tmp, src, pid=None):
         print("%-9s %d MiB single PUT (curl): %6.0f MB/s  single GET (curl): %6.0f MB/s  "
               "multipart upload (boto3): %6.0f MB/s  download: %6.0f MB/s" %
               (name, args.big_mib, su, sd, mu, md), flush=True)
+        cu, cd = big_multipart_curl(c, args.big_mib, src, tmp, args.part_mib, args.parallel, pid,
+                                    name)
+        print("%-9s %d MiB multipart upload (curl x%d, %d MiB parts): %6.0f MB/s  ranged GET "
+              "(curl x%d): %6.0f MB/s" % (name, args.big_mib, args.parallel, args.part_mib, cu,
+                                          args.parallel, cd), flush=True)
         return 1.0, 1.0
     keys = ["small/%d" % i for i in range(args.keys)]
     body = b"x" * (1024 * args.small_kib)
@@ -305,6 +402,10 @@ def main():
     ap.add_argument("--big-only", action="store_true",
                     help="only the large object, first thing on a fresh server (with "
                     "--skip-boto3: only the single PUT and GET)")
+    ap.add_argument("--part-mib", type=int, default=8,
+                    help="part size of the curl multipart upload (and range size of its GET)")
+    ap.add_argument("--parallel", type=int, default=4,
+                    help="curl processes of the multipart upload and ranged GET")
     ap.add_argument("--skip-moto", action="store_true")
     ap.add_argument("--skip-boto3", action="store_true")
     ap.add_argument("--in-memory-too", action="store_true",
