@@ -2,12 +2,11 @@
 #include "services/logs/state.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <unordered_map>
 
+#include "core/bytes.h"
 #include "core/encoding.h"
 #include "core/json.h"
 #include "services/logs/errors.h"
@@ -78,72 +77,60 @@ std::optional<GroupRow> GroupRow::Decode(std::string_view text) {
   return g;
 }
 
+namespace {
+
+// The stream row's binary layout (docs/persistence.md): kStreamRowBinary, the fixed fields in
+// declaration order, then the name's bytes. A JSON object (rows of earlier versions) starts with
+// '{', never with this byte.
+constexpr char kStreamRowBinary = '\x01';
+
+}  // namespace
+
 std::string StreamRow::Encode() const {
-  char buf[512];
-  // Compact fixed-order text: this row is rewritten by every PutLogEvents.
-  int n = std::snprintf(
-      buf, sizeof buf,
-      "{\"creationTime\":%lld,\"hasEvents\":%s,\"first\":%lld,\"last\":%lld,"
-      "\"ingestion\":%lld,\"storedBytes\":%llu,\"nextBlock\":%llu,"
-      "\"tailCount\":%u,\"tailBytes\":%llu,\"tailSegments\":%u,\"name\":",
-      static_cast<long long>(creation_ms), has_events ? "true" : "false",
-      static_cast<long long>(first_event_ts), static_cast<long long>(last_event_ts),
-      static_cast<long long>(last_ingestion_ms), static_cast<unsigned long long>(stored_bytes),
-      static_cast<unsigned long long>(next_block), tail_count,
-      static_cast<unsigned long long>(tail_bytes), tail_segments);
-  std::string out(buf, static_cast<size_t>(n));
-  out += Value(name).ToJson();
-  out += "}";
+  // Binary: this row is rewritten by every PutLogEvents and read back by the next one.
+  std::string out;
+  out.reserve(1 + 4 * sizeof(int64_t) + 3 * sizeof(uint64_t) + 2 * sizeof(uint32_t) + 1 +
+              name.size());
+  out += kStreamRowBinary;
+  AppendPod<int64_t>(out, creation_ms);
+  AppendPod<uint8_t>(out, has_events ? 1 : 0);
+  AppendPod<int64_t>(out, first_event_ts);
+  AppendPod<int64_t>(out, last_event_ts);
+  AppendPod<int64_t>(out, last_ingestion_ms);
+  AppendPod<uint64_t>(out, stored_bytes);
+  AppendPod<uint64_t>(out, next_block);
+  AppendPod<uint32_t>(out, tail_count);
+  AppendPod<uint64_t>(out, tail_bytes);
+  AppendPod<uint32_t>(out, tail_segments);
+  out += name;
   return out;
 }
 
 namespace {
 
-// Reads the fixed-order text StreamRow::Encode writes, without a JSON parse; false for any other
-// text (rows written by earlier versions, names with escapes), which takes the JSON path.
-bool DecodeEncodedStream(std::string_view text, StreamRow& s) {
-  const char* p = text.data();
-  const char* end = text.data() + text.size();
-  auto lit = [&](std::string_view l) {
-    if (static_cast<size_t>(end - p) < l.size() || std::memcmp(p, l.data(), l.size()) != 0)
-      return false;
-    p += l.size();
-    return true;
-  };
-  auto num = [&](auto& out) {
-    auto r = std::from_chars(p, end, out);
-    if (r.ec != std::errc()) return false;
-    p = r.ptr;
-    return true;
-  };
-  if (!lit("{\"creationTime\":") || !num(s.creation_ms) || !lit(",\"hasEvents\":")) return false;
-  if (lit("true")) {
-    s.has_events = true;
-  } else if (lit("false")) {
-    s.has_events = false;
-  } else {
-    return false;
-  }
-  if (!(lit(",\"first\":") && num(s.first_event_ts) && lit(",\"last\":") && num(s.last_event_ts) &&
-        lit(",\"ingestion\":") && num(s.last_ingestion_ms) && lit(",\"storedBytes\":") &&
-        num(s.stored_bytes) && lit(",\"nextBlock\":") && num(s.next_block) &&
-        lit(",\"tailCount\":") && num(s.tail_count) && lit(",\"tailBytes\":") &&
-        num(s.tail_bytes) && lit(",\"tailSegments\":") && num(s.tail_segments) &&
-        lit(",\"name\":\""))) {
-    return false;
-  }
-  std::string_view name(p, static_cast<size_t>(end - p));
-  if (name.size() < 2 || name.substr(name.size() - 2) != "\"}") return false;
-  name.remove_suffix(2);
-  if (name.find_first_of("\"\\") != std::string_view::npos) return false;
-  s.name.assign(name);
+// Reads the binary layout; false if `text` is too short for it.
+bool DecodeBinaryStream(std::string_view text, StreamRow& s) {
+  text.remove_prefix(1);
+  uint8_t has_events = 0;
+  bool ok = TakePod(text, s.creation_ms) && TakePod(text, has_events) &&
+            TakePod(text, s.first_event_ts) && TakePod(text, s.last_event_ts) &&
+            TakePod(text, s.last_ingestion_ms) && TakePod(text, s.stored_bytes) &&
+            TakePod(text, s.next_block) && TakePod(text, s.tail_count) &&
+            TakePod(text, s.tail_bytes) && TakePod(text, s.tail_segments);
+  if (!ok) return false;
+  s.has_events = has_events != 0;
+  s.name.assign(text);
   return true;
 }
 
 }  // namespace
 
 std::optional<StreamRow> StreamRow::Decode(std::string_view text) {
-  if (StreamRow fast; DecodeEncodedStream(text, fast)) return fast;
+  if (!text.empty() && text.front() == kStreamRowBinary) {
+    StreamRow s;
+    if (!DecodeBinaryStream(text, s)) return std::nullopt;
+    return s;
+  }
   auto parsed = ParseJson(text);
   if (!parsed.ok()) return std::nullopt;
   const Value& v = *parsed;

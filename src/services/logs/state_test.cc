@@ -40,14 +40,14 @@ void ExpectSame(const StreamRow& a, const StreamRow& b) {
   EXPECT_EQ(a.tail_segments, b.tail_segments);
 }
 
-TEST(StreamRowTest, RoundTripsPlainAndEscapedNamesAndReadsJsonInAnyOrder) {
+TEST(StreamRowTest, RoundTripsAnyNameAndReadsTheJsonRowsOfEarlierVersions) {
   for (const char* name : {"s1", "2026/11/27/[$LATEST]abc", "quote\"and\\back", "tab\tnl\n", ""}) {
     StreamRow s = SampleStream(name);
     auto back = StreamRow::Decode(s.Encode());
     ASSERT_TRUE(back.has_value()) << s.Encode();
     ExpectSame(*back, s);
   }
-  // Rows in another key order (any JSON object) still read.
+  // Rows of earlier versions were JSON objects, in any key order: they still read.
   auto other = StreamRow::Decode(
       R"({"name":"x","tailSegments":2,"creationTime":5,"hasEvents":false,"nextBlock":3})");
   ASSERT_TRUE(other.has_value());
@@ -57,6 +57,13 @@ TEST(StreamRowTest, RoundTripsPlainAndEscapedNamesAndReadsJsonInAnyOrder) {
   EXPECT_EQ(other->next_block, 3u);
   EXPECT_EQ(other->tail_segments, 2u);
   EXPECT_FALSE(StreamRow::Decode("{\"creationTime\":1").has_value());
+  // A binary row cut short is refused, not read past its end.
+  std::string row = SampleStream("s1").Encode();
+  EXPECT_NE(row.front(), '{');
+  size_t fixed = row.size() - 2;  // everything before the name "s1"
+  for (size_t n : {size_t{1}, size_t{9}, fixed - 1}) {
+    EXPECT_FALSE(StreamRow::Decode(std::string_view(row).substr(0, n)).has_value()) << n;
+  }
 }
 
 TEST(SequenceTest, GroupRowWrittenOncePerReservationAndNumbersNeverReused) {
