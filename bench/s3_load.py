@@ -22,7 +22,9 @@ the client is not the limit: boto3 creates the upload and presigns one UploadPar
 the source file beforehand), boto3 completes the upload; then the object is read back with
 `--parallel` curl processes each fetching `--part-mib` MiB ranges of one presigned GetObject URL.
 Reported: MB/s up (first part to Complete's answer) and down, the server's CPU per GiB by thread
-and each busy thread's share of one core over the upload and the download.
+and each busy thread's share of one core over the upload and the download. The disk's speed for
+the same write pattern (`--parallel` dd processes writing `--part-mib` MiB files with
+conv=fsync, since each part is synced before it is acknowledged) is measured in the same run.
 
     python3 bench/s3_load.py --big-only --skip-moto [--part-mib 8] [--parallel 4]
 
@@ -348,6 +350,26 @@ def disk_speed(directory, mib):
     return write, read
 
 
+def disk_parts_speed(directory, mib, part_mib, parallel):
+    """The disk's speed for the multipart upload's write pattern: `parallel` dd processes at a
+    time, each writing one `part_mib` MiB file with conv=fsync (as the server writes and syncs each
+    part before answering), `mib` MiB in all. Returns MB/s."""
+    count = max(1, mib // part_mib)
+
+    def one(i):
+        path = os.path.join(directory, "ddpart.%d" % i)
+        subprocess.run(["dd", "if=/dev/zero", "of=" + path, "bs=1M", "count=%d" % part_mib,
+                        "conv=fsync"], check=True, capture_output=True)
+
+    t0 = time.time()
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, range(count)))
+    speed = count * part_mib * 1048576 / 1e6 / (time.time() - t0)
+    for i in range(count):
+        os.remove(os.path.join(directory, "ddpart.%d" % i))
+    return speed
+
+
 def run(name, endpoint, args, tmp, src, pid=None):
     c = client(endpoint)
     c.create_bucket(Bucket="bench")
@@ -420,6 +442,10 @@ def main():
             w, r = disk_speed(tmp, args.big_mib)
             print("disk (dd %d MiB): write+fsync %.0f MB/s, read (O_DIRECT) %.0f MB/s" %
                   (args.big_mib, w, r), flush=True)
+            if args.big_only:
+                pw = disk_parts_speed(tmp, args.big_mib, args.part_mib, args.parallel)
+                print("disk (dd x%d, %d MiB files with conv=fsync, the parts' pattern): write "
+                      "%.0f MB/s" % (args.parallel, args.part_mib, pw), flush=True)
             block = os.urandom(1 << 20)
             with open(src, "wb") as f:
                 for _ in range(args.big_mib):
