@@ -1,6 +1,7 @@
 #include "core/json.h"
 
-// SIMD scanning of whitespace and unescaped strings (SSE2 is part of every x86-64).
+// SIMD scanning of whitespace and unescaped strings by the reader (SSE2 is part of every x86-64;
+// the writer does not use it: core/json_writer.h).
 #if defined(__SSE2__) && !defined(RAPIDJSON_SSE2) && !defined(RAPIDJSON_SSE42)
 #define RAPIDJSON_SSE2
 #endif
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/json_sax.h"
+#include "core/json_writer.h"
 
 namespace orgtrail {
 namespace {
@@ -367,8 +369,8 @@ Result<Value> ParseJsonDiverting(std::string_view text, JsonDiversion& diversion
 }
 
 std::string WriteJson(const Value& v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  JsonOutBuffer buf;
+  JsonWriter w(buf);
   Write(w, v);
   return std::string(buf.GetString(), buf.GetSize());
 }

@@ -3,9 +3,6 @@
 // pages); docs/cloudtrail-record.md states the result.
 #include "events/record.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -17,6 +14,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "core/json_writer.h"
 #include "core/time_format.h"
 
 namespace orgtrail::events {
@@ -69,7 +67,7 @@ std::string LowerFirst(std::string_view name) {
 
 // The record is written straight to JSON text with RapidJSON's writer: no intermediate Value,
 // one buffer per record. Strings are checked for UTF-8 as WriteJson does (core/json.h).
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 void Str(Writer& w, std::string_view s) {
   bool ascii = true;
@@ -371,7 +369,7 @@ void AppendParameters(std::string& out, const Value& v) {
     out.append("null");
     return;
   }
-  rapidjson::StringBuffer buf;
+  JsonOutBuffer buf;
   Writer w(buf);
   ParametersOrNull(w, v);
   out.append(buf.GetString(), buf.GetSize());
@@ -450,7 +448,7 @@ std::string WriteRecord(const gateway::ApiCall& call, const RecordParts& r) {
 }
 
 std::string WriteWith(const std::function<void(Writer&)>& fn) {
-  rapidjson::StringBuffer buf;
+  JsonOutBuffer buf;
   Writer w(buf);
   fn(w);
   return std::string(buf.GetString(), buf.GetSize());
