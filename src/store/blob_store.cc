@@ -149,23 +149,16 @@ class DiskBlobStore final : public BlobStore {
     }
     int fd = ::open(PathOf(id).c_str(), O_RDONLY | O_CLOEXEC);
     std::string out;
-    if (fd < 0) {
-      std::optional<std::vector<Piece>> pieces = Pieces(id);
-      if (!pieces) return std::nullopt;
-      uint64_t start = 0;
-      for (const Piece& p : *pieces) {
-        if (offset < start + p.size && length > 0) {
-          uint64_t from = offset > start ? offset - start : 0;
-          uint64_t n = std::min<uint64_t>(length, p.size - from);
-          int pfd = ::open(p.path.c_str(), O_RDONLY | O_CLOEXEC);
-          if (pfd < 0) return std::nullopt;
-          const size_t before = out.size();
-          ReadRange(pfd, p.size, from, n, out);
-          ::close(pfd);
-          if (out.size() - before != n) return std::nullopt;
-          length -= n;
-        }
-        start += p.size;
+    if (fd < 0) {  // a composite blob: its pieces' slices, one after the other
+      std::optional<std::vector<FileSlice>> slices = FileSlices(id, offset, length);
+      if (!slices) return std::nullopt;
+      for (const FileSlice& slice : *slices) {
+        int pfd = ::open(slice.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (pfd < 0) return std::nullopt;
+        const size_t before = out.size();
+        ReadRange(pfd, slice.offset + slice.length, slice.offset, slice.length, out);
+        ::close(pfd);
+        if (out.size() - before != slice.length) return std::nullopt;
       }
       return out;
     }
