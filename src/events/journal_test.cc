@@ -29,6 +29,20 @@ gateway::ApiCall Call(std::string name, int64_t ms, bool read_only, std::string 
   return c;
 }
 
+// The event times of every record of account 111111111111 in us-east-1, read by LookupEvents in
+// pages of 50 (newest first).
+std::vector<int64_t> LookupTimesInPagesOf50(Journal& j) {
+  std::vector<int64_t> seen;
+  LookupQuery q{"111111111111", "us-east-1", "", "", 0, 1000000, 50, ""};
+  while (true) {
+    LookupPage p = j.Lookup(q);
+    for (const JournalEntry& e : p.events) seen.push_back(e.event_time_ms);
+    if (p.next.empty()) break;
+    q.after = p.next;
+  }
+  return seen;
+}
+
 TEST(JournalTest, WritesCommitInOrderAndReadOnlyWaitsForTheGroupCommit) {
   auto store = store::MakeMemoryStore();
   IdSource ids(1);
@@ -270,14 +284,7 @@ TEST(JournalTest, LookupOrdersRecordsJournaledOutOfTimeOrder) {
     j.Record(Call("CreateUser", t, false));
   }
   j.Record(Call("GetUser", 50000, true));  // journaled last, oldest of all
-  std::vector<int64_t> seen;
-  LookupQuery q{"111111111111", "us-east-1", "", "", 0, 1000000, 50, ""};
-  while (true) {
-    LookupPage p = j.Lookup(q);
-    for (const JournalEntry& e : p.events) seen.push_back(e.event_time_ms);
-    if (p.next.empty()) break;
-    q.after = p.next;
-  }
+  std::vector<int64_t> seen = LookupTimesInPagesOf50(j);
   times.push_back(50000);
   std::sort(times.rbegin(), times.rend());
   EXPECT_EQ(seen, times);
@@ -349,14 +356,7 @@ TEST(JournalTest, OneRowPerGroupCommit) {
   times.push_back(1500);
   times.push_back(9000);
   std::sort(times.rbegin(), times.rend());
-  std::vector<int64_t> seen;
-  LookupQuery q{"111111111111", "us-east-1", "", "", 0, 1000000, 50, ""};
-  while (true) {
-    LookupPage p = j.Lookup(q);
-    for (const JournalEntry& e : p.events) seen.push_back(e.event_time_ms);
-    if (p.next.empty()) break;
-    q.after = p.next;
-  }
+  std::vector<int64_t> seen = LookupTimesInPagesOf50(j);
   EXPECT_EQ(seen, times);
   LookupQuery window{"111111111111", "us-east-1", "", "", 2500, 2990, 200, ""};
   EXPECT_EQ(j.Lookup(window).events.size(), 50u);
