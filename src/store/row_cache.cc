@@ -62,6 +62,19 @@ void RowCache::PutRow(std::string_view table, std::string_view key,
   rows_.Put(k, value ? std::optional<std::string>(std::string(*value)) : std::nullopt, bytes);
 }
 
+void RowCache::ForgetRow(std::string_view table, std::string_view key) {
+  rows_.Erase(RowKey(table, key));
+}
+
+void RowCache::DropScans(std::string_view table) {
+  if (scans_.empty()) return;
+  scratch_.assign(table);
+  auto it = scans_.find(scratch_);
+  if (it == scans_.end()) return;
+  scan_count_ -= it->second.size();
+  scans_.erase(it);
+}
+
 void RowCache::Wrote(std::string_view table, std::string_view key,
                      std::optional<std::string_view> value) {
   PutRow(table, key, value);

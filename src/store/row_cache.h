@@ -1,8 +1,9 @@
 // The SQLite store's read-through cache (sqlite_store.cc, docs/persistence.md "Inside the
-// server"): small rows, short scans and small inline blobs, as last read or written through the
-// store. Internal to src/store. Not thread-safe: the store calls it holding its own mutex, so an
-// entry always reflects what the store's connection sees, including the uncommitted writes of
-// the thread holding the transaction; on any rollback the store drops everything (Clear).
+// server"): small rows, short scans and small inline blobs, as last committed. Internal to
+// src/store. Not thread-safe: the store calls it holding its cache mutex. It never holds a
+// value that is not committed: the writes of an open transaction are kept apart by the store
+// (its overlay) and applied here when the transaction commits; a value read from the database
+// by a thread without a transaction is put here only if no commit landed during the read.
 // Bounded: rows and blobs are least-recently-used lists with a byte budget each; scans are
 // dropped per table on every write to that table, and all together when there are too many.
 #pragma once
@@ -37,6 +38,11 @@ class RowCache {
   // A write to (table, key): records the new value (or forgets a large one) and drops the
   // table's scans.
   void Wrote(std::string_view table, std::string_view key, std::optional<std::string_view> value);
+
+  // Forgets a row (its committed value is not known here).
+  void ForgetRow(std::string_view table, std::string_view key);
+  // Drops the cached scans of `table`.
+  void DropScans(std::string_view table);
 
   const std::vector<Row>* FindScan(std::string_view table, std::string_view prefix,
                                    std::string_view after, size_t limit);

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -86,5 +87,8 @@ class Checkpointer {
 Result<std::unique_ptr<Store>> OpenSqliteStoreWith(const std::string& dir,
                                                    const CheckpointOptions& options);
 CheckpointCounts CheckpointsOf(Store& store);
+// Tests: `hook` runs on a thread without a transaction after it read a row, scan or blob from
+// the database and before the value goes to the cache. Set before the store is shared.
+void SetReadHook(Store& store, std::function<void()> hook);
 
 }  // namespace orgtrail::store::sqlite_internal

@@ -1,7 +1,11 @@
-// The SQLite store (docs/persistence.md). One connection, guarded by one mutex, with every
-// statement prepared once. WAL journal with synchronous=NORMAL: a transaction is in the WAL file
-// (the operating system's page cache) when COMMIT returns, so it survives the process being
-// killed; only a power loss or kernel crash can drop the last commits
+// The SQLite store (docs/persistence.md). One writing connection, guarded by one mutex `mu_` that
+// a transaction holds from Begin to its commit, and a pool of read connections used by the
+// threads that hold no transaction: their reads never wait for the writer (WAL gives each
+// statement the last committed snapshot). Every statement is prepared once per connection. The
+// row cache holds committed values only: the writes of the open transaction are kept in its
+// overlay (Pending) and applied to the cache when it commits. WAL journal with synchronous=NORMAL:
+// a transaction is in the WAL file (the operating system's page cache) when COMMIT returns, so it
+// survives the process being killed; only a power loss or kernel crash can drop the last commits
 // (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
 //
 // Values of kOutOfLine bytes or more are kept out of line, in table `big` (a rowid table), and
@@ -12,20 +16,25 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "store/row_cache.h"
 #include "store/sqlite_checkpointer.h"
 #include "store/sqlite_internal.h"
+#include "store/sqlite_reads.h"
 #include "store/store.h"
 
 namespace orgtrail::store {
@@ -34,11 +43,16 @@ namespace {
 using sqlite_internal::CheckpointCounts;
 using sqlite_internal::Checkpointer;
 using sqlite_internal::CheckpointOptions;
-using sqlite_internal::KeyOfSeq;
-using sqlite_internal::PrefixEnd;
+using sqlite_internal::kScanSql;
+using sqlite_internal::Pending;
+using sqlite_internal::ReadConn;
+using sqlite_internal::ReadRowFrom;
+using sqlite_internal::ReadValue;
 using sqlite_internal::RowCache;
+using sqlite_internal::ScanRows;
+using sqlite_internal::ScanSeq;
 using sqlite_internal::SeqOfKey;
-using sqlite_internal::SeqRange;
+using sqlite_internal::Slice;
 using sqlite_internal::Stmt;
 using sqlite_internal::Use;
 
@@ -48,16 +62,6 @@ constexpr int kBusyTimeoutMs = 5000;
 constexpr size_t kOutOfLine = 800;
 // The cache holds only inline values (WriteRow relies on it).
 static_assert(RowCache::kMaxValue <= kOutOfLine);
-
-// Scan variants: the lower bound is inclusive (the prefix) or exclusive (`after`); the upper
-// bound is the first key past the prefix, or none. Keys are TEXT compared with the BINARY
-// collation (memcmp), so the order is bytewise.
-constexpr const char* kScanSql[4] = {
-    "SELECT key, value FROM rows WHERE tbl = ?1 AND key >= ?2 ORDER BY key LIMIT ?4",
-    "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 ORDER BY key LIMIT ?4",
-    "SELECT key, value FROM rows WHERE tbl = ?1 AND key >= ?2 AND key < ?3 ORDER BY key LIMIT ?4",
-    "SELECT key, value FROM rows WHERE tbl = ?1 AND key > ?2 AND key < ?3 ORDER BY key LIMIT ?4",
-};
 
 // Writes of an existing key are upserts, not INSERT OR REPLACE: REPLACE deletes the old record
 // and inserts the new one, which rebalances the leaf with its neighbours and changes the free
@@ -73,7 +77,8 @@ class SqliteStore final : public Store, public InlineBlobs {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
-    checkpointer_.reset();  // its connection closes first: the writer's close is the last one
+    idle_.clear();          // the read connections close first,
+    checkpointer_.reset();  // then the checkpointer's: the writer's close is the last one
     // Statements first, then the connection (the last close checkpoints the WAL).
     for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
                      &release_, &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_,
@@ -133,39 +138,60 @@ class SqliteStore final : public Store, public InlineBlobs {
   }
 
   CheckpointCounts Checkpoints() const { return checkpointer_->Counts(); }
+  void SetReadHook(std::function<void()> hook) { read_hook_ = std::move(hook); }
 
   std::optional<std::string> Get(std::string_view table, std::string_view key) override {
-    std::lock_guard lock(mu_);
-    if (SeqTable* t = Seq(table)) {
-      std::optional<int64_t> seq = SeqOfKey(key);
-      if (!seq) return std::nullopt;
-      Use q(t->get);
-      q.Int(1, *seq);
-      if (q.Step() != SQLITE_ROW) return std::nullopt;
-      return q.Column(0);
-    }
-    if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) return *hit;
     std::string out;
-    if (!ReadRow(table, key, out)) return std::nullopt;
+    if (!GetInto(table, key, out)) return std::nullopt;
     return out;
   }
 
   bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
-    std::lock_guard lock(mu_);
-    if (SeqTable* t = Seq(table)) {
-      std::optional<int64_t> seq = SeqOfKey(key);
-      if (!seq) return false;
-      Use q(t->get);
-      q.Int(1, *seq);
-      if (q.Step() != SQLITE_ROW) return false;
-      q.ColumnInto(0, out);
-      return true;
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
+      return WriterGetInto(table, key, out);
     }
-    if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) {
-      if (*hit) out.assign(**hit);
-      return hit->has_value();
+    uint64_t version = 0;
+    bool seq = false;
+    {
+      std::lock_guard lock(cache_mu_);
+      if (seq_names_.find(table) != seq_names_.end()) {
+        seq = true;
+      } else if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) {
+        if (*hit) out.assign(**hit);
+        return hit->has_value();
+      }
+      version = commits_;
     }
-    return ReadRow(table, key, out);
+    std::unique_ptr<ReadConn> c = Acquire();
+    int found = -1;  // 1: found, 0: no such row, -1: not read
+    if (c && seq) {
+      std::optional<int64_t> n = SeqOfKey(key);
+      if (!n) {
+        found = 0;
+      } else if (ReadConn::SeqStmts* t = c->Seq(table)) {
+        Use q(t->get);
+        q.Int(1, *n);
+        int rc = q.Step();
+        if (rc == SQLITE_ROW) q.ColumnInto(0, out);
+        found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+      }
+    } else if (c) {
+      found = ReadRowFrom(c->db, c->get, table, key, out);
+    }
+    Release(std::move(c));
+    if (found < 0) {  // no read connection: read with the writer's
+      std::lock_guard lock(mu_);
+      return WriterGetInto(table, key, out);
+    }
+    if (read_hook_) read_hook_();
+    if (!seq) {
+      std::lock_guard lock(cache_mu_);
+      if (commits_ == version) {
+        cache_.PutRow(table, key, found ? std::optional<std::string_view>(out) : std::nullopt);
+      }
+    }
+    return found == 1;
   }
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
@@ -192,57 +218,64 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   std::unique_ptr<Transaction> Begin() override {
     mu_.lock();  // released by the scope's destructor
-    if (depth_++ == 0 && !Run(begin_).ok()) failed_ = true;
+    if (depth_++ == 0) {
+      owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+      if (!Run(begin_).ok()) failed_ = true;
+    }
     return std::make_unique<Scope>(*this);
   }
 
   void AfterCommit(std::function<void(bool)> fn) override {
-    std::unique_lock lock(mu_);
-    // Holding the (recursive) lock, depth_ > 0 means this thread owns the transaction.
-    if (depth_ > 0) {
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
       after_.push_back(std::move(fn));
       return;
     }
-    lock.unlock();
     fn(true);
   }
 
   std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
                         size_t limit) override {
-    // Keys > after are all >= prefix when after >= prefix; otherwise keys >= prefix are > after.
-    std::lock_guard lock(mu_);
-    if (SeqTable* t = Seq(table)) {
-      std::vector<Row> rows;
-      auto range = SeqRange(prefix, after);
-      if (!range) return rows;
-      Use q(t->scan);
-      q.Int(1, range->first).Int(2, range->second);
-      q.Int(3, limit == 0 ? -1 : static_cast<long long>(limit));
-      while (q.Step() == SQLITE_ROW) {
-        rows.push_back({KeyOfSeq(sqlite3_column_int64(t->scan.get(), 0)), q.Column(1)});
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
+      return WriterScan(table, prefix, after, limit);
+    }
+    uint64_t version = 0;
+    bool seq = false;
+    {
+      std::lock_guard lock(cache_mu_);
+      if (seq_names_.find(table) != seq_names_.end()) {
+        seq = true;
+      } else if (const std::vector<Row>* hit = cache_.FindScan(table, prefix, after, limit)) {
+        return *hit;
       }
-      return rows;
+      version = commits_;
     }
-    if (const std::vector<Row>* hit = cache_.FindScan(table, prefix, after, limit)) return *hit;
-    bool exclusive = !after.empty() && after >= prefix;
-    std::string end = PrefixEnd(prefix);
-    Use q(scan_[(exclusive ? 1 : 0) + (end.empty() ? 0 : 2)]);
-    q.Text(1, table).Text(2, exclusive ? after : prefix);
-    if (!end.empty()) q.Text(3, end);
-    q.Int(4, limit == 0 ? -1 : static_cast<long long>(limit));
     std::vector<Row> rows;
-    while (q.Step() == SQLITE_ROW) {
-      Row row{q.Column(0), {}};
-      if (ReadValue(q, 1, row.value)) rows.push_back(std::move(row));
+    std::unique_ptr<ReadConn> c = Acquire();
+    bool ok = false;
+    if (c && seq) {
+      if (ReadConn::SeqStmts* t = c->Seq(table)) ok = ScanSeq(t->scan, prefix, after, limit, rows);
+    } else if (c) {
+      ok = ScanRows(c->db, c->scan, table, prefix, after, limit, rows);
     }
-    cache_.PutScan(table, prefix, after, limit, rows);
+    Release(std::move(c));
+    if (!ok) {
+      std::lock_guard lock(mu_);
+      return WriterScan(table, prefix, after, limit);
+    }
+    if (read_hook_) read_hook_();
+    if (!seq) {
+      std::lock_guard lock(cache_mu_);
+      if (commits_ == version) cache_.PutScan(table, prefix, after, limit, rows);
+    }
     return rows;
   }
 
   Status Clear() override {
     std::lock_guard lock(mu_);
-    cache_.Clear();
     Status st = Atomic([&]() -> Status {
+      pending_.all = true;
       if (Status cleared = Run(clear_); !cleared.ok()) return cleared;
       if (Status cleared = Run(blob_clear_); !cleared.ok()) return cleared;
       for (auto& [name, t] : seq_) {
@@ -285,6 +318,7 @@ class SqliteStore final : public Store, public InlineBlobs {
     Stmt old;
     if (Prepare(old, "SELECT key, value FROM rows WHERE tbl = ?1") != SQLITE_OK) return Failed();
     Status st = Atomic([&]() -> Status {
+      pending_.all = true;
       std::vector<std::string> moved;
       {
         Use q(old);
@@ -293,7 +327,7 @@ class SqliteStore final : public Store, public InlineBlobs {
         while (q.Step() == SQLITE_ROW) {
           std::string key = q.Column(0);
           std::optional<int64_t> seq = SeqOfKey(key);
-          if (!seq || !ReadValue(q, 1, value)) continue;
+          if (!seq || !ReadValue(db_, q, 1, value)) continue;
           Use put(t->put);
           put.Int(1, *seq).Blob(2, value);
           if (put.Step() != SQLITE_DONE) return Failed();
@@ -305,8 +339,13 @@ class SqliteStore final : public Store, public InlineBlobs {
       }
       return Ok();
     });
-    cache_.Clear();
     if (!st.ok()) return st;
+    {
+      std::lock_guard cache_lock(cache_mu_);
+      seq_names_.emplace(table);
+      cache_.Clear();
+      ++commits_;
+    }
     seq_.emplace(std::string(table), std::move(t));
     return Ok();
   }
@@ -321,48 +360,81 @@ class SqliteStore final : public Store, public InlineBlobs {
     std::lock_guard lock(mu_);
     Use q(blob_put_);
     q.Text(1, id).Blob(2, data);
-    if (q.Step() != SQLITE_DONE) {
-      cache_.ForgetBlob(id);
-      return Failed();
-    }
-    cache_.PutBlob(id, data);
-    return Ok();
+    const bool ok = q.Step() == SQLITE_DONE;
+    pending_.Blob(id, data, ok);
+    if (depth_ == 0) Publish();  // a statement of its own: committed
+    return ok ? Ok() : Failed();
   }
 
   bool ReadInline(std::string_view id, uint64_t offset, uint64_t length,
                   std::string& out) override {
-    std::lock_guard lock(mu_);
-    const std::string* hit = cache_.FindBlob(id);
-    Use q(blob_get_);
-    if (hit == nullptr) {
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
+      return WriterReadInline(id, offset, length, out);
+    }
+    uint64_t version = 0;
+    {
+      std::lock_guard lock(cache_mu_);
+      if (const std::string* hit = cache_.FindBlob(id)) {
+        Slice(*hit, offset, length, out);
+        return true;
+      }
+      version = commits_;
+    }
+    std::unique_ptr<ReadConn> c = Acquire();
+    if (!c) {
+      std::lock_guard lock(mu_);
+      return WriterReadInline(id, offset, length, out);
+    }
+    bool found = false;
+    {
+      Use q(c->blob_get);
       q.Text(1, id);
-      if (q.Step() != SQLITE_ROW) return false;
-      cache_.PutBlob(id, q.ColumnView(0));
+      if (q.Step() == SQLITE_ROW) {
+        found = true;
+        std::string_view data = q.ColumnView(0);
+        Slice(data, offset, length, out);
+        if (read_hook_) read_hook_();
+        std::lock_guard lock(cache_mu_);
+        if (commits_ == version) cache_.PutBlob(id, data);
+      }
     }
-    std::string_view data = hit ? std::string_view(*hit) : q.ColumnView(0);
-    if (offset >= data.size()) {
-      out.clear();
-    } else {
-      out.assign(data.substr(offset, length));
-    }
-    return true;
+    Release(std::move(c));
+    return found;
   }
 
   std::optional<uint64_t> InlineSize(std::string_view id) override {
-    std::lock_guard lock(mu_);
-    if (const std::string* hit = cache_.FindBlob(id)) return hit->size();
-    Use q(blob_size_);
-    q.Text(1, id);
-    if (q.Step() != SQLITE_ROW) return std::nullopt;
-    return static_cast<uint64_t>(q.ColumnInt(0));
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
+      return WriterInlineSize(id);
+    }
+    {
+      std::lock_guard lock(cache_mu_);
+      if (const std::string* hit = cache_.FindBlob(id)) return hit->size();
+    }
+    std::unique_ptr<ReadConn> c = Acquire();
+    if (!c) {
+      std::lock_guard lock(mu_);
+      return WriterInlineSize(id);
+    }
+    std::optional<uint64_t> size;
+    {
+      Use q(c->blob_size);
+      q.Text(1, id);
+      if (q.Step() == SQLITE_ROW) size = static_cast<uint64_t>(q.ColumnInt(0));
+    }
+    Release(std::move(c));
+    return size;
   }
 
   bool RemoveInline(std::string_view id) override {
     std::lock_guard lock(mu_);
-    cache_.ForgetBlob(id);
     Use q(blob_del_);
     q.Text(1, id);
-    return q.Step() == SQLITE_DONE && sqlite3_changes(db_) > 0;
+    const bool ok = q.Step() == SQLITE_DONE;
+    pending_.Blob(id, std::nullopt, ok);
+    if (depth_ == 0) Publish();
+    return ok && sqlite3_changes(db_) > 0;
   }
 
  private:
@@ -432,13 +504,16 @@ class SqliteStore final : public Store, public InlineBlobs {
     Status st = fn();
     if (st.ok()) st = Run(nested ? release_ : commit_);
     if (!st.ok()) {
-      cache_.Clear();  // the writes made in the cache are undone
       if (nested) {
         (void)Run(rollback_to_);
         (void)Run(release_);
+        pending_.Forget();  // what the savepoint wrote is undone
       } else {
         (void)Run(rollback_);
+        pending_.Clear();
       }
+    } else if (!nested) {
+      Publish();
     }
     return st;
   }
@@ -457,14 +532,14 @@ class SqliteStore final : public Store, public InlineBlobs {
   Status WriteRow(std::string_view table, std::string_view key,
                   std::optional<std::string_view> value) {
     Status st = WriteRowSql(table, key, value);
-    if (st.ok()) cache_.Wrote(table, key, value);
-    return st;  // a failure rolls back, which clears the cache
+    pending_.Row(table, key, value, st.ok());
+    return st;
   }
   Status WriteRowSql(std::string_view table, std::string_view key,
                      std::optional<std::string_view> value) {
     // A row in the cache is absent or small, so held inline: no lookup of its id in `big`.
     std::optional<long long> old;
-    if (cache_.FindRow(table, key) == nullptr) old = CurrentBigId(table, key);
+    if (!KnownInline(table, key)) old = CurrentBigId(table, key);
     if (value && value->size() >= kOutOfLine) {
       long long id = 0;
       if (old) {
@@ -491,37 +566,147 @@ class SqliteStore final : public Store, public InlineBlobs {
     return value ? Step(put_, table, key, *value) : Step(del_, table, key, std::nullopt);
   }
 
-  // A row of `rows` read from the database into `out`, and remembered in the cache.
-  bool ReadRow(std::string_view table, std::string_view key, std::string& out) {
-    Use q(get_);
-    q.Text(1, table).Text(2, key);
-    if (q.Step() != SQLITE_ROW) {
-      cache_.PutRow(table, key, std::nullopt);
-      return false;
+  // Whether the current value of (table, key) is known to be absent or small (held inline): it
+  // is in the overlay, or (not written in this transaction) in the cache of committed values.
+  bool KnownInline(std::string_view table, std::string_view key) {
+    if (pending_.all) return false;
+    if (const Pending::Entry* e = pending_.FindRow(table, key)) return e->known;
+    std::lock_guard lock(cache_mu_);
+    return cache_.FindRow(table, key) != nullptr;
+  }
+
+  // Reads with the writer's connection, holding mu_: by the thread holding the transaction
+  // (through its overlay), or by any thread when no read connection can be had. No other
+  // commit can land meanwhile, so what is read of a row not written in the transaction is its
+  // committed value and may go to the cache.
+  bool WriterGetInto(std::string_view table, std::string_view key, std::string& out) {
+    if (SeqTable* t = Seq(table)) {
+      std::optional<int64_t> seq = SeqOfKey(key);
+      if (!seq) return false;
+      Use q(t->get);
+      q.Int(1, *seq);
+      if (q.Step() != SQLITE_ROW) return false;
+      q.ColumnInto(0, out);
+      return true;
     }
-    if (!ReadValue(q, 0, out)) return false;
-    cache_.PutRow(table, key, out);
+    bool fill = !pending_.all;
+    if (const Pending::Entry* e = pending_.FindRow(table, key); fill && e != nullptr) {
+      if (e->known) {
+        if (e->value) out.assign(*e->value);
+        return e->value.has_value();
+      }
+      fill = false;
+    } else if (fill) {
+      std::lock_guard lock(cache_mu_);
+      if (const std::optional<std::string>* hit = cache_.FindRow(table, key)) {
+        if (*hit) out.assign(**hit);
+        return hit->has_value();
+      }
+    }
+    int found = ReadRowFrom(db_, get_, table, key, out);
+    if (fill && found >= 0) {
+      std::lock_guard lock(cache_mu_);
+      cache_.PutRow(table, key, found ? std::optional<std::string_view>(out) : std::nullopt);
+    }
+    return found == 1;
+  }
+
+  std::vector<Row> WriterScan(std::string_view table, std::string_view prefix,
+                              std::string_view after, size_t limit) {
+    std::vector<Row> rows;
+    if (SeqTable* t = Seq(table)) {
+      (void)ScanSeq(t->scan, prefix, after, limit, rows);
+      return rows;
+    }
+    const bool fill = !pending_.all && pending_.tables.find(table) == pending_.tables.end();
+    if (fill) {
+      std::lock_guard lock(cache_mu_);
+      if (const std::vector<Row>* hit = cache_.FindScan(table, prefix, after, limit)) return *hit;
+    }
+    bool ok = ScanRows(db_, scan_, table, prefix, after, limit, rows);
+    if (fill && ok) {
+      std::lock_guard lock(cache_mu_);
+      cache_.PutScan(table, prefix, after, limit, rows);
+    }
+    return rows;
+  }
+
+  bool WriterReadInline(std::string_view id, uint64_t offset, uint64_t length, std::string& out) {
+    bool fill = !pending_.all;
+    if (const Pending::Entry* e = pending_.FindBlob(id); fill && e != nullptr) {
+      if (e->known) {
+        if (!e->value) return false;
+        Slice(*e->value, offset, length, out);
+        return true;
+      }
+      fill = false;
+    } else if (fill) {
+      std::lock_guard lock(cache_mu_);
+      if (const std::string* hit = cache_.FindBlob(id)) {
+        Slice(*hit, offset, length, out);
+        return true;
+      }
+    }
+    Use q(blob_get_);
+    q.Text(1, id);
+    if (q.Step() != SQLITE_ROW) return false;
+    std::string_view data = q.ColumnView(0);
+    Slice(data, offset, length, out);
+    if (fill) {
+      std::lock_guard lock(cache_mu_);
+      cache_.PutBlob(id, data);
+    }
     return true;
   }
 
-  // Column i of the current row of q as a value: inline, or read from `big` with incremental
-  // blob I/O straight into `out` (one copy, no intermediate buffer).
-  bool ReadValue(const Use& q, int i, std::string& out) {
-    std::optional<long long> id = q.BigId(i);
-    if (!id) {
-      q.ColumnInto(i, out);
-      return true;
+  std::optional<uint64_t> WriterInlineSize(std::string_view id) {
+    const bool overlay = !pending_.all;
+    if (const Pending::Entry* e = pending_.FindBlob(id); overlay && e != nullptr && e->known) {
+      if (!e->value) return std::nullopt;
+      return e->value->size();
     }
-    sqlite3_blob* blob = nullptr;
-    if (sqlite3_blob_open(db_, "main", "big", "value", *id, 0, &blob) != SQLITE_OK) {
-      sqlite3_blob_close(blob);
-      return false;
+    if (overlay && pending_.FindBlob(id) == nullptr) {
+      std::lock_guard lock(cache_mu_);
+      if (const std::string* hit = cache_.FindBlob(id)) return hit->size();
     }
-    int n = sqlite3_blob_bytes(blob);
-    out.resize(static_cast<size_t>(n));
-    bool ok = n == 0 || sqlite3_blob_read(blob, out.data(), n, 0) == SQLITE_OK;
-    sqlite3_blob_close(blob);
-    return ok;
+    Use q(blob_size_);
+    q.Text(1, id);
+    if (q.Step() != SQLITE_ROW) return std::nullopt;
+    return static_cast<uint64_t>(q.ColumnInt(0));
+  }
+
+  bool OwnsTransaction() const {
+    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+  }
+
+  // A committed transaction's writes go to the cache, and readers that started before it do
+  // not fill the cache with what they read. Holding mu_.
+  void Publish() {
+    if (pending_.Empty()) return;
+    std::lock_guard lock(cache_mu_);
+    pending_.ApplyTo(cache_);
+    ++commits_;
+    pending_.Clear();
+  }
+
+  // A read connection for this thread's next statement (nullptr if none can be opened), given
+  // back with Release.
+  std::unique_ptr<ReadConn> Acquire() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!idle_.empty()) {
+        std::unique_ptr<ReadConn> c = std::move(idle_.back());
+        idle_.pop_back();
+        return c;
+      }
+    }
+    return ReadConn::Open(path_, kBusyTimeoutMs);
+  }
+
+  void Release(std::unique_ptr<ReadConn> c) {
+    if (!c) return;
+    std::lock_guard lock(pool_mu_);
+    idle_.push_back(std::move(c));
   }
 
   // The transaction scope of Begin: the outermost one commits and runs the AfterCommit
@@ -541,11 +726,14 @@ class SqliteStore final : public Store, public InlineBlobs {
       return;
     }
     bool committed = !failed_ && Run(commit_).ok();
-    if (!committed) {
+    if (committed) {
+      Publish();
+    } else {
       (void)Run(rollback_);
-      cache_.Clear();
+      pending_.Clear();
     }
     failed_ = false;
+    owner_.store(std::thread::id(), std::memory_order_relaxed);
     std::vector<std::function<void(bool)>> after;
     after.swap(after_);
     mu_.unlock();
@@ -565,7 +753,17 @@ class SqliteStore final : public Store, public InlineBlobs {
   Stmt scan_[4];
   std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
-  RowCache cache_;  // guarded by mu_
+  Pending pending_;                       // guarded by mu_
+  std::atomic<std::thread::id> owner_{};  // the thread holding the transaction (Begin)
+  // The cache of committed values, the number of commits published to it (a read that
+  // overlaps one does not fill the cache) and the names of the sequence tables.
+  std::mutex cache_mu_;
+  RowCache cache_;
+  uint64_t commits_ = 0;
+  std::set<std::string, std::less<>> seq_names_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<ReadConn>> idle_;  // read connections not in use
+  std::function<void()> read_hook_;              // tests: after a read, before the fill
   std::unique_ptr<Checkpointer> checkpointer_;
 };
 
@@ -576,6 +774,10 @@ namespace sqlite_internal {
 CheckpointCounts CheckpointsOf(Store& store) {
   auto* s = dynamic_cast<SqliteStore*>(&store);
   return s ? s->Checkpoints() : CheckpointCounts{};
+}
+
+void SetReadHook(Store& store, std::function<void()> hook) {
+  if (auto* s = dynamic_cast<SqliteStore*>(&store)) s->SetReadHook(std::move(hook));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStoreWith(const std::string& dir,

@@ -30,7 +30,7 @@ struct Write {
 
 // A transaction scope held by one thread (Store::Begin). Destroying the outermost scope of a
 // thread commits the transaction (or rolls it back if the commit fails) and lets other threads
-// use the store again. Must be destroyed on the thread that opened it.
+// write again. Must be destroyed on the thread that opened it.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -42,9 +42,9 @@ class Store {
 
   // Opens a transaction for this thread, or joins the one it already holds. Until the returned
   // scope is destroyed, this thread's Put/Delete/Apply are part of the transaction (an Apply
-  // inside stays all-or-nothing on its own) and other threads wait for the store, so what they
-  // read is only committed state. Used by the gateway around a call that changes state, so that
-  // the call's CloudTrail record commits together with the change.
+  // inside stays all-or-nothing); other threads' writes wait for it, their reads (Get, Scan, ...)
+  // do not and see committed state only, with every commit that ended before the read began.
+  // Used by the gateway around a call that changes state, so its CloudTrail record commits too.
   virtual std::unique_ptr<Transaction> Begin() = 0;
   // Runs `fn` after this thread's outermost transaction has ended (committed = whether it
   // committed), or at once (committed = true) when the thread holds none. Runs with no lock held.
