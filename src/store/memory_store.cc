@@ -1,10 +1,14 @@
 // The in-memory store: the same contract as the SQLite store (store.h), for --in-memory and for
 // tests. Nothing survives the process.
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -16,19 +20,35 @@ namespace {
 // SQLite store's BINARY collation.
 using Table = std::map<std::string, std::string, std::less<>>;
 
+// The writes of the open transaction, by table and key (nullopt: deleted).
+using Overlay =
+    std::map<std::string, std::map<std::string, std::optional<std::string>, std::less<>>,
+             std::less<>>;
+
+// Writes take the writer's mutex `mu_`, which a transaction holds from Begin to its end; the
+// transaction's writes go to its overlay, applied to the tables when the outermost scope ends.
+// The tables are guarded by `data_mu_`, held only for one read or one update, so threads without
+// a transaction read the committed state without waiting for the writer.
 class MemoryStore final : public Store {
  public:
   std::optional<std::string> Get(std::string_view table, std::string_view key) override {
-    std::lock_guard lock(mu_);
-    const Table* t = Find(table);
-    if (t == nullptr) return std::nullopt;
-    auto it = t->find(key);
-    if (it == t->end()) return std::nullopt;
-    return it->second;
+    std::string out;
+    if (!GetInto(table, key, out)) return std::nullopt;
+    return out;
   }
 
   bool GetInto(std::string_view table, std::string_view key, std::string& out) override {
-    std::lock_guard lock(mu_);
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
+      if (auto t = overlay_.find(table); t != overlay_.end()) {
+        if (auto it = t->second.find(key); it != t->second.end()) {
+          if (it->second) out.assign(*it->second);
+          return it->second.has_value();
+        }
+      }
+      if (cleared_) return false;
+    }
+    std::lock_guard lock(data_mu_);
     const Table* t = Find(table);
     if (t == nullptr) return false;
     auto it = t->find(key);
@@ -39,21 +59,26 @@ class MemoryStore final : public Store {
 
   Status Put(std::string_view table, std::string_view key, std::string_view value) override {
     std::lock_guard lock(mu_);
-    PutLocked(table, key, value);
+    Write1(table, key, value);
     return Ok();
   }
 
   Status Delete(std::string_view table, std::string_view key) override {
     std::lock_guard lock(mu_);
-    DeleteLocked(table, key);
+    Write1(table, key, std::nullopt);
     return Ok();
   }
 
-  // Nothing here can fail half-way, so applying in order under the lock is atomic.
+  // Nothing here can fail half-way, so applying in order under the lock is atomic (outside a
+  // transaction, under the tables' lock too, so readers see all of it or none).
   Status Apply(const std::vector<Write>& writes) override {
     std::lock_guard lock(mu_);
+    std::unique_lock data(data_mu_, std::defer_lock);
+    if (depth_ == 0) data.lock();
     for (const Write& w : writes) {
-      if (w.value) {
+      if (depth_ > 0) {
+        overlay_[w.table][w.key] = w.value;
+      } else if (w.value) {
         PutLocked(w.table, w.key, *w.value);
       } else {
         DeleteLocked(w.table, w.key);
@@ -64,22 +89,58 @@ class MemoryStore final : public Store {
 
   std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
                         size_t limit) override {
-    std::lock_guard lock(mu_);
     std::vector<Row> rows;
-    const Table* t = Find(table);
-    if (t == nullptr) return rows;
     bool exclusive = !after.empty() && after >= prefix;
-    auto it = exclusive ? t->upper_bound(after) : t->lower_bound(prefix);
-    for (; it != t->end() && (limit == 0 || rows.size() < limit); ++it) {
-      if (std::string_view(it->first).substr(0, prefix.size()) != prefix) break;
-      rows.push_back({it->first, it->second});
+    auto in_range = [&](const std::string& key) {
+      return std::string_view(key).substr(0, prefix.size()) == prefix;
+    };
+    const bool owner = OwnsTransaction();
+    std::unique_lock writer(mu_, std::defer_lock);
+    if (owner) writer.lock();
+    const std::map<std::string, std::optional<std::string>, std::less<>>* mine = nullptr;
+    if (owner) {
+      auto o = overlay_.find(table);
+      if (o != overlay_.end()) mine = &o->second;
+    }
+    std::lock_guard lock(data_mu_);
+    const Table* t = owner && cleared_ ? nullptr : Find(table);
+    // The committed rows and (for the thread holding the transaction) its overlay, merged in key
+    // order; the overlay's value wins.
+    Table::const_iterator a, a_end;
+    if (t != nullptr) {
+      a = exclusive ? t->upper_bound(after) : t->lower_bound(prefix);
+      a_end = t->end();
+    }
+    std::map<std::string, std::optional<std::string>, std::less<>>::const_iterator b, b_end;
+    if (mine != nullptr) {
+      b = exclusive ? mine->upper_bound(after) : mine->lower_bound(prefix);
+      b_end = mine->end();
+    }
+    while (limit == 0 || rows.size() < limit) {
+      const bool has_a = t != nullptr && a != a_end && in_range(a->first);
+      const bool has_b = mine != nullptr && b != b_end && in_range(b->first);
+      if (!has_a && !has_b) break;
+      if (has_b && (!has_a || b->first <= a->first)) {
+        if (has_a && a->first == b->first) ++a;
+        if (b->second) rows.push_back({b->first, *b->second});
+        ++b;
+      } else {
+        rows.push_back({a->first, a->second});
+        ++a;
+      }
     }
     return rows;
   }
 
   Status Clear() override {
     std::lock_guard lock(mu_);
-    tables_.clear();
+    if (depth_ > 0) {
+      overlay_.clear();
+      cleared_ = true;
+    } else {
+      std::lock_guard data(data_mu_);
+      tables_.clear();
+    }
     blobs_->Clear();
     return Ok();
   }
@@ -88,21 +149,20 @@ class MemoryStore final : public Store {
 
   std::string_view Kind() const override { return "memory"; }
 
-  // Writes take effect at once (nothing here can fail), so a transaction is only the lock: other
-  // threads wait until the outermost scope ends.
+  // Writes take effect at the end of the outermost scope (nothing here can fail); other threads'
+  // writes wait for it, their reads see the state before it.
   std::unique_ptr<Transaction> Begin() override {
     mu_.lock();  // released by the scope's destructor
-    ++depth_;
+    if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
     return std::make_unique<Scope>(*this);
   }
 
   void AfterCommit(std::function<void(bool)> fn) override {
-    std::unique_lock lock(mu_);
-    if (depth_ > 0) {  // holding the recursive lock: this thread owns the transaction
+    if (OwnsTransaction()) {
+      std::lock_guard lock(mu_);
       after_.push_back(std::move(fn));
       return;
     }
-    lock.unlock();
     fn(true);
   }
 
@@ -118,9 +178,50 @@ class MemoryStore final : public Store {
 
   void End() {
     std::vector<std::function<void(bool)>> after;
-    if (--depth_ == 0) after.swap(after_);
+    if (--depth_ == 0) {
+      {
+        std::lock_guard data(data_mu_);
+        if (cleared_) tables_.clear();
+        for (auto& [table, rows] : overlay_) {
+          for (auto& [key, value] : rows) {
+            if (value) {
+              PutLocked(table, key, *value);
+            } else {
+              DeleteLocked(table, key);
+            }
+          }
+        }
+      }
+      overlay_.clear();
+      cleared_ = false;
+      owner_.store(std::thread::id(), std::memory_order_relaxed);
+      after.swap(after_);
+    }
     mu_.unlock();
     for (auto& fn : after) fn(true);
+  }
+
+  bool OwnsTransaction() const {
+    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+  }
+
+  // One write, holding mu_: to the overlay inside a transaction, else to the tables.
+  void Write1(std::string_view table, std::string_view key, std::optional<std::string_view> value) {
+    if (depth_ > 0) {
+      auto t = overlay_.find(table);
+      if (t == overlay_.end())
+        t = overlay_.emplace(std::string(table), Overlay::mapped_type()).first;
+      auto it = t->second.find(key);
+      if (it == t->second.end()) it = t->second.emplace(std::string(key), std::nullopt).first;
+      it->second = value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+      return;
+    }
+    std::lock_guard data(data_mu_);
+    if (value) {
+      PutLocked(table, key, *value);
+    } else {
+      DeleteLocked(table, key);
+    }
   }
 
   const Table* Find(std::string_view table) const {
@@ -146,10 +247,14 @@ class MemoryStore final : public Store {
     if (it != t->second.end()) t->second.erase(it);
   }
 
-  std::recursive_mutex mu_;  // a thread holding a transaction keeps it across its calls
-  int depth_ = 0;
+  std::recursive_mutex mu_;  // writes; a thread holding a transaction keeps it across its calls
+  int depth_ = 0;            // guarded by mu_
+  std::atomic<std::thread::id> owner_{};  // the thread holding the transaction
   std::vector<std::function<void(bool)>> after_;
-  std::map<std::string, Table, std::less<>> tables_;
+  Overlay overlay_;       // guarded by mu_
+  bool cleared_ = false;  // Clear inside the transaction: the tables are emptied at its end
+  std::mutex data_mu_;
+  std::map<std::string, Table, std::less<>> tables_;  // guarded by data_mu_
   std::unique_ptr<BlobStore> blobs_ = MakeMemoryBlobStore();
 };
 

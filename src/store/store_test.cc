@@ -282,5 +282,48 @@ TYPED_TEST(StoreTest, SequenceTableScansLikeAnyTable) {
   EXPECT_EQ(this->Keys("seq"), V{"0000000000000003"});
 }
 
+// A transaction's writes are seen by its own thread at once (listings included) and by other
+// threads only once it has ended; other threads read meanwhile without waiting for it.
+TYPED_TEST(StoreTest, OtherThreadsReadCommittedStateDuringATransaction) {
+  Store& s = *this->store_;
+  ASSERT_TRUE(s.Put("t", "a", "1").ok());
+  ASSERT_TRUE(s.Put("t", "c", "3").ok());
+  ASSERT_TRUE(s.Put("t", "e", "5").ok());
+  auto on_other_thread = [](auto fn) {
+    std::thread t(fn);
+    t.join();
+  };
+  {
+    auto tx = s.Begin();
+    ASSERT_TRUE(s.Put("t", "b", "2").ok());
+    ASSERT_TRUE(s.Delete("t", "c").ok());
+    ASSERT_TRUE(s.Apply({{"t", "e", std::string("five")}, {"t", "f", std::string("6")}}).ok());
+    EXPECT_EQ(this->Keys("t"), (V{"a", "b", "e", "f"}));
+    EXPECT_EQ(this->Keys("t", "", "a", 2), (V{"b", "e"}));
+    EXPECT_EQ(s.Get("t", "e"), "five");
+    EXPECT_EQ(s.Get("t", "c"), std::nullopt);
+    on_other_thread([&] {
+      EXPECT_EQ(s.Get("t", "b"), std::nullopt);
+      EXPECT_EQ(s.Get("t", "c"), "3");
+      EXPECT_EQ(s.Get("t", "e"), "5");
+      EXPECT_EQ(this->Keys("t"), (V{"a", "c", "e"}));
+    });
+  }
+  on_other_thread([&] {
+    EXPECT_EQ(this->Keys("t"), (V{"a", "b", "e", "f"}));
+    EXPECT_EQ(s.Get("t", "e"), "five");
+  });
+  {
+    auto tx = s.Begin();
+    ASSERT_TRUE(s.Clear().ok());
+    ASSERT_TRUE(s.Put("t", "z", "26").ok());
+    EXPECT_EQ(this->Keys("t"), V{"z"});
+    EXPECT_EQ(s.Get("t", "a"), std::nullopt);
+    on_other_thread([&] { EXPECT_EQ(this->Keys("t"), (V{"a", "b", "e", "f"})); });
+  }
+  EXPECT_EQ(this->Keys("t"), V{"z"});
+  on_other_thread([&] { EXPECT_EQ(this->Keys("t"), V{"z"}); });
+}
+
 }  // namespace
 }  // namespace orgtrail::store
