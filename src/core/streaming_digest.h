@@ -3,9 +3,11 @@
 // the hashing (S3 request bodies spooled to a file: no second pass reading the file back).
 // The bytes travel in batches of kBatch bytes from a pool of at most kPool: a producer that
 // owns its bytes already in a batch (Take, fill, Hand: the socket read straight into it) hands it
-// over without a copy; Update copies arbitrary pieces into batches. The worker returns each
-// batch to the pool once hashed; Take waits while every batch is in use, so memory stays
-// bounded. Final() gives what MultiDigest::Final() gives for the same bytes.
+// over without a copy; Update copies arbitrary pieces into batches. A stream holds at most kPool
+// batches: the worker gives each back once hashed, and Take waits while all kPool are in use, so
+// memory stays bounded. The batches given back are kept in one process-wide list of spares
+// (4 * kPool at most) that every stream takes from, so that a body reuses the buffers of the
+// ones before it. Final() gives what MultiDigest::Final() gives for the same bytes.
 #pragma once
 
 #include <condition_variable>
@@ -72,6 +74,8 @@ class StreamingDigest {
  private:
   void Queue(Batch batch);
   void Run();
+  void Stop();                // stops the worker (bytes not yet hashed are dropped)
+  void Release(Batch batch);  // gives back a batch this stream holds
 
   MultiDigest digest_;  // touched by the worker only, once it runs
   Batch batch_;         // Update's batch being filled
@@ -79,10 +83,9 @@ class StreamingDigest {
   std::condition_variable work_;   // the worker waits for batches or the end
   std::condition_variable space_;  // Take and Final wait for the worker
   std::deque<Batch> queue_;
-  std::vector<Batch> free_;  // batches back from the worker
-  size_t allocated_ = 0;     // batches in existence: queued, free or held by the producer
-  bool closing_ = false;     // Final: hash what is queued, then stop
-  bool abandon_ = false;     // destruction: stop now
+  size_t allocated_ = 0;  // batches this stream holds: queued, hashed or held by the producer
+  bool closing_ = false;  // Final: hash what is queued, then stop
+  bool abandon_ = false;  // destruction: stop now
   bool finished_ = false;
   std::thread worker_;
 };

@@ -106,6 +106,28 @@ TEST(StreamingDigest, BatchesFilledInPlaceAreHashedWithoutACopy) {
   EXPECT_TRUE(none.Final().empty());
 }
 
+TEST(StreamingDigest, LaterStreamsReuseTheBatchesOfEarlierOnes) {
+  // A stream's batches, once it ends, are the next stream's: the buffer a finished stream gave
+  // back (hashed, or still queued when it was destroyed) is the one the next stream takes.
+  const std::string data = Bytes(StreamingDigest::kBatch);
+  const char* first = nullptr;
+  {
+    StreamingDigest s(kAll);
+    StreamingDigest::Batch b = s.Take();
+    first = b.bytes.get();
+    std::copy_n(data.data(), data.size(), b.end());
+    b.size = data.size();
+    s.Hand(std::move(b));
+    EXPECT_EQ(s.Final(), OnePass(kAll, data));
+  }
+  StreamingDigest next(kAll);
+  StreamingDigest::Batch b = next.Take();
+  EXPECT_EQ(b.bytes.get(), first);
+  EXPECT_EQ(b.size, 0u);
+  next.Hand(std::move(b));
+  EXPECT_EQ(next.Final(), OnePass(kAll, ""));
+}
+
 TEST(StreamingDigest, EmptyStreamAndSmallStream) {
   EXPECT_EQ(StreamingDigest({"md5", "crc32"}).Final(), OnePass({"md5", "crc32"}, ""));
   StreamingDigest s({"sha256"});
