@@ -18,11 +18,14 @@ iflag=direct) in the same directory the servers store into.
 
 Large object as every AWS client sends it: a multipart upload driven by cheap clients, so that
 the client is not the limit: boto3 creates the upload and presigns one UploadPart URL per part
-(UNSIGNED-PAYLOAD), `--parallel` curl processes send the parts (`--part-mib` MiB each, cut from
-the source file beforehand), boto3 completes the upload; then the object is read back with
+(UNSIGNED-PAYLOAD), one curl process sends the parts, `--parallel` at a time on kept-alive
+connections (`--part-mib` MiB each, cut from the source file beforehand; `--curl-per-part`: one
+curl process per part instead, `--parallel` at a time), boto3 completes the upload; then the object is read back with
 `--parallel` curl processes each fetching `--part-mib` MiB ranges of one presigned GetObject URL.
 Reported: MB/s up (first part to Complete's answer) and down, the server's CPU per GiB by thread
-and each busy thread's share of one core over the upload and the download. The disk's speed for
+and each busy thread's share of one core over the upload and the download, and for the upload
+the clients' CPU per GiB (this script and its curl children), the machine's idle share (from
+/proc/stat: none left means the machine's CPU is the limit) and the server's VmHWM. The disk's speed for
 the same write pattern (`--parallel` dd processes writing `--part-mib` MiB files with
 conv=fsync, since each part is synced before it is acknowledged) is measured in the same run.
 
@@ -280,6 +283,35 @@ def curl_part(url, path):
     return re.search(r"(?im)^etag:\s*(\S+)", out).group(1)
 
 
+def curl_parts(urls, paths, parallel):
+    """PUTs each file of `paths` to its URL with one curl process, `parallel` transfers at a time
+    on kept-alive connections (as an SDK's transfer manager sends parts); returns the ETags."""
+    cmd = ["curl", "-sS", "--parallel", "--parallel-max", str(parallel), "-w",
+           "%{http_code} %{url_effective} %header{etag}\n"]
+    for url, path in zip(urls, paths):
+        cmd += ["-T", path, "-o", "/dev/null", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    etags = {}
+    for line in out.splitlines():
+        code, url, etag = (line.split() + [""])[:3]
+        if code != "200" or not etag:
+            raise RuntimeError("curl answered %s for %s" % (code, url))
+        etags[url] = etag
+    return [etags[url] for url in urls]
+
+
+def machine_ticks():
+    """(busy, idle) clock ticks of the whole machine (/proc/stat; idle includes iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v) - v[3] - v[4], v[3] + v[4]
+
+
+def vm_hwm(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
+
+
 def curl_range(url, first, last):
     out = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
                           "-H", "Range: bytes=%d-%d" % (first, last), url],
@@ -288,7 +320,8 @@ def curl_range(url, first, last):
         raise RuntimeError("curl range answered %s" % out)
 
 
-def big_multipart_curl(c, mib, src, tmp, part_mib, parallel, pid=None, name="orgtrail"):
+def big_multipart_curl(c, mib, src, tmp, part_mib, parallel, pid=None, name="orgtrail",
+                       per_part=False):
     """A `mib` MiB multipart upload by `parallel` curl processes on presigned UploadPart URLs
     (`part_mib` MiB parts), CompleteMultipartUpload by boto3, then the object read back by
     `parallel` curl processes fetching `part_mib` MiB ranges. Returns (up MB/s, down MB/s)."""
@@ -310,15 +343,28 @@ def big_multipart_curl(c, mib, src, tmp, part_mib, parallel, pid=None, name="org
         "Bucket": "bench", "Key": "big3", "UploadId": uid, "PartNumber": i + 1}, ExpiresIn=3600)
         for i in range(count)]
     cpu = ThreadCpu(pid) if pid is not None else None
+    clients0, machine0 = os.times(), machine_ticks()
     t0 = time.time()
-    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
-        etags = list(pool.map(curl_part, urls, paths))
+    if per_part:
+        with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+            etags = list(pool.map(curl_part, urls, paths))
+    else:
+        etags = curl_parts(urls, paths, parallel)
     c.complete_multipart_upload(Bucket="bench", Key="big3", UploadId=uid, MultipartUpload={
         "Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
     up_s = time.time() - t0
+    clients1, machine1 = os.times(), machine_ticks()
+    client = "curl process per part" if per_part else "one curl, --parallel"
     if cpu is not None:
-        print_busy_threads(name, "multipart upload (curl x%d, %d MiB parts)" % (parallel, part_mib),
-                           cpu, cpu.stop(), mib, up_s)
+        print_busy_threads(name, "multipart upload (%s x%d, %d MiB parts)" %
+                           (client, parallel, part_mib), cpu, cpu.stop(), mib, up_s)
+        # Who else used the machine: the clients (this script and its curl children) and the
+        # machine's idle share; with no idle left the upload is bound by the machine's CPU.
+        busy, idle = (b - a for a, b in zip(machine0, machine1))
+        spent = sum(clients1[:4]) - sum(clients0[:4])
+        print("%-9s multipart upload: clients' CPU per GiB %.2f s; machine idle %.0f%% of %d "
+              "cores; server VmHWM %d KiB" % (name, spent / (mib / 1024), 100 * idle / (busy + idle),
+                                             os.cpu_count(), vm_hwm(pid)), flush=True)
     for path in paths:
         os.remove(path)
     get_url = c.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": "big3"},
@@ -380,7 +426,7 @@ def run(name, endpoint, args, tmp, src, pid=None):
               "multipart upload (boto3): %6.0f MB/s  download: %6.0f MB/s" %
               (name, args.big_mib, su, sd, mu, md), flush=True)
         cu, cd = big_multipart_curl(c, args.big_mib, src, tmp, args.part_mib, args.parallel, pid,
-                                    name)
+                                    name, per_part=args.curl_per_part)
         print("%-9s %d MiB multipart upload (curl x%d, %d MiB parts): %6.0f MB/s  ranged GET "
               "(curl x%d): %6.0f MB/s" % (name, args.big_mib, args.parallel, args.part_mib, cu,
                                           args.parallel, cd), flush=True)
@@ -428,6 +474,9 @@ def main():
                     help="part size of the curl multipart upload (and range size of its GET)")
     ap.add_argument("--parallel", type=int, default=4,
                     help="curl processes of the multipart upload and ranged GET")
+    ap.add_argument("--curl-per-part", action="store_true",
+                    help="one curl process per part (the former client) instead of one curl "
+                    "process sending --parallel parts at a time on kept-alive connections")
     ap.add_argument("--skip-moto", action="store_true")
     ap.add_argument("--skip-boto3", action="store_true")
     ap.add_argument("--in-memory-too", action="store_true",
