@@ -22,9 +22,10 @@ struct Spares {
   std::vector<StreamingDigest::Batch> batches;
 };
 
+// Never destroyed: a stream ending on another thread while the process exits still finds it.
 Spares& SpareBatches() {
-  static Spares spares;
-  return spares;
+  static Spares* spares = new Spares;
+  return *spares;
 }
 
 StreamingDigest::Batch TakeSpare() {
