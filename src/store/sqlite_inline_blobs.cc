@@ -32,6 +32,7 @@ bool SqliteStore::ReadInline(std::string_view id, uint64_t offset, uint64_t leng
     }
     version = commits_;
   }
+  if (auto idle = IdleWriter(); idle.owns_lock()) return WriterReadInline(id, offset, length, out);
   std::unique_ptr<ReadConn> c = Acquire();
   if (!c) {
     std::lock_guard lock(mu_);
@@ -63,6 +64,7 @@ std::optional<uint64_t> SqliteStore::InlineSize(std::string_view id) {
     std::lock_guard lock(cache_mu_);
     if (const std::string* hit = cache_.FindBlob(id)) return hit->size();
   }
+  if (auto idle = IdleWriter(); idle.owns_lock()) return WriterInlineSize(id);
   std::unique_ptr<ReadConn> c = Acquire();
   if (!c) {
     std::lock_guard lock(mu_);

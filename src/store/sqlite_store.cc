@@ -120,6 +120,7 @@ bool SqliteStore::GetInto(std::string_view table, std::string_view key, std::str
     }
     version = commits_;
   }
+  if (auto idle = IdleWriter(); idle.owns_lock()) return WriterGetInto(table, key, out);
   std::unique_ptr<ReadConn> c = Acquire();
   int found = -1;  // 1: found, 0: no such row, -1: not read
   if (c && seq) {
@@ -168,6 +169,7 @@ std::vector<Row> SqliteStore::Scan(std::string_view table, std::string_view pref
     }
     version = commits_;
   }
+  if (auto idle = IdleWriter(); idle.owns_lock()) return WriterScan(table, prefix, after, limit);
   std::vector<Row> rows;
   std::unique_ptr<ReadConn> c = Acquire();
   bool ok = false;

@@ -235,6 +235,15 @@ class SqliteStore final : public Store, public InlineBlobs {
     pending_.Clear();
   }
 
+  // The writer's connection for a read by a thread without a transaction, when no other thread
+  // holds it (so no transaction is open): an idle store then opens no read connection (idle
+  // RSS), and under load readers take their own. Not taken while a test watches the read
+  // connections (SetReadHook).
+  std::unique_lock<std::recursive_mutex> IdleWriter() {
+    if (read_hook_) return {};
+    return std::unique_lock<std::recursive_mutex>(mu_, std::try_to_lock);
+  }
+
   // A read connection for this thread's next statement (nullptr if none can be opened), given
   // back with Release.
   std::unique_ptr<ReadConn> Acquire() {
