@@ -78,12 +78,7 @@ void RowCache::DropScans(std::string_view table) {
 void RowCache::Wrote(std::string_view table, std::string_view key,
                      std::optional<std::string_view> value) {
   PutRow(table, key, value);
-  if (scans_.empty()) return;
-  scratch_.assign(table);
-  auto it = scans_.find(scratch_);
-  if (it == scans_.end()) return;
-  scan_count_ -= it->second.size();
-  scans_.erase(it);
+  DropScans(table);
 }
 
 namespace {
