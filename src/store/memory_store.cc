@@ -1,6 +1,5 @@
 // The in-memory store: the same contract as the SQLite store (store.h), for --in-memory and for
 // tests. Nothing survives the process.
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -8,10 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "store/store.h"
+#include "store/transaction_owner.h"
 
 namespace orgtrail::store {
 namespace {
@@ -153,29 +152,13 @@ class MemoryStore final : public Store {
   // writes wait for it, their reads see the state before it.
   std::unique_ptr<Transaction> Begin() override {
     mu_.lock();  // released by the scope's destructor
-    if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-    return std::make_unique<Scope>(*this);
+    if (depth_++ == 0) tx_.Take();
+    return std::make_unique<EndingScope<MemoryStore>>(*this);
   }
 
-  void AfterCommit(std::function<void(bool)> fn) override {
-    if (OwnsTransaction()) {
-      std::lock_guard lock(mu_);
-      after_.push_back(std::move(fn));
-      return;
-    }
-    fn(true);
-  }
+  void AfterCommit(std::function<void(bool)> fn) override { tx_.AfterCommit(mu_, std::move(fn)); }
 
- private:
-  class Scope final : public Transaction {
-   public:
-    explicit Scope(MemoryStore& s) : s_(s) {}
-    ~Scope() override { s_.End(); }
-
-   private:
-    MemoryStore& s_;
-  };
-
+  // The end of one level of Begin (EndingScope): the outermost applies the overlay.
   void End() {
     std::vector<std::function<void(bool)>> after;
     if (--depth_ == 0) {
@@ -194,16 +177,14 @@ class MemoryStore final : public Store {
       }
       overlay_.clear();
       cleared_ = false;
-      owner_.store(std::thread::id(), std::memory_order_relaxed);
-      after.swap(after_);
+      after = tx_.Release();
     }
     mu_.unlock();
     for (auto& fn : after) fn(true);
   }
 
-  bool OwnsTransaction() const {
-    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
-  }
+ private:
+  bool OwnsTransaction() const { return tx_.HeldByThisThread(); }
 
   // One write, holding mu_: to the overlay inside a transaction, else to the tables.
   void Write1(std::string_view table, std::string_view key, std::optional<std::string_view> value) {
@@ -249,10 +230,9 @@ class MemoryStore final : public Store {
 
   std::recursive_mutex mu_;  // writes; a thread holding a transaction keeps it across its calls
   int depth_ = 0;            // guarded by mu_
-  std::atomic<std::thread::id> owner_{};  // the thread holding the transaction
-  std::vector<std::function<void(bool)>> after_;
-  Overlay overlay_;       // guarded by mu_
-  bool cleared_ = false;  // Clear inside the transaction: the tables are emptied at its end
+  TransactionOwner tx_;      // the thread holding the transaction, its AfterCommit callbacks
+  Overlay overlay_;          // guarded by mu_
+  bool cleared_ = false;     // Clear inside the transaction: the tables are emptied at its end
   std::mutex data_mu_;
   std::map<std::string, Table, std::less<>> tables_;  // guarded by data_mu_
   std::unique_ptr<BlobStore> blobs_ = MakeMemoryBlobStore();

@@ -377,9 +377,7 @@ void SqliteStore::End() {
     pending_.Clear();
   }
   failed_ = false;
-  owner_.store(std::thread::id(), std::memory_order_relaxed);
-  std::vector<std::function<void(bool)>> after;
-  after.swap(after_);
+  std::vector<std::function<void(bool)>> after = tx_.Release();
   mu_.unlock();
   for (auto& fn : after) fn(committed);
 }

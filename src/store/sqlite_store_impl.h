@@ -5,7 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,7 +14,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "store/row_cache.h"
@@ -23,6 +21,7 @@
 #include "store/sqlite_internal.h"
 #include "store/sqlite_reads.h"
 #include "store/store.h"
+#include "store/transaction_owner.h"
 
 namespace orgtrail::store::sqlite_internal {
 
@@ -72,20 +71,17 @@ class SqliteStore final : public Store, public InlineBlobs {
   std::unique_ptr<Transaction> Begin() override {
     mu_.lock();  // released by the scope's destructor
     if (depth_++ == 0) {
-      owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+      tx_.Take();
       if (!Run(begin_).ok()) failed_ = true;
     }
-    return std::make_unique<Scope>(*this);
+    return std::make_unique<EndingScope<SqliteStore>>(*this);
   }
 
-  void AfterCommit(std::function<void(bool)> fn) override {
-    if (OwnsTransaction()) {
-      std::lock_guard lock(mu_);
-      after_.push_back(std::move(fn));
-      return;
-    }
-    fn(true);
-  }
+  void AfterCommit(std::function<void(bool)> fn) override { tx_.AfterCommit(mu_, std::move(fn)); }
+
+  // The end of one level of Begin (EndingScope): the outermost commits and runs the AfterCommit
+  // callbacks once the store is free again.
+  void End();
 
   std::vector<Row> Scan(std::string_view table, std::string_view prefix, std::string_view after,
                         size_t limit) override;
@@ -221,9 +217,7 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   std::optional<uint64_t> WriterInlineSize(std::string_view id);
 
-  bool OwnsTransaction() const {
-    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
-  }
+  bool OwnsTransaction() const { return tx_.HeldByThisThread(); }
 
   // A committed transaction's writes go to the cache, and readers that started before it do
   // not fill the cache with what they read. Holding mu_.
@@ -264,25 +258,11 @@ class SqliteStore final : public Store, public InlineBlobs {
     idle_.push_back(std::move(c));
   }
 
-  // The transaction scope of Begin: the outermost one commits and runs the AfterCommit
-  // callbacks once the store is free again.
-  class Scope final : public Transaction {
-   public:
-    explicit Scope(SqliteStore& s) : s_(s) {}
-    ~Scope() override { s_.End(); }
-
-   private:
-    SqliteStore& s_;
-  };
-
-  void End();
-
   const std::string path_;
   // Recursive: a thread holding a transaction (Begin) keeps the lock across its calls.
   std::recursive_mutex mu_;
   int depth_ = 0;        // nesting of Begin on the thread holding mu_
   bool failed_ = false;  // BEGIN failed: the outermost scope does not commit
-  std::vector<std::function<void(bool)>> after_;
   sqlite3* db_ = nullptr;
   Stmt get_, put_, del_, clear_, begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   Stmt blob_get_, blob_put_, blob_del_, blob_size_, blob_clear_;
@@ -290,8 +270,8 @@ class SqliteStore final : public Store, public InlineBlobs {
   Stmt scan_[4];
   std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
-  Pending pending_;                       // guarded by mu_
-  std::atomic<std::thread::id> owner_{};  // the thread holding the transaction (Begin)
+  Pending pending_;      // guarded by mu_
+  TransactionOwner tx_;  // the thread holding the transaction (Begin), its AfterCommit callbacks
   // The cache of committed values, the number of commits published to it (a read that
   // overlaps one does not fill the cache) and the names of the sequence tables.
   std::mutex cache_mu_;
