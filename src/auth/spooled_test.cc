@@ -1,7 +1,6 @@
 // S3 payloads spooled to a file (http::SpooledBody): the same checks as in-memory bodies, done
 // in one streaming pass over the file; aws-chunked decoded file to file.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "auth/verify.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "testing/temp_dir.h"
 
 namespace orgtrail::auth {
 namespace {
@@ -33,26 +33,9 @@ using testing::VerifiedOf;
 
 const int64_t kNow = AmzMs("20260301T100000Z");
 
-class SpoolDir {
- public:
-  SpoolDir() {
-    std::string tmpl = (fs::temp_directory_path() / "orgtrail-spool-test-XXXXXX").string();
-    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
-    path_ = tmpl;
-  }
-  ~SpoolDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  size_t Files() const {
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(path_)) ++n;
-    return n;
-  }
-
- private:
-  std::string path_;
+// A private directory for spooled bodies.
+struct SpoolDir : TempDir {
+  SpoolDir() : TempDir("orgtrail-spool-test") {}
 };
 
 // Moves the request's body to a file, as the server does for a large body.

@@ -11,35 +11,13 @@
 #include "core/encoding.h"
 #include "http/server.h"
 #include "http/server_testing.h"
+#include "testing/temp_dir.h"
 
 namespace orgtrail::http {
 namespace {
 
 using testing::Client;
 using testing::RunningServer;
-
-// A private directory for spooled bodies.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-http-XXXXXX").string();
-    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  size_t Files() const {
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path_)) ++n;
-    return n;
-  }
-
- private:
-  std::string path_;
-};
 
 // Answers with where the body was: "memory:<bytes>" or "file:<bytes read back from the file>".
 Response WhereIsTheBody(Request& req) {
@@ -56,7 +34,7 @@ Response WhereIsTheBody(Request& req) {
 }
 
 TEST(HttpServer, BodiesOverTheThresholdAreSpooledToAFile) {
-  TempDir dir;
+  TempDir dir("orgtrail-http");
   ServerOptions o;
   o.spool_dir = dir.path();
   o.spool_threshold = 1000;
@@ -84,7 +62,7 @@ TEST(HttpServer, BodiesOverTheThresholdAreSpooledToAFile) {
 }
 
 TEST(HttpServer, SpooledBodiesAreHashedAsTheyArrive) {
-  TempDir dir;
+  TempDir dir("orgtrail-http");
   ServerOptions o;
   o.spool_dir = dir.path();
   o.spool_threshold = 1000;
@@ -141,7 +119,7 @@ TEST(HttpServer, SpooledBodiesAreHashedAsTheyArrive) {
 }
 
 TEST(HttpServer, PlannerRefusesALargeBodyBeforeReadingIt) {
-  TempDir dir;
+  TempDir dir("orgtrail-http");
   ServerOptions o;
   o.spool_dir = dir.path();
   o.spool_threshold = 100;

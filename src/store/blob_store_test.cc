@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "testing/temp_dir.h"
 
 namespace orgtrail::store {
 namespace {
@@ -19,15 +20,6 @@ namespace fs = std::filesystem;
 
 class BlobStoreTest : public ::testing::Test {
  protected:
-  BlobStoreTest() {
-    std::string tmpl = (fs::temp_directory_path() / "orgtrail-blobs-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~BlobStoreTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
   std::unique_ptr<Store> Open() {
     auto r = OpenSqliteStore(dir_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
@@ -41,7 +33,8 @@ class BlobStoreTest : public ::testing::Test {
     return fs::exists(fs::path(dir_) / "objects" / id.substr(0, 2) / (id + ".parts") / "manifest");
   }
 
-  std::string dir_;
+  TempDir tmp_{"orgtrail-blobs"};
+  std::string dir_ = tmp_.path();
 };
 
 const std::string kSmall(1024, 's');

@@ -2,7 +2,6 @@
 // for another thread's open transaction, see only committed state, and never put a value in the
 // cache that a commit overlapping the read made stale.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "store/blob_store.h"
 #include "store/sqlite_checkpointer.h"
 #include "store/store.h"
+#include "testing/temp_dir.h"
 
 namespace orgtrail::store {
 namespace {
@@ -23,17 +23,11 @@ namespace {
 class SqliteReadsTest : public ::testing::Test {
  protected:
   SqliteReadsTest() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-reads-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data()) ? tmpl : "";
     auto r = OpenSqliteStore(dir_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     if (r.ok()) store_ = std::move(r).value();
   }
-  ~SqliteReadsTest() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  ~SqliteReadsTest() override { store_.reset(); }
 
   // Opens the store again: its cache starts empty.
   void Reopen() {
@@ -53,7 +47,8 @@ class SqliteReadsTest : public ::testing::Test {
     t.join();
   }
 
-  std::string dir_;
+  TempDir tmp_{"orgtrail-reads"};
+  std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -19,21 +19,13 @@
 
 #include "store/sqlite_checkpointer.h"
 #include "store/store.h"
+#include "testing/temp_dir.h"
 
 namespace orgtrail::store {
 namespace {
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  SqliteStoreTest() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-sqlite-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~SqliteStoreTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   std::unique_ptr<Store> Open() {
     auto r = OpenSqliteStore(dir_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
@@ -58,7 +50,8 @@ class SqliteStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  TempDir tmp_{"orgtrail-sqlite"};
+  std::string dir_ = tmp_.path();
 };
 
 TEST_F(SqliteStoreTest, CreatesDirectoryAndSchema) {

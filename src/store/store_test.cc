@@ -3,7 +3,6 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -11,25 +10,10 @@
 #include <thread>
 #include <vector>
 
+#include "testing/temp_dir.h"
+
 namespace orgtrail::store {
 namespace {
-
-// A fresh directory under the system temporary directory, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "orgtrail-store-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct SqliteKind {
   static std::unique_ptr<Store> Make(const std::string& dir) {
