@@ -83,6 +83,10 @@ struct Literal {
   std::shared_ptr<const RE2> regex;
 };
 
+// The %regex% value of a condition starting at text[*pos] == '%', compiled (a kRegex Literal);
+// *pos moves past its closing '%'. Shared by JSON and space-delimited conditions.
+Result<Literal> ReadRegexLiteral(std::string_view text, size_t* pos);
+
 // ---- the kinds ----
 struct TermMatcher {
   std::vector<Finder> include, exclude, any;

@@ -335,6 +335,19 @@ class Parser {
     return e;
   }
 
+  // The prefix operator `k` applied to what `operand` parses, within the nesting limit.
+  template <typename Parse>
+  std::unique_ptr<Expr> Prefix(Expr::Kind k, Parse operand) {
+    if (++depth_ > 200) return nullptr;
+    auto inner = operand();
+    --depth_;
+    if (!inner) return nullptr;
+    auto e = std::make_unique<Expr>();
+    e->kind = k;
+    e->args.push_back(std::move(inner));
+    return e;
+  }
+
   std::unique_ptr<Expr> ExprOr() {
     if (++depth_ > 200) return nullptr;
     auto left = ExprAnd();
@@ -356,16 +369,7 @@ class Parser {
     return left;
   }
   std::unique_ptr<Expr> ExprNot() {
-    if (EatWord("not")) {
-      if (++depth_ > 200) return nullptr;
-      auto inner = ExprNot();
-      --depth_;
-      if (!inner) return nullptr;
-      auto e = std::make_unique<Expr>();
-      e->kind = Expr::kNot;
-      e->args.push_back(std::move(inner));
-      return e;
-    }
+    if (EatWord("not")) return Prefix(Expr::kNot, [this] { return ExprNot(); });
     return Compare();
   }
   std::unique_ptr<Expr> Compare() {
@@ -458,14 +462,7 @@ class Parser {
     Skip();
     if (Peek() == '-' && !std::isdigit(static_cast<unsigned char>(Peek(1)))) {
       ++pos_;
-      if (++depth_ > 200) return nullptr;
-      auto inner = Unary();
-      --depth_;
-      if (!inner) return nullptr;
-      auto e = std::make_unique<Expr>();
-      e->kind = Expr::kNeg;
-      e->args.push_back(std::move(inner));
-      return e;
+      return Prefix(Expr::kNeg, [this] { return Unary(); });
     }
     return Primary();
   }

@@ -238,13 +238,8 @@ class Parser {
     }
     if (first == '%') {
       if (relational) return InvalidPattern();
-      size_t end = RegexEnd(s_, i_);
-      if (end == std::string_view::npos) return InvalidCharacters(s_.substr(i_));
-      std::string_view written = s_.substr(i_, end - i_);
-      ORGTRAIL_TRY(c.value.regex, CompileRegex(written.substr(1, written.size() - 2), written));
-      c.value.kind = Literal::kRegex;
+      ORGTRAIL_TRY(c.value, ReadRegexLiteral(s_, &i_));
       ++regexes_;
-      i_ = end;
       return c;
     }
     size_t start = i_;

@@ -245,4 +245,15 @@ Result<std::shared_ptr<const RE2>> CompileRegex(std::string_view body,
   return std::shared_ptr<const RE2>(std::move(re));
 }
 
+Result<Literal> ReadRegexLiteral(std::string_view text, size_t* pos) {
+  size_t end = RegexEnd(text, *pos);
+  if (end == std::string_view::npos) return InvalidCharacters(text.substr(*pos));
+  std::string_view written = text.substr(*pos, end - *pos);
+  Literal lit;
+  ORGTRAIL_TRY(lit.regex, CompileRegex(written.substr(1, written.size() - 2), written));
+  lit.kind = Literal::kRegex;
+  *pos = end;
+  return lit;
+}
+
 }  // namespace orgtrail::filter
