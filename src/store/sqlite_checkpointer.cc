@@ -1,8 +1,11 @@
 // WAL checkpoints of the SQLite store on a thread of their own (sqlite_checkpointer.h).
 #include "store/sqlite_checkpointer.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,15 +37,15 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& pat
   if (sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return fail("cannot turn off the automatic checkpoint");
   }
-  std::unique_ptr<Checkpointer> c(new Checkpointer(writer, own, store_mu, options));
+  std::unique_ptr<Checkpointer> c(new Checkpointer(path, writer, own, store_mu, options));
   sqlite3_wal_hook(writer, &Checkpointer::WalHook, c.get());
   c->thread_ = std::thread([p = c.get()] { p->Loop(); });
   return c;
 }
 
-Checkpointer::Checkpointer(sqlite3* writer, sqlite3* own, std::recursive_mutex& store_mu,
-                           const CheckpointOptions& options)
-    : writer_(writer), own_(own), store_mu_(store_mu), options_(options) {}
+Checkpointer::Checkpointer(std::string path, sqlite3* writer, sqlite3* own,
+                           std::recursive_mutex& store_mu, const CheckpointOptions& options)
+    : path_(std::move(path)), writer_(writer), own_(own), store_mu_(store_mu), options_(options) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -69,6 +72,7 @@ int Checkpointer::WalHook(void* self, sqlite3* db, const char* name, int pages) 
 
 // After a commit, on the committing thread, holding the store: `pages` frames in the WAL.
 void Checkpointer::Committed(sqlite3* db, const char* name, int pages) {
+  wal_frames_.store(pages, std::memory_order_relaxed);
   if (pages < signaled_at_) signaled_at_ = 0;  // the log started over
   if (pages >= options_.writer_pages) {
     // The thread fell behind: checkpoint here, with the store held (as SQLite's automatic
@@ -107,6 +111,8 @@ void Checkpointer::Loop() {
     // taking the writer's lock: commits go on meanwhile.
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    const bool finish = rc == SQLITE_OK && log >= options_.finish_pages;
+    if (finish) CatchUp(done);
     {
       std::lock_guard lock(mu_);
       running_ = false;
@@ -114,7 +120,7 @@ void Checkpointer::Loop() {
     idle_.notify_all();
     if (rc != SQLITE_OK) continue;  // SQLITE_BUSY: a checkpoint on the writer is running
     if (done == log) background_.fetch_add(1, std::memory_order_relaxed);
-    if (log < options_.finish_pages) continue;
+    if (!finish) continue;
     // The log has not started over for a while: copy what was committed during the pass above
     // with the store held, so that every frame is copied and the next commit starts the log at
     // its beginning again.
@@ -125,6 +131,40 @@ void Checkpointer::Loop() {
       finished_.fetch_add(1, std::memory_order_relaxed);
     }
   }
+}
+
+namespace {
+
+// Flushes the file at `path` to disk (any descriptor of a file syncs its pages); a file that
+// cannot be opened is left to the checkpoint's own sync.
+void SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fdatasync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+// The held pass syncs the WAL (every frame written since its last sync), copies the frames not
+// yet copied and, having copied them all, syncs the database file (every page copied since its
+// last full checkpoint: an unheld pass under continuous commits never copies them all, so it
+// never syncs it). Done here without the store, those are tens of MiB; left to the held pass,
+// only what was committed during the last unheld pass and flush.
+void Checkpointer::CatchUp(int done) {
+  constexpr int kMaxPasses = 3;
+  const int small = std::max(1, options_.wal_pages / 8);
+  for (int pass = 0;; ++pass) {
+    SyncFile(path_);  // the pages copied so far
+    if (pass == kMaxPasses || wal_frames_.load(std::memory_order_relaxed) - done <= small) break;
+    // The frames committed meanwhile (this pass's own WAL sync flushes them).
+    int log = 0;
+    if (sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
+        SQLITE_OK) {
+      return;
+    }
+  }
+  SyncFile(path_ + "-wal");
 }
 
 }  // namespace orgtrail::store::sqlite_internal
