@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -66,6 +70,42 @@ TEST(Json, ControlCharactersEscapedAtEveryOffset) {
   }
   EXPECT_EQ(Value(std::string(20, 'a') + "\x1f").ToJson(),
             "\"" + std::string(20, 'a') + "\\u001F\"");
+}
+
+// The reader's string scan (core/json.cc) works on 16-byte blocks: every escape, raw control
+// character and closing quote is tried at every offset in and across a block.
+TEST(Json, StringsScannedAtEveryOffset) {
+  const std::vector<std::pair<std::string, std::string>> escapes = {
+      {"\\\"", "\""},
+      {"\\\\", "\\"},
+      {"\\/", "/"},
+      {"\\b", "\b"},
+      {"\\f", "\f"},
+      {"\\n", "\n"},
+      {"\\r", "\r"},
+      {"\\t", "\t"},
+      {"\\u00e9", "\xC3\xA9"},
+      {"\\ud83d\\ude00", "\xF0\x9F\x98\x80"}};
+  for (size_t before = 0; before < 40; ++before) {
+    for (const auto& [escaped, plain] : escapes) {
+      std::string text = std::string(before, 'a') + escaped + "b" + escaped + escaped +
+                         std::string(before % 17, 'c');
+      std::string want =
+          std::string(before, 'a') + plain + "b" + plain + plain + std::string(before % 17, 'c');
+      auto v = ParseJson("{\"k\":\"" + text + "\",\"n\":1}");
+      ASSERT_TRUE(v.ok()) << text;
+      EXPECT_EQ((*v)["k"].AsString(), want) << text;
+      EXPECT_EQ((*v)["n"].AsInt(), 1);
+    }
+    for (unsigned char c = 1; c < 0x20; ++c) {
+      std::string raw =
+          "[\"" + std::string(before, 'a') + "\\\"x" + std::string(1, static_cast<char>(c)) + "\"]";
+      EXPECT_FALSE(ParseJson(raw).ok()) << before << " " << int(c);
+    }
+    EXPECT_FALSE(ParseJson("[\"" + std::string(before, 'a') + "\\q\"]").ok());
+    EXPECT_FALSE(ParseJson("[\"" + std::string(before, 'a') + "\\").ok());
+    EXPECT_FALSE(ParseJson("[\"" + std::string(before, 'a')).ok());
+  }
 }
 
 TEST(Json, TimestampFractionsPrintShortest) {

@@ -12,12 +12,126 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "core/json_sax.h"
 #include "core/json_writer.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace orgtrail {
+
+// The in-place stream every document is parsed from: RapidJSON's own, under a type of its own so
+// that the reader's scan of unescaped string bytes is the one below.
+struct ScanStream : rapidjson::InsituStringStream {
+  explicit ScanStream(char* src) : rapidjson::InsituStringStream(src) {}
+};
+
+}  // namespace orgtrail
+
+namespace rapidjson {
+
+template <>
+struct StreamTraits<orgtrail::ScanStream> {
+  enum { copyOptimization = 1 };  // as for InsituStringStream
+};
+
+// Copies the string bytes from is.src_ down to is.dst_, unescaping the two-character escapes,
+// up to the closing quote, a Unicode escape, a byte below 0x20 or an invalid escape, which
+// ParseStringToStream then handles as before. RapidJSON's SSE2 version scans byte by byte up to
+// a 16-byte boundary first, so in text with an escape every few bytes (a JSON document inside a
+// message) it is a byte-wise loop; it also misses bytes 0x1A-0x1F in its aligned blocks (it
+// compares against 0x19), so a raw control character was refused or not depending on where it
+// fell. Here every block is an unaligned 16-byte load: the parse buffer carries 16 bytes past
+// the text (ParseInPlace), and the scan never starts past the text's end (a NUL stops it).
+template <>
+template <>
+inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString<
+    orgtrail::ScanStream, orgtrail::ScanStream>(orgtrail::ScanStream& is,
+                                                orgtrail::ScanStream& /*os: the same stream*/) {
+  // The two-character escapes, as ParseStringToStream's table; \u and anything else is left to
+  // it (and its errors).
+  static constexpr auto kEscape = [] {
+    std::array<char, 256> t{};
+    t['"'] = '"';
+    t['\\'] = '\\';
+    t['/'] = '/';
+    t['b'] = '\b';
+    t['f'] = '\f';
+    t['n'] = '\n';
+    t['r'] = '\r';
+    t['t'] = '\t';
+    return t;
+  }();
+  char* p = is.src_;
+  char* q = is.dst_;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1F);
+  for (;;) {
+    const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, quote), _mm_cmpeq_epi8(s, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(s, control), control));  // s <= 0x1F
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (mask == 0) {
+      if (p != q) _mm_storeu_si128(reinterpret_cast<__m128i*>(q), s);
+      p += 16;
+      q += 16;
+      continue;
+    }
+    const size_t n = static_cast<size_t>(__builtin_ctz(mask));
+    if (p != q) {
+      // n < 16 bytes down to q < p: both halves loaded before either is stored.
+      if (n >= 8) {
+        uint64_t lo, hi;
+        std::memcpy(&lo, p, 8);
+        std::memcpy(&hi, p + n - 8, 8);
+        std::memcpy(q, &lo, 8);
+        std::memcpy(q + n - 8, &hi, 8);
+      } else if (n >= 4) {
+        uint32_t lo, hi;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        std::memcpy(q, &lo, 4);
+        std::memcpy(q + n - 4, &hi, 4);
+      } else {
+        for (size_t i = 0; i < n; ++i) q[i] = p[i];
+      }
+    }
+    p += n;
+    q += n;
+    // A two-character escape is copied here and the scan goes on (p[1] is at most the NUL that
+    // ends the text, whose table entry is 0).
+    if (*p != '\\') break;
+    const char e = kEscape[static_cast<unsigned char>(p[1])];
+    if (e == 0) break;
+    *q++ = e;
+    p += 2;
+  }
+#else
+  for (;;) {
+    if (*p == '\\' && kEscape[static_cast<unsigned char>(p[1])] != 0) {
+      *q++ = kEscape[static_cast<unsigned char>(p[1])];
+      p += 2;
+    } else if (*p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) {
+      *q++ = *p++;
+    } else {
+      break;
+    }
+  }
+#endif
+  is.src_ = p;
+  is.dst_ = q;
+}
+
+}  // namespace rapidjson
 
 namespace orgtrail {
 namespace {
@@ -173,12 +287,21 @@ void Write(W& w, const Value& v) {
 }
 
 // Offset of the first byte of `text` that is not part of valid UTF-8, or npos. ASCII is
-// checked eight bytes at a time.
+// checked sixteen (SSE2) or eight bytes at a time.
 size_t InvalidUtf8At(std::string_view text) {
   const char* p = text.data();
   const char* end = p + text.size();
   NullSink sink;
   while (p < end) {
+#ifdef __SSE2__
+    if (end - p >= 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      if (_mm_movemask_epi8(block) == 0) {  // no byte with its top bit set
+        p += 16;
+        continue;
+      }
+    }
+#endif
     if (end - p >= 8) {
       uint64_t word;
       std::memcpy(&word, p, 8);
@@ -310,16 +433,16 @@ AwsError EncodingError(size_t bad) {
           " (at offset " + std::to_string(bad) + ")");
 }
 
-// Parses `text` with `handler` from a padded copy in `buf`, in place: RapidJSON's SIMD scan
-// loads aligned 16-byte blocks that may reach past the last byte of the text, so the copy
-// carries 16 bytes of padding and every load stays inside the buffer.
+// Parses `text` with `handler` from a padded copy in `buf`, in place: the SIMD scans load
+// 16-byte blocks that may reach past the last byte of the text, so the copy carries 16 bytes of
+// padding (15 NULs and the string's terminator) and every load stays inside the buffer.
 template <typename Handler>
 Status ParseInPlace(std::string_view text, std::string& buf, Handler& handler) {
   buf.reserve(text.size() + kSimdPadding);
   buf.assign(text);
   buf.append(kSimdPadding - 1, '\0');
   rapidjson::Reader reader;
-  rapidjson::InsituStringStream is(buf.data());
+  ScanStream is(buf.data());
   if constexpr (requires { handler.stream; }) handler.stream = &is;
   rapidjson::ParseResult ok =
       reader.Parse<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(is, handler);
