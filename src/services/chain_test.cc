@@ -35,6 +35,29 @@ class GatewayTest : public InProcessTest {
   http::Response Send(http::Request req) { return gateway_->Handle(req); }
 };
 
+// Subscribers get every call whole; the ring of recent calls (the admin API) keeps small
+// request parameters and omits large ones (a PutLogEvents batch), so that it stays small.
+TEST(AuditBus, RecentCallsOmitLargeRequestParameters) {
+  AuditBus bus(2);
+  size_t seen = 0;
+  bus.Subscribe(
+      [&seen](const ApiCall& c) { seen += c.request_parameters["logEvents"].AsString().size(); });
+  ApiCall small;
+  small.event_name = "CreateLogGroup";
+  small.request_parameters = Value::MakeMap().Set("logGroupName", "g");
+  bus.Publish(small);
+  ApiCall large;
+  large.event_name = "PutLogEvents";
+  large.request_parameters = Value::MakeMap().Set("logEvents", std::string(100 * 1024, 'x'));
+  bus.Publish(large);
+  EXPECT_EQ(seen, 100u * 1024);
+  auto recent = bus.Recent(10);
+  ASSERT_EQ(recent.size(), 2u);
+  EXPECT_EQ(recent[0].request_parameters["logGroupName"].AsString(), "g");
+  EXPECT_FALSE(recent[1].request_parameters.Has("logEvents"));
+  EXPECT_TRUE(recent[1].request_parameters.Has("orgtrailOmitted"));
+}
+
 TEST_F(GatewayTest, GetCallerIdentityAnswersTheAdminUser) {
   http::Response r = Send(Query("Action=GetCallerIdentity&Version=2011-06-15"));
   ASSERT_EQ(r.status, 200) << r.body;
