@@ -108,6 +108,34 @@ TEST(Json, StringsScannedAtEveryOffset) {
   }
 }
 
+// Strings with many escapes (a JSON document inside a message), segments of every length
+// between them.
+TEST(Json, StringsWithManyEscapes) {
+  const char* escaped[] = {"\\\"", "\\\\", "\\n", "\\t", "\\/"};
+  const char plain[] = {'"', '\\', '\n', '\t', '/'};
+  uint32_t seed = 12345;
+  auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+  for (int round = 0; round < 200; ++round) {
+    std::string text, want;
+    for (int i = 0; i < 60; ++i) {
+      size_t len = next() % 24;
+      for (size_t j = 0; j < len; ++j) {
+        char c = static_cast<char>('a' + next() % 26);
+        text += c;
+        want += c;
+      }
+      size_t e = next() % 5;
+      text += escaped[e];
+      want += plain[e];
+    }
+    auto v = ParseJson("[\"" + text + "\",\"" + text + "\"]");
+    ASSERT_TRUE(v.ok()) << text;
+    ASSERT_EQ(v->AsList().size(), 2u);
+    EXPECT_EQ(v->AsList()[0].AsString(), want);
+    EXPECT_EQ(v->AsList()[1].AsString(), want);
+  }
+}
+
 TEST(Json, TimestampFractionsPrintShortest) {
   EXPECT_EQ(Value(1441139757.497).ToJson(), "1441139757.497");
 }

@@ -87,7 +87,11 @@ inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString
       continue;
     }
     const size_t n = static_cast<size_t>(__builtin_ctz(mask));
-    if (p != q) {
+    if (p - q >= 16) {
+      // Sixteen or more escapes behind: the whole block fits below p, where everything is read
+      // already (the bytes past n are overwritten by what follows).
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(q), s);
+    } else if (p != q) {
       // n < 16 bytes down to q < p: both halves loaded before either is stored.
       if (n >= 8) {
         uint64_t lo, hi;
