@@ -32,13 +32,23 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
 // libsodium.
 constexpr size_t kSmallDigestInput = 1024;
 
+// Fetched once, like MD5 below: EVP_sha256() makes every EVP_Digest and EVP_DigestInit_ex look
+// the algorithm up in the provider store again. Fetched on first use, so an idle server that
+// only hashed short inputs still has not loaded OpenSSL's providers.
+namespace {
+const EVP_MD* FetchedSha256() {
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return sha256 ? sha256 : EVP_sha256();
+}
+}  // namespace
+
 bool SodiumReady() {
   static const bool ready = sodium_init() >= 0;
   return ready;
 }
 
 std::string Sha256(std::string_view data) {
-  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Digest(EVP_sha256(), data);
+  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Digest(FetchedSha256(), data);
   std::string out(crypto_hash_sha256_BYTES, '\0');
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
                      reinterpret_cast<const unsigned char*>(data.data()), data.size());
@@ -53,7 +63,7 @@ std::string Md5(std::string_view data) {
   return Digest(md5 ? md5 : EVP_md5(), data);
 }
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Hmac(EVP_sha256(), key, data);
+  if (data.size() >= kSmallDigestInput || !SodiumReady()) return Hmac(FetchedSha256(), key, data);
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
                               key.size());
@@ -105,7 +115,7 @@ bool SecureEquals(std::string_view a, std::string_view b) {
 }
 
 Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), FetchedSha256(), nullptr);
 }
 Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
 void Sha256Stream::Update(std::string_view data) {
@@ -134,7 +144,7 @@ bool MultiDigest::Add(std::string_view name) {
   if (Has(name)) return true;
   const EVP_MD* md = name == "md5"      ? EVP_md5()
                      : name == "sha1"   ? EVP_sha1()
-                     : name == "sha256" ? EVP_sha256()
+                     : name == "sha256" ? FetchedSha256()
                                         : nullptr;
   if (!md && name != "crc32" && name != "crc32c") return false;
   State s;
