@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include "core/json.h"
+#include "identity/iam_internal.h"
 
 namespace orgtrail::identity {
 namespace {
+
+using iam_internal::GetRow;
 
 constexpr std::string_view kAccounts = "accounts";
 constexpr std::string_view kUsers = "iam_users";
@@ -152,14 +155,6 @@ AccessKey KeyFromValue(const Value& v) {
     k.session_tags.push_back({t.GetString("Key"), t.GetString("Value")});
   k.mfa = v["Mfa"].AsBool();
   return k;
-}
-
-std::optional<Value> GetRow(store::Store& store, std::string_view table, std::string_view key) {
-  auto text = store.Get(table, key);
-  if (!text) return std::nullopt;
-  auto parsed = ParseJson(*text);
-  if (!parsed.ok()) return std::nullopt;
-  return std::move(parsed).value();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // texts (spec/org-iam.md §4.4) and the AWS managed policy catalogue (§4.2). Not a public header.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,11 @@ std::string Key(std::string_view a, std::string_view b, std::string_view c, std:
 
 const char* KindName(EntityKind kind);  // "user", "group", "role"
 
-std::optional<Value> GetRow(store::Store& store, std::string_view table, std::string_view key);
+// The row decoded, or null when it is absent or not JSON. Decoded values are shared with a
+// cache checked against the row's current text (iam_rows.cc), so a row read again unchanged is
+// not parsed again.
+std::shared_ptr<const Value> GetRow(store::Store& store, std::string_view table,
+                                    std::string_view key);
 std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::string_view prefix);
 
 Value TagsToValue(const std::vector<Tag>& tags);

@@ -1,5 +1,8 @@
 // Row keys, row <-> struct conversion and error texts shared by the IAM model's files.
 #include <cctype>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/json.h"
 #include "identity/iam_internal.h"
@@ -28,12 +31,66 @@ const char* KindName(EntityKind kind) {
   return "user";
 }
 
-std::optional<Value> GetRow(store::Store& store, std::string_view table, std::string_view key) {
+namespace {
+
+// Rows decoded by GetRow, by table and key, each with the text it was decoded from. A hit is a
+// row whose current text is the same: the decoded Value is shared instead of parsed again. The
+// access key, user, role and policy rows every signed request reads are decoded once while they
+// do not change. Keyed by text rather than invalidated by writes, so a write through any path
+// (another store included) is never missed. Bounded: emptied past kMaxBytes of text.
+class DecodedRows {
+ public:
+  std::shared_ptr<const Value> Get(std::string_view table, std::string_view key,
+                                   std::string&& text) {
+    std::string id;
+    id.reserve(table.size() + 1 + key.size());
+    id.append(table).push_back('\0');
+    id.append(key);
+    {
+      std::lock_guard lock(mu_);
+      auto it = rows_.find(id);
+      if (it != rows_.end() && it->second.text == text) return it->second.value;
+    }
+    auto parsed = ParseJson(text);
+    if (!parsed.ok()) return nullptr;
+    auto value = std::make_shared<const Value>(std::move(parsed).value());
+    if (text.size() > kMaxRowBytes) return value;
+    std::lock_guard lock(mu_);
+    if (bytes_ + text.size() > kMaxBytes) {
+      rows_.clear();
+      bytes_ = 0;
+    }
+    Entry& e = rows_[std::move(id)];
+    bytes_ = bytes_ - e.text.size() + text.size();
+    e.text = std::move(text);
+    e.value = value;
+    return value;
+  }
+
+ private:
+  static constexpr size_t kMaxRowBytes = 16 * 1024;
+  static constexpr size_t kMaxBytes = 512 * 1024;
+  struct Entry {
+    std::string text;
+    std::shared_ptr<const Value> value;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> rows_;
+  size_t bytes_ = 0;
+};
+
+DecodedRows& Decoded() {
+  static DecodedRows* const rows = new DecodedRows;  // never destroyed: used until exit
+  return *rows;
+}
+
+}  // namespace
+
+std::shared_ptr<const Value> GetRow(store::Store& store, std::string_view table,
+                                    std::string_view key) {
   auto text = store.Get(table, key);
-  if (!text) return std::nullopt;
-  auto parsed = ParseJson(*text);
-  if (!parsed.ok()) return std::nullopt;
-  return std::move(parsed).value();
+  if (!text) return nullptr;
+  return Decoded().Get(table, key, std::move(*text));
 }
 
 std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::string_view prefix) {
