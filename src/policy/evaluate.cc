@@ -16,21 +16,32 @@ using internal::PrincipalMatch;
 
 // --- Context ----------------------------------------------------------------------------------
 
+// A request's context has a dozen or two keys (authorize.cc's FillContext): room for them at the
+// first, so that filling it does not move the entries as the vector grows.
+constexpr size_t kUsualKeys = 24;
+
 void Context::Set(std::string_view key, std::string value) {
-  std::vector<std::string> v;
-  v.push_back(std::move(value));
-  SetAll(key, std::move(v));
+  for (auto& [k, v] : entries_) {
+    if (IEquals(k, key)) {
+      v.assign(1, std::move(value));
+      return;
+    }
+  }
+  if (entries_.empty()) entries_.reserve(kUsualKeys);
+  std::vector<std::string> values;
+  values.push_back(std::move(value));
+  entries_.emplace_back(ToLower(key), std::move(values));
 }
 
 void Context::SetAll(std::string_view key, std::vector<std::string> values) {
-  std::string lower = ToLower(key);
   for (auto& [k, v] : entries_) {
-    if (k == lower) {
+    if (IEquals(k, key)) {
       v = std::move(values);
       return;
     }
   }
-  entries_.emplace_back(std::move(lower), std::move(values));
+  if (entries_.empty()) entries_.reserve(kUsualKeys);
+  entries_.emplace_back(ToLower(key), std::move(values));
 }
 
 void Context::Add(std::string_view key, std::string value) {
