@@ -95,9 +95,8 @@ std::shared_ptr<const Value> GetRow(store::Store& store, std::string_view table,
 
 std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::string_view prefix) {
   std::vector<Value> out;
-  for (const store::Row& row : store.Scan(table, prefix)) {
-    auto parsed = ParseJson(row.value);
-    if (parsed.ok()) out.push_back(std::move(parsed).value());
+  for (store::Row& row : store.Scan(table, prefix)) {
+    if (auto v = Decoded().Get(table, row.key, std::move(row.value))) out.push_back(*v);
   }
   return out;
 }
