@@ -119,16 +119,19 @@ inline void SetTrigramBit(unsigned char* bits, uint64_t b) {
   bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
 }
 
-void BloomAdd(std::string& bloom, std::string_view text) {
+// Adds the trigrams of `text`. `prev` is the message added just before to the same filter (or
+// empty): an 8-byte load equal to prev's at the same offset holds six trigrams prev set already
+// (prev was read with the same loads), so it is skipped. Consecutive records of one source share
+// long runs (a CloudTrail record's first ~100 bytes), which are then read but not hashed again.
+void BloomAdd(std::string& bloom, std::string_view text, std::string_view prev = {}) {
   if (bloom.size() != kBloomBits / 8) bloom.assign(kBloomBits / 8, '\0');
   auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t shared = std::min(text.size(), prev.size());
   size_t i = 0;
   // Six trigrams per 8-byte load, the same bits as TrigramBit: byte-swapped, the load has p[i]
   // in its top byte, and trigram k is the 24 bits below bit 64 - 8k.
-  for (; i + 8 <= text.size(); i += 6) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
+  auto add6 = [bits](uint64_t w) {
     uint64_t b = __builtin_bswap64(w);
     SetTrigramBit<40>(bits, b);
     SetTrigramBit<32>(bits, b);
@@ -136,6 +139,17 @@ void BloomAdd(std::string& bloom, std::string_view text) {
     SetTrigramBit<16>(bits, b);
     SetTrigramBit<8>(bits, b);
     SetTrigramBit<0>(bits, b);
+  };
+  for (; i + 8 <= shared; i += 6) {
+    uint64_t w, before;
+    std::memcpy(&w, p + i, 8);
+    std::memcpy(&before, prev.data() + i, 8);
+    if (w != before) add6(w);
+  }
+  for (; i + 8 <= text.size(); i += 6) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    add6(w);
   }
   for (; i + 3 <= text.size(); ++i) {
     uint32_t a = TrigramBit(p + i);
@@ -206,7 +220,12 @@ void CloseBlock(store::Store& store, const std::string& key, std::vector<store::
   BlockReader block;
   if (!AssembleBlock(store, key, data, &segment_keys) || !block.OpenView(data)) return;
   std::string bloom;
-  for (uint32_t i = 0; i < block.count(); ++i) BloomAdd(bloom, block.Event(i).message);
+  std::string_view prev;
+  for (uint32_t i = 0; i < block.count(); ++i) {
+    std::string_view m = block.Event(i).message;
+    BloomAdd(bloom, m, prev);
+    prev = m;
+  }
   BlockMeta meta;
   meta.min_ts = INT64_MAX;
   meta.max_ts = INT64_MIN;
@@ -302,7 +321,11 @@ PreparedBatch PrepareBatch(std::span<const NewEvent> events, int64_t ingestion_m
     entries.push_back({{e.timestamp, ingestion_ms, seq++}, e.message});
   out.data = EncodeBlock(entries, out.meta);
   if (OwnBlock(out.events, out.meta.bytes)) {
-    for (const NewEvent& e : events) BloomAdd(out.bloom, e.message);
+    std::string_view prev;
+    for (const NewEvent& e : events) {
+      BloomAdd(out.bloom, e.message, prev);
+      prev = e.message;
+    }
   }
   return out;
 }
