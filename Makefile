@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 SERVE_ARGS ?=
 
 DEB_PACKAGES := build-essential cmake g++ pkg-config libboost1.81-dev rapidjson-dev \
-  libpugixml-dev libsqlite3-dev libssl-dev libsodium-dev zlib1g-dev libdeflate-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev \
+  libpugixml-dev libsqlite3-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev \
   libbenchmark-dev clang clang-format clang-tidy awscli python3-boto3 curl wrk
 
 .PHONY: deps build build-all run test unit-test asan-test bench fuzz lint format clean

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/json.h"
 #include "services/cloudtrail/gzip.h"
@@ -293,6 +294,31 @@ TEST_F(DeliveryTest, OnePassFeedsBothDeliveriesAndARestartDeliversEachRecordOnce
   FlushAll();
   EXPECT_EQ(count_events(), 5u);
   EXPECT_EQ(Delivered("b/AWSLogs/000000000000/CloudTrail/us-east-1/").count("CreateUser"), 5u);
+}
+
+// Log files are compressed in 64 KiB steps, each hashed first: empty, small, exactly one step,
+// several steps and output larger than the first guess (random bytes do not compress) all come
+// back whole, with the hash of the uncompressed bytes.
+TEST(GzipTest, RoundTripsAndHashesInOnePass) {
+  using services::cloudtrail::Gzip;
+  std::string records;
+  while (records.size() < 300 * 1024)
+    records += R"({"eventVersion":"1.11","eventName":"GetCallerIdentity"},)";
+  std::string noise;
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 200 * 1024; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    noise.push_back(static_cast<char>(x));
+  }
+  for (const std::string& in :
+       {std::string(), std::string("{}"), std::string(64 * 1024, 'a'), records, noise}) {
+    std::string hash;
+    std::string gz = Gzip(in, &hash);
+    EXPECT_EQ(gz.substr(0, 2), "\x1f\x8b");
+    EXPECT_EQ(Gunzip(gz), in);
+    EXPECT_EQ(hash, HexEncode(Sha256(in)));
+    EXPECT_EQ(Gzip(in), gz);
+  }
 }
 
 }  // namespace

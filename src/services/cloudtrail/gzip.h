@@ -1,5 +1,5 @@
-// gzip (RFC 1952) for CloudTrail's log and digest files: compressed with libdeflate (whole
-// buffers), decompressed with zlib.
+// gzip (RFC 1952) for CloudTrail's log and digest files: compressed with ISA-L's igzip at level
+// 1, decompressed with zlib.
 #pragma once
 
 #include <optional>
@@ -9,7 +9,8 @@
 namespace orgtrail::services::cloudtrail {
 
 std::string Gzip(std::string_view data);
-// Gzip, and with `sha256_hex` the SHA-256 of `data` (lower-case hex).
+// Gzip, and with `sha256_hex` the SHA-256 of `data` (lower-case hex), hashed in the same pass
+// over the input.
 std::string Gzip(std::string_view data, std::string* sha256_hex);
 std::optional<std::string> Gunzip(std::string_view data);
 
