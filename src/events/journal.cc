@@ -19,6 +19,7 @@ namespace {
 
 using journal_row::AppendHex16;
 using journal_row::DecodeRow;
+using journal_row::DecodeView;
 using journal_row::EncodeRow;
 using journal_row::Hex16;
 using journal_row::HighWaterMark;
@@ -123,6 +124,11 @@ bool RowTimes(uint64_t key, std::string_view row, int64_t& oldest, int64_t& newe
 }  // namespace
 
 SelectorFacts JournalEntry::Facts() const {
+  return {event_source,     event_name, event_category,    read_only,
+          management_event, error_code, user_identity_arn, resources};
+}
+
+SelectorFacts JournalView::Facts() const {
   return {event_source,     event_name, event_category,    read_only,
           management_event, error_code, user_identity_arn, resources};
 }
@@ -361,33 +367,79 @@ uint64_t Journal::LastSeq() const {
 }
 
 std::vector<JournalEntry> Journal::ReadAfter(uint64_t seq, size_t limit) const {
+  JournalBatch batch;
+  ReadAfter(seq, limit, batch);
   std::vector<JournalEntry> out;
+  out.reserve(batch.entries.size());
+  for (JournalView& v : batch.entries) {
+    JournalEntry& e = out.emplace_back();
+    e.seq = v.seq;
+    e.account_id.assign(v.account_id);
+    e.region.assign(v.region);
+    e.event_time_ms = v.event_time_ms;
+    e.event_id.assign(v.event_id);
+    e.event_source.assign(v.event_source);
+    e.event_name.assign(v.event_name);
+    e.read_only = v.read_only;
+    e.management_event = v.management_event;
+    e.event_category.assign(v.event_category);
+    e.error_code.assign(v.error_code);
+    e.user_identity_arn.assign(v.user_identity_arn);
+    e.username.assign(v.username);
+    e.access_key_id.assign(v.access_key_id);
+    e.resources = std::move(v.resources);
+    e.json.assign(v.json);
+  }
+  return out;
+}
+
+void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
+  out.entries.clear();
+  out.rows.clear();
+  out.decoded.clear();
+  // The view of one record's row, or of its decoded entry (first format).
+  auto add = [&out](uint64_t s, std::string_view row) {
+    JournalView& v = out.entries.emplace_back();
+    if (DecodeView(s, row, v)) return;
+    std::optional<JournalEntry> e = DecodeRow(s, row);
+    if (!e) {
+      out.entries.pop_back();
+      return;
+    }
+    const JournalEntry& d = out.decoded.emplace_back(std::move(*e));
+    v = JournalView{
+        d.seq,          d.account_id,        d.region,    d.event_time_ms,    d.event_id,
+        d.event_source, d.event_name,        d.read_only, d.management_event, d.event_category,
+        d.error_code,   d.user_identity_arn, d.username,  d.access_key_id,    d.resources,
+        d.json};
+  };
   // A row's key is the sequence number of its last record, so the row holding seq + 1 is the
-  // first after Hex16(seq); every row read adds at least one record.
+  // first after Hex16(seq); every row read adds at least one record. The views point into the
+  // rows' strings, which stay where they are when the vector of rows moves.
   std::string after = Hex16(seq);
-  while (limit == 0 || out.size() < limit) {
-    const size_t want = limit == 0 ? 0 : limit - out.size();
-    std::vector<store::Row> rows = store_.Scan(kJournal, "", after, want);
+  while (limit == 0 || out.entries.size() < limit) {
+    const size_t want = limit == 0 ? 0 : limit - out.entries.size();
+    std::vector<store::Row>& rows = out.rows.emplace_back(store_.Scan(kJournal, "", after, want));
     if (rows.empty()) break;
-    out.reserve(out.size() + rows.size());
-    for (store::Row& row : rows) {
-      std::optional<uint64_t> s = SeqOfKey(row.key);
+    size_t records = 0;
+    std::vector<std::vector<std::pair<uint64_t, std::string_view>>> members(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::optional<uint64_t> s = SeqOfKey(rows[i].key);
       if (!s) continue;
-      if (row.value.empty() || row.value[0] != journal_row::kRowFormatGroup) {
-        if (auto e = DecodeRow(*s, row.value, &row.value)) out.push_back(std::move(*e));
-        continue;
-      }
-      for (const auto& [member_seq, member] : Members(*s, row.value)) {
-        if (member_seq <= seq) continue;
-        if (auto e = DecodeRow(member_seq, member)) out.push_back(std::move(*e));
+      members[i] = Members(*s, rows[i].value);
+      records += members[i].size();
+    }
+    out.entries.reserve(out.entries.size() + records);
+    for (const auto& row_members : members) {
+      for (const auto& [member_seq, member] : row_members) {
+        if (member_seq > seq) add(member_seq, member);
       }
     }
     after = rows.back().key;
     if (limit == 0 || rows.size() < want) break;
   }
   // Records past the limit (of the last group row read) are read again by the next call.
-  if (limit != 0 && out.size() > limit) out.resize(limit);
-  return out;
+  if (limit != 0 && out.entries.size() > limit) out.entries.resize(limit);
 }
 
 void Journal::OnAppend(std::function<void()> wake) {

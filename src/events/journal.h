@@ -32,6 +32,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,37 @@ struct JournalEntry {
   std::string json;  // the CloudTrail record, one line, AWS field order (docs/cloudtrail-record.md)
 
   SelectorFacts Facts() const;  // for MatchesSelectors
+};
+
+// A journaled record read in place (ReadAfter into a JournalBatch): the same facts as a
+// JournalEntry, as views into the rows of the batch that read it.
+struct JournalView {
+  uint64_t seq = 0;
+  std::string_view account_id;
+  std::string_view region;
+  int64_t event_time_ms = 0;
+  std::string_view event_id;
+  std::string_view event_source;
+  std::string_view event_name;
+  bool read_only = false;
+  bool management_event = true;
+  std::string_view event_category;
+  std::string_view error_code;
+  std::string_view user_identity_arn;
+  std::string_view username;
+  std::string_view access_key_id;
+  std::vector<RecordResource> resources;
+  std::string_view json;
+
+  SelectorFacts Facts() const;  // for MatchesSelectors; views into the batch
+};
+
+// Records read by ReadAfter without a copy of each: the rows read, and the records' views into
+// them (and into `decoded`, entries of rows of the first format).
+struct JournalBatch {
+  std::vector<JournalView> entries;
+  std::vector<std::vector<store::Row>> rows;
+  std::deque<JournalEntry> decoded;
 };
 
 // LookupEvents' query over one account and region (spec §7), already validated.
@@ -120,6 +152,8 @@ class Journal {
   uint64_t LastSeq() const;
   // Committed entries with seq > `seq`, in order, at most `limit`.
   std::vector<JournalEntry> ReadAfter(uint64_t seq, size_t limit) const;
+  // The same records, read in place into `out` (replacing what it held).
+  void ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const;
   // Registers a callback run after every commit that added entries (must not block).
   void OnAppend(std::function<void()> wake);
 

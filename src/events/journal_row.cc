@@ -202,18 +202,15 @@ bool PeekRow(std::string_view row, std::string_view& account, std::string_view& 
   return GetField(row, account) && GetField(row, region) && GetField(row, time_ms);
 }
 
-// With `owned` (the row's own string, which `row` views), the record's JSON text is moved out of
-// it instead of copied.
-std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row, std::string* owned) {
-  if (row.empty()) return std::nullopt;
+bool DecodeView(uint64_t seq, std::string_view row, JournalView& e) {
+  if (row.empty()) return false;
   if (row[0] == kRowFormat && row.size() >= 1 + kHwmDigits) {
     row.remove_prefix(1 + kHwmDigits);
   } else if (row[0] == kRowFormatR) {
     row.remove_prefix(1);
   } else {
-    return EntryFromJson(row);
+    return false;
   }
-  JournalEntry e;
   e.seq = seq;
   std::string_view read_only, management;
   int64_t resources = 0;
@@ -223,20 +220,48 @@ std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row, std::s
       GetField(row, read_only) && GetField(row, management) && GetField(row, e.event_category) &&
       GetField(row, e.error_code) && GetField(row, e.user_identity_arn) &&
       GetField(row, e.username) && GetField(row, e.access_key_id) && GetField(row, resources);
-  if (!ok || resources < 0) return std::nullopt;
+  if (!ok || resources < 0) return false;
   e.read_only = read_only == "1";
   e.management_event = management == "1";
+  e.resources.clear();
   for (int64_t i = 0; i < resources; ++i) {
     RecordResource r;
     if (!GetField(row, r.arn) || !GetField(row, r.account_id) || !GetField(row, r.type))
-      return std::nullopt;
+      return false;
     e.resources.push_back(std::move(r));
   }
+  e.json = row;
+  return true;
+}
+
+// With `owned` (the row's own string, which `row` views), the record's JSON text is moved out of
+// it instead of copied.
+std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row, std::string* owned) {
+  if (row.empty()) return std::nullopt;
+  if (row[0] != kRowFormat && row[0] != kRowFormatR) return EntryFromJson(row);
+  JournalView v;
+  if (!DecodeView(seq, row, v)) return std::nullopt;
+  JournalEntry e;
+  e.seq = seq;
+  e.account_id.assign(v.account_id);
+  e.region.assign(v.region);
+  e.event_time_ms = v.event_time_ms;
+  e.event_id.assign(v.event_id);
+  e.event_source.assign(v.event_source);
+  e.event_name.assign(v.event_name);
+  e.read_only = v.read_only;
+  e.management_event = v.management_event;
+  e.event_category.assign(v.event_category);
+  e.error_code.assign(v.error_code);
+  e.user_identity_arn.assign(v.user_identity_arn);
+  e.username.assign(v.username);
+  e.access_key_id.assign(v.access_key_id);
+  e.resources = std::move(v.resources);
   if (owned != nullptr) {
-    owned->erase(0, owned->size() - row.size());
+    owned->erase(0, owned->size() - v.json.size());
     e.json = std::move(*owned);
   } else {
-    e.json.assign(row);
+    e.json.assign(v.json);
   }
   return e;
 }

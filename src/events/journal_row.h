@@ -56,6 +56,10 @@ std::optional<int64_t> HighWaterMark(std::string_view row);
 bool PeekRow(std::string_view row, std::string_view& account, std::string_view& region,
              int64_t& time_ms);
 
+// The view of row `seq` (an 'S' or 'R' row; `row` must outlive it). False for rows of the
+// first (JSON) format and malformed rows.
+bool DecodeView(uint64_t seq, std::string_view row, JournalView& out);
+
 // The entry of row `seq`. With `owned` (the row's own string, which `row` views), the record's
 // JSON text is moved out of it instead of copied.
 std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row,

@@ -15,14 +15,14 @@ bool AnyOf(const std::vector<std::string>& values, auto pred) {
 }
 
 // The values a field takes in one record (resources.* may have several).
-std::vector<std::string> FieldValues(const std::string& field, const SelectorFacts& f) {
+std::vector<std::string_view> FieldValues(const std::string& field, const SelectorFacts& f) {
   if (field == "eventCategory") return {f.event_category};
   if (field == "readOnly") return {f.read_only ? "true" : "false"};
   if (field == "eventSource") return {f.event_source};
   if (field == "eventName") return {f.event_name};
   if (field == "errorCode") return {f.error_code};
   if (field == "userIdentity.arn") return {f.user_identity_arn};
-  std::vector<std::string> out;
+  std::vector<std::string_view> out;
   if (field == "resources.type") {
     for (const RecordResource& r : f.resources) out.push_back(r.type);
   } else if (field == "resources.ARN") {
@@ -33,7 +33,7 @@ std::vector<std::string> FieldValues(const std::string& field, const SelectorFac
 
 // One value against one field selector: positive operators ORed (any one present must hold),
 // negative operators ANDed.
-bool MatchesValue(const FieldSelector& fs, const std::string& v) {
+bool MatchesValue(const FieldSelector& fs, std::string_view v) {
   bool has_positive = !fs.equals.empty() || !fs.starts_with.empty() || !fs.ends_with.empty();
   if (has_positive) {
     bool any = AnyOf(fs.equals, [&](const std::string& x) { return v == x; }) ||
@@ -49,9 +49,9 @@ bool MatchesValue(const FieldSelector& fs, const std::string& v) {
 }
 
 bool MatchesField(const FieldSelector& fs, const SelectorFacts& f) {
-  std::vector<std::string> values = FieldValues(fs.field, f);
+  std::vector<std::string_view> values = FieldValues(fs.field, f);
   if (values.empty()) values.push_back("");  // an absent field (no errorCode) is ""
-  for (const std::string& v : values) {
+  for (std::string_view v : values) {
     if (MatchesValue(fs, v)) return true;
   }
   return false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/value.h"
@@ -43,15 +44,16 @@ struct TrailSelectors {
   std::vector<AdvancedSelector> advanced_selectors;
 };
 
-// The facts a selector looks at, taken from a BuiltRecord or a journal entry.
+// The facts a selector looks at, taken from a journal entry: views into it (the entry must
+// outlive the facts), so that matching copies no string.
 struct SelectorFacts {
-  std::string event_source;
-  std::string event_name;
-  std::string event_category;  // "Management" | "Data"
+  std::string_view event_source;
+  std::string_view event_name;
+  std::string_view event_category;  // "Management" | "Data"
   bool read_only = false;
   bool management_event = true;
-  std::string error_code;
-  std::string user_identity_arn;
+  std::string_view error_code;
+  std::string_view user_identity_arn;
   std::vector<RecordResource> resources;
 };
 

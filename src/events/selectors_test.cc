@@ -7,10 +7,11 @@
 namespace orgtrail::events {
 namespace {
 
-SelectorFacts Mgmt(std::string name, bool read_only) {
+// `name` is a literal: the facts view it.
+SelectorFacts Mgmt(std::string_view name, bool read_only) {
   SelectorFacts f;
   f.event_source = "iam.amazonaws.com";
-  f.event_name = std::move(name);
+  f.event_name = name;
   f.event_category = "Management";
   f.read_only = read_only;
   return f;

@@ -124,12 +124,12 @@ uint64_t Delivery::Cursor(std::string_view name) {
   return std::strtoull(text->c_str(), nullptr, 10);
 }
 
-bool Delivery::Covers(const Trail& trail, const std::string& account) {
+bool Delivery::Covers(const Trail& trail, std::string_view account) {
   if (!trail.organization) return account == trail.owner;
   auto it = covers_cache_.find(account);
   if (it == covers_cache_.end()) {
     auto org = env_.orgs.OrganizationOf(account);
-    it = covers_cache_.emplace(account, org ? org->management_account_id : "").first;
+    it = covers_cache_.emplace(std::string(account), org ? org->management_account_id : "").first;
   }
   return it->second == trail.owner;
 }
@@ -144,7 +144,7 @@ struct Delivery::PassTrail {
   std::string cwl_region, cwl_group;
 };
 
-bool Delivery::Receives(const PassTrail& p, const events::JournalEntry& entry) {
+bool Delivery::Receives(const PassTrail& p, const events::JournalView& entry) {
   const Trail& trail = p.trail;
   // Events of the logging period, also when delivered after StopLogging.
   if (p.status.start_ms == 0 || entry.event_time_ms < p.status.start_ms) return false;
@@ -389,8 +389,10 @@ void Delivery::DeliverPass(bool s3) {
     // No trail logs, so no entry up to `committed` can be delivered (Receives): skip them unread.
     read_seq_ = committed;
   }
+  events::JournalBatch batch;  // the records are read in place, without a copy of each
   while (read_seq_ < committed) {
-    std::vector<events::JournalEntry> entries = env_.journal->ReadAfter(read_seq_, kReadBatch);
+    env_.journal->ReadAfter(read_seq_, kReadBatch, batch);
+    std::vector<events::JournalView>& entries = batch.entries;
     if (entries.empty()) break;
     // (trail index, stream) -> events (views into `entries`)
     using Events = std::vector<std::pair<int64_t, std::string_view>>;
@@ -403,7 +405,7 @@ void Delivery::DeliverPass(bool s3) {
       S3Group* group = nullptr;
     };
     std::vector<Last> last(trails.size());
-    for (events::JournalEntry& e : entries) {
+    for (const events::JournalView& e : entries) {
       for (size_t i = 0; i < trails.size(); ++i) {
         const PassTrail& p = trails[i];
         if (!Receives(p, e)) continue;
@@ -421,7 +423,7 @@ void Delivery::DeliverPass(bool s3) {
         if (e.seq <= s3_cursor_) continue;
         if (l.group == nullptr || l.region != e.region) {
           l.region = e.region;
-          l.group = &s3_groups_[{p.arn, e.account_id, e.region}];
+          l.group = &s3_groups_[{p.arn, std::string(e.account_id), std::string(e.region)}];
         }
         S3File& f = l.group->open;
         if (f.records == 0) {

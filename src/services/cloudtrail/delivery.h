@@ -32,7 +32,7 @@
 #include "services/cloudtrail/trail_state.h"
 
 namespace orgtrail::events {
-struct JournalEntry;
+struct JournalView;
 }
 
 namespace orgtrail::services::cloudtrail {
@@ -93,8 +93,8 @@ class Delivery {
   };
 
   // Whether `trail` delivers `entry` (§1.6).
-  bool Receives(const PassTrail& trail, const events::JournalEntry& entry);
-  bool Covers(const Trail& trail, const std::string& account);
+  bool Receives(const PassTrail& trail, const events::JournalView& entry);
+  bool Covers(const Trail& trail, std::string_view account);
   uint64_t Cursor(std::string_view name);
   // Puts one log file (`body` complete); false when S3 refused it.
   Status PutLogFile(const Trail& trail, const std::string& account, const std::string& region,
@@ -110,10 +110,10 @@ class Delivery {
   DeliveryOptions options_;
   // One pass (or digest pass) at a time; guards the members below it.
   std::mutex s3_mu_;
-  std::map<std::string, std::string> covers_cache_;  // account -> management account ("" none)
-  std::set<std::string> streams_;                    // group|stream known to exist
-  int64_t last_pass_ms_ = 0;                         // clock time of the last pass
-  bool loaded_ = false;                              // the cursors below were read
+  std::map<std::string, std::string, std::less<>> covers_cache_;  // account -> management ("" none)
+  std::set<std::string> streams_;                                 // group|stream known to exist
+  int64_t last_pass_ms_ = 0;                                      // clock time of the last pass
+  bool loaded_ = false;                                           // the cursors below were read
   uint64_t read_seq_ = 0;    // journal entries read (gathered for S3, sent to CloudWatch Logs)
   uint64_t s3_cursor_ = 0;   // entries delivered to S3 (the stored "s3" cursor)
   uint64_t cwl_cursor_ = 0;  // entries delivered to CloudWatch Logs (the stored "cwl" cursor)
