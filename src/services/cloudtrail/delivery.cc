@@ -22,6 +22,8 @@ namespace orgtrail::services::cloudtrail {
 namespace {
 
 constexpr size_t kReadBatch = kMaxRecordsPerFile;
+// A gathered log file's pieces (Delivery::S3File): gzip's step, a small heap block to reuse.
+constexpr size_t kS3Piece = 64 * 1024;
 constexpr size_t kMaxCwlEventBytes = 256 * 1024;
 constexpr size_t kCwlEventOverhead = 26;
 constexpr size_t kCwlMaxBatchEvents = 10000;
@@ -160,8 +162,8 @@ bool Delivery::Receives(const PassTrail& p, const events::JournalView& entry) {
 }
 
 Status Delivery::PutLogFile(const Trail& trail, const std::string& account,
-                            const std::string& region, const std::string& body, int64_t oldest_ms,
-                            int64_t newest_ms) {
+                            const std::string& region, std::span<const std::string> body,
+                            int64_t oldest_ms, int64_t newest_ms) {
   int64_t now = env_.clock.NowMillis();
   std::string stamp = FormatAmzDate(now);  // 20261126T150012Z
   std::string key = AccountKeyPrefix(trail, account) + "CloudTrail/" + region + "/" +
@@ -233,7 +235,7 @@ void Delivery::RetryPendingFiles() {
       }
       body += "]}";
     }
-    if (PutLogFile(*trail, parsed->GetString("account"), parsed->GetString("region"), body,
+    if (PutLogFile(*trail, parsed->GetString("account"), parsed->GetString("region"), {&body, 1},
                    (*parsed)["oldest_ms"].AsInt(), (*parsed)["newest_ms"].AsInt())
             .ok())
       (void)env_.store.Delete(kPendingTable, row.key);
@@ -256,15 +258,17 @@ void Delivery::PutGatheredFiles() {
     const std::string& region = std::get<2>(k);
     if (g.open.records > 0) g.full.push_back(std::move(g.open));
     for (S3File& f : g.full) {
-      f.body += "]}";
+      f.body.back() += "]}";
       if (PutLogFile(trail, account, region, f.body, f.oldest, f.newest).ok()) continue;
+      std::string body;
+      for (const std::string& piece : f.body) body += piece;
       Value pending = Value::MakeMap()
                           .Set("trail", trail.Arn())
                           .Set("account", account)
                           .Set("region", region)
                           .Set("oldest_ms", f.oldest)
                           .Set("newest_ms", f.newest)
-                          .Set("body", std::move(f.body));
+                          .Set("body", std::move(body));
       writes.push_back({std::string(kPendingTable),
                         Pad(read_seq_) + "|" + trail.Arn() + "|" + account + "|" + region + "|" +
                             std::to_string(n++),
@@ -426,13 +430,13 @@ void Delivery::DeliverPass(bool s3) {
           l.group = &s3_groups_[{p.arn, std::string(e.account_id), std::string(e.region)}];
         }
         S3File& f = l.group->open;
-        if (f.records == 0) {
-          f.body.reserve(64 * 1024);
-          f.body = "{\"Records\":[";
-        } else {
-          f.body += ',';
+        if (f.body.empty() || f.body.back().size() + 1 + e.json.size() > kS3Piece) {
+          f.body.emplace_back().reserve(std::max(kS3Piece, e.json.size() + 13));
+          if (f.records == 0) f.body.back() = "{\"Records\":[";
         }
-        f.body += e.json;
+        std::string& piece = f.body.back();
+        if (f.records > 0) piece += ',';
+        piece += e.json;
         ++f.records;
         f.oldest = std::min(f.oldest, e.event_time_ms);
         f.newest = std::max(f.newest, e.event_time_ms);

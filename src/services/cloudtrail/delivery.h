@@ -20,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -83,7 +84,9 @@ class Delivery {
   struct PassTrail;  // a trail as one pass sees it (delivery.cc)
   // A log file being gathered: `body` is `{"Records":[` and the records so far.
   struct S3File {
-    std::string body;
+    // The file's text in pieces of at most kS3Piece bytes (records are appended to the last):
+    // gathering never copies what is already gathered, and gzip reads the pieces in turn.
+    std::vector<std::string> body;
     size_t records = 0;
     int64_t oldest = INT64_MAX, newest = 0;
   };
@@ -98,7 +101,7 @@ class Delivery {
   uint64_t Cursor(std::string_view name);
   // Puts one log file (`body` complete); false when S3 refused it.
   Status PutLogFile(const Trail& trail, const std::string& account, const std::string& region,
-                    const std::string& body, int64_t oldest_ms, int64_t newest_ms);
+                    std::span<const std::string> body, int64_t oldest_ms, int64_t newest_ms);
   void RetryPendingFiles();
   void PutGatheredFiles();
   void PutLogEvents(const PassTrail& trail, const std::string& stream,

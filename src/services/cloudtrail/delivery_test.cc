@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <span>
+#include <vector>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -318,6 +320,14 @@ TEST(GzipTest, RoundTripsAndHashesInOnePass) {
     EXPECT_EQ(Gunzip(gz), in);
     EXPECT_EQ(hash, HexEncode(Sha256(in)));
     EXPECT_EQ(Gzip(in), gz);
+    // In pieces (a gathered log file): the same text and hash as the whole.
+    std::vector<std::string> pieces;
+    for (size_t at = 0, n = 1; at < in.size(); at += n, n = n * 7 + 1)
+      pieces.emplace_back(in.substr(at, n));
+    pieces.emplace_back();
+    std::string piece_hash;
+    EXPECT_EQ(Gunzip(Gzip(std::span<const std::string>(pieces), &piece_hash)), in);
+    EXPECT_EQ(piece_hash, hash);
   }
 }
 

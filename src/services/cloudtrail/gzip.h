@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ std::string Gzip(std::string_view data);
 // Gzip, and with `sha256_hex` the SHA-256 of `data` (lower-case hex), hashed in the same pass
 // over the input.
 std::string Gzip(std::string_view data, std::string* sha256_hex);
+// The same of the concatenation of `pieces` (a file gathered in pieces, not copied into one).
+std::string Gzip(std::span<const std::string> pieces, std::string* sha256_hex);
+std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_hex);
 std::optional<std::string> Gunzip(std::string_view data);
 
 }  // namespace orgtrail::services::cloudtrail
