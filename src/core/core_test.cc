@@ -184,6 +184,23 @@ TEST(Crypto, KnownDigests) {
   EXPECT_FALSE(SecureEquals("abc", "abd"));
 }
 
+// Short inputs leave libsodium for OpenSSL once the process has hashed many of them (or OpenSSL
+// is loaded): the digests stay the same on both sides of that switch.
+TEST(Crypto, ShortInputsAgreeBeforeAndAfterTheSwitchToOpenSsl) {
+  const std::string abc = "abc";
+  const std::string abc_sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  // RFC 4231 test case 2.
+  const std::string hmac2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  for (int i = 0; i < 2500; ++i) {
+    ASSERT_EQ(HexEncode(Sha256(abc)), abc_sha256) << i;
+    ASSERT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")), hmac2) << i;
+  }
+  // An empty key, then a key again: the per-thread HMAC context must not keep the last key.
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")), hmac2);
+}
+
 // Small inputs take libsodium, large ones OpenSSL: both sides of the threshold agree.
 TEST(Crypto, SmallAndLargeInputsAgreeAcrossImplementations) {
   // RFC 4231 test case 6: a key longer than the block size.
