@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -120,7 +121,10 @@ void Checkpointer::Loop() {
     idle_.notify_all();
     if (rc != SQLITE_OK) continue;  // SQLITE_BUSY: a checkpoint on the writer is running
     if (done == log) background_.fetch_add(1, std::memory_order_relaxed);
-    if (!finish) continue;
+    if (!finish) {
+      RemapWriter();
+      continue;
+    }
     // The log has not started over for a while: copy what was committed during the pass above
     // with the store held, so that every frame is copied and the next commit starts the log at
     // its beginning again.
@@ -130,6 +134,25 @@ void Checkpointer::Loop() {
         done == log) {
       finished_.fetch_add(1, std::memory_order_relaxed);
     }
+    RemapWriter();
+  }
+}
+
+void Checkpointer::RemapWriter() {
+  struct stat st;
+  if (::stat(path_.c_str(), &st) != 0 || st.st_size <= mapped_size_) return;
+  std::lock_guard hold(store_mu_);
+  sqlite3_int64 limit = -1;  // reads the writer's limit, changes nothing
+  if (sqlite3_file_control(writer_, "main", SQLITE_FCNTL_MMAP_SIZE, &limit) != SQLITE_OK ||
+      limit <= 0) {
+    return;
+  }
+  // Another limit, 4 KiB away, then the same again: each change maps the file at its size now.
+  sqlite3_int64 other = limit - 4096;
+  sqlite3_int64 back = limit;
+  if (sqlite3_file_control(writer_, "main", SQLITE_FCNTL_MMAP_SIZE, &other) == SQLITE_OK &&
+      sqlite3_file_control(writer_, "main", SQLITE_FCNTL_MMAP_SIZE, &back) == SQLITE_OK) {
+    mapped_size_ = st.st_size;
   }
 }
 

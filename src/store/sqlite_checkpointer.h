@@ -18,6 +18,12 @@
 // commits keep adding frames, and fdatasync() of the database file and of the WAL, so that the
 // held pass copies and syncs only what the last few milliseconds committed (its syncs flushed
 // tens of MiB, 40-70 ms during which every commit waited).
+//
+// The writing connection maps the database file once, at its size then (SQLite remaps it only
+// when its own connection grows the file or sees another commit, and in WAL mode only
+// checkpoints grow it, here on another connection): reads through it past that size were
+// pread() page by page. After a pass that made the file longer, the thread has it map the file
+// again (SQLITE_FCNTL_MMAP_SIZE set to another limit remaps at the current size).
 #pragma once
 
 #include <sqlite3.h>
@@ -72,6 +78,8 @@ class Checkpointer {
   void Loop();
   // Before the pass with the store held: unheld passes and flushes until little is left.
   void CatchUp(int done);
+  // Has the writing connection map the database file again when a pass made it longer.
+  void RemapWriter();
 
   const std::string path_;  // the database file; its WAL is path_ + "-wal"
   sqlite3* const writer_;
@@ -80,6 +88,7 @@ class Checkpointer {
   const CheckpointOptions options_;
   int signaled_at_ = 0;             // WAL pages at the last wake-up; used under store_mu_ only
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last commit
+  int64_t mapped_size_ = -1;        // the database file's size at the writer's last remap
   std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable idle_;
