@@ -1,5 +1,6 @@
 #include "services/cloudtrail/gzip.h"
 
+#include <dlfcn.h>
 #include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
@@ -16,6 +17,26 @@ namespace orgtrail::services::cloudtrail {
 std::string Gzip(std::string_view data) { return Gzip(data, nullptr); }
 
 namespace {
+
+// ISA-L is opened at the first file compressed, not linked: a server that delivers nothing does
+// not map it, and its pages would count in every server's idle RSS (docs/performance.md, "Idle
+// RSS"). Where it cannot be opened, zlib compresses instead (GzipZlib).
+struct Igzip {
+  decltype(&isal_deflate_init) init = nullptr;
+  decltype(&isal_deflate) deflate = nullptr;
+};
+
+const Igzip* LoadIgzip() {
+  static const Igzip lib = [] {
+    Igzip g;
+    void* h = dlopen("libisal.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (h == nullptr) return g;
+    g.init = reinterpret_cast<decltype(&isal_deflate_init)>(dlsym(h, "isal_deflate_init"));
+    g.deflate = reinterpret_cast<decltype(&isal_deflate)>(dlsym(h, "isal_deflate"));
+    return g;
+  }();
+  return lib.init != nullptr && lib.deflate != nullptr ? &lib : nullptr;
+}
 
 // One stream and level-1 buffer per thread (only the delivery and flush threads compress), kept
 // and reset for each file: allocating them costs more than compressing a small file.
@@ -46,9 +67,11 @@ std::string Gzip(std::span<const std::string> pieces, std::string* sha256_hex) {
 std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_hex) {
   // igzip (ISA-L) level 1 compresses these files ~5x faster than libdeflate's level 1 at the
   // same size (records are repetitive JSON); the output is standard gzip.
+  const Igzip* igzip = LoadIgzip();
+  if (igzip == nullptr) return GzipZlib(pieces, sha256_hex);
   Deflater& d = ThreadDeflater();
   isal_zstream& z = d.stream;
-  isal_deflate_init(&z);
+  igzip->init(&z);
   z.level = 1;
   z.level_buf = d.level_buf.data();
   z.level_buf_size = static_cast<uint32_t>(d.level_buf.size());
@@ -87,11 +110,43 @@ std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_h
       left -= chunk.size();
       z.end_of_stream = left == 0 ? 1 : 0;
     }
-    if (isal_deflate(&z) != COMP_OK) return {};
+    if (igzip->deflate(&z) != COMP_OK) return {};
     if (z.internal_state.state == ZSTATE_END) break;
     if (z.avail_out == 0) grow();
   }
   out.resize(z.total_out);
+  if (hash) *sha256_hex = HexEncode(hash->Final());
+  return out;
+}
+
+std::string GzipZlib(std::span<const std::string_view> pieces, std::string* sha256_hex) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::optional<Sha256Stream> hash;
+  if (sha256_hex != nullptr) hash.emplace();
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  auto drain = [&](int flush) {
+    do {
+      zs.next_out = reinterpret_cast<Bytef*>(buf);
+      zs.avail_out = sizeof(buf);
+      rc = deflate(&zs, flush);
+      out.append(buf, sizeof(buf) - zs.avail_out);
+    } while (zs.avail_out == 0 && rc == Z_OK);
+  };
+  for (std::string_view p : pieces) {
+    for (size_t at = 0; at < p.size() && rc == Z_OK; at += kChunk) {
+      std::string_view chunk = p.substr(at, kChunk);
+      if (hash) hash->Update(chunk);
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
+      zs.avail_in = static_cast<uInt>(chunk.size());
+      drain(Z_NO_FLUSH);
+    }
+  }
+  if (rc == Z_OK) drain(Z_FINISH);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return {};
   if (hash) *sha256_hex = HexEncode(hash->Final());
   return out;
 }

@@ -1,5 +1,5 @@
 // gzip (RFC 1952) for CloudTrail's log and digest files: compressed with ISA-L's igzip at level
-// 1, decompressed with zlib.
+// 1 (opened when first needed), decompressed with zlib.
 #pragma once
 
 #include <optional>
@@ -16,6 +16,8 @@ std::string Gzip(std::string_view data, std::string* sha256_hex);
 // The same of the concatenation of `pieces` (a file gathered in pieces, not copied into one).
 std::string Gzip(std::span<const std::string> pieces, std::string* sha256_hex);
 std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_hex);
+// The same with zlib at level 1: what Gzip falls back to where ISA-L cannot be opened.
+std::string GzipZlib(std::span<const std::string_view> pieces, std::string* sha256_hex);
 std::optional<std::string> Gunzip(std::string_view data);
 
 }  // namespace orgtrail::services::cloudtrail
