@@ -107,7 +107,8 @@ std::string LastHexKey(store::Store& store, std::string_view table) {
 bool RowTimes(uint64_t key, std::string_view row, int64_t& oldest, int64_t& newest) {
   oldest = INT64_MAX;
   newest = INT64_MIN;
-  for (const auto& [seq, member] : Members(key, row)) {
+  std::string storage;  // a packed group row, inflated
+  for (const auto& [seq, member] : Members(key, row, &storage)) {
     std::string_view account, region;
     int64_t t = 0;
     if (!PeekRow(member, account, region, t)) {
@@ -304,6 +305,7 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, boo
     std::string row = journal_row::GroupHeader(rows.size(), bytes);
     for (const Pending& p : rows) journal_row::AppendMember(row, p.row);
     WriteHex16(row.data() + 1, group_hwm);
+    journal_row::Pack(row);
     writes.push_back({std::string(kJournal), Hex16(last), std::move(row)});
   }
   Status st = store_.Apply(writes);
@@ -397,6 +399,7 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
   out.entries.clear();
   out.rows.clear();
   out.decoded.clear();
+  out.expanded.clear();
   // The view of one record's row, or of its decoded entry (first format).
   auto add = [&out](uint64_t s, std::string_view row) {
     JournalView& v = out.entries.emplace_back();
@@ -426,7 +429,11 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
     for (size_t i = 0; i < rows.size(); ++i) {
       std::optional<uint64_t> s = SeqOfKey(rows[i].key);
       if (!s) continue;
-      members[i] = Members(*s, rows[i].value);
+      const std::string& value = rows[i].value;
+      std::string* storage = !value.empty() && value[0] == journal_row::kRowFormatPacked
+                                 ? &out.expanded.emplace_back()
+                                 : nullptr;
+      members[i] = Members(*s, value, storage);
       records += members[i].size();
     }
     out.entries.reserve(out.entries.size() + records);
@@ -498,7 +505,8 @@ LookupPage Journal::Lookup(const LookupQuery& q) {
       std::optional<uint64_t> key = SeqOfKey(it->key);
       if (!key || *key > hi) continue;
       const std::optional<int64_t> hwm = HighWaterMark(it->value);
-      const auto members = Members(*key, it->value);
+      std::string storage;  // a packed group row, inflated
+      const auto members = Members(*key, it->value, &storage);
       if (!members.empty()) next_hi = std::min(next_hi, members.front().first - 1);
       for (auto m = members.rbegin(); m != members.rend(); ++m) {
         const uint64_t seq = m->first;

@@ -94,11 +94,13 @@ struct JournalView {
 };
 
 // Records read by ReadAfter without a copy of each: the rows read, and the records' views into
-// them (and into `decoded`, entries of rows of the first format).
+// them (into `expanded` for packed group rows, and into `decoded`, entries of rows of the first
+// format).
 struct JournalBatch {
   std::vector<JournalView> entries;
   std::vector<std::vector<store::Row>> rows;
   std::deque<JournalEntry> decoded;
+  std::deque<std::string> expanded;  // packed group rows, inflated
 };
 
 // LookupEvents' query over one account and region (spec §7), already validated.

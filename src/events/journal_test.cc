@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "events/journal_row.h"
+
 namespace orgtrail::events {
 namespace {
 
@@ -323,8 +325,9 @@ TEST(JournalTest, OneRowPerGroupCommit) {
     auto rows = (*store)->Scan("ct_journal", "");
     ASSERT_EQ(rows.size(), 4u);
     EXPECT_EQ(rows[1].key, "000000000000012d");  // 301
-    EXPECT_EQ(rows[1].value[0], 'G');
+    EXPECT_EQ(rows[1].value[0], 'Z');            // packed: a fraction of its records' rows
     EXPECT_EQ(rows[3].value[0], 'S');
+    EXPECT_LT(rows[1].value.size(), rows[3].value.size() * 300 / 4);
   }
   auto store = store::OpenSqliteStore(dir);
   ASSERT_TRUE(store.ok());
@@ -360,6 +363,20 @@ TEST(JournalTest, OneRowPerGroupCommit) {
   EXPECT_EQ(seen, times);
   LookupQuery window{"111111111111", "us-east-1", "", "", 2500, 2990, 200, ""};
   EXPECT_EQ(j.Lookup(window).events.size(), 50u);
+  // A group row written unpacked (data directories of earlier versions) reads the same.
+  {
+    auto rows = (*store)->Scan("ct_journal", "");
+    std::string group;
+    ASSERT_EQ(journal_row::Members(301, rows[1].value, &group).size(), 300u);
+    ASSERT_EQ(group[0], 'G');
+    ASSERT_TRUE((*store)->Put("ct_journal", rows[1].key, group).ok());
+  }
+  Journal unpacked(**store, ids);
+  EXPECT_EQ(unpacked.ReadAfter(0, 0).size(), 303u);
+  auto from_inside = unpacked.ReadAfter(50, 64);
+  ASSERT_EQ(from_inside.size(), 64u);
+  EXPECT_EQ(from_inside.front().seq, 51u);
+  EXPECT_EQ(LookupTimesInPagesOf50(unpacked), times);
   std::filesystem::remove_all(dir);
 }
 
