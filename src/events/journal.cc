@@ -134,6 +134,27 @@ SelectorFacts JournalView::Facts() const {
           management_event, error_code, user_identity_arn, resources};
 }
 
+JournalEntry JournalView::ToEntry(std::string json_text) && {
+  JournalEntry e;
+  e.seq = seq;
+  e.account_id.assign(account_id);
+  e.region.assign(region);
+  e.event_time_ms = event_time_ms;
+  e.event_id.assign(event_id);
+  e.event_source.assign(event_source);
+  e.event_name.assign(event_name);
+  e.read_only = read_only;
+  e.management_event = management_event;
+  e.event_category.assign(event_category);
+  e.error_code.assign(error_code);
+  e.user_identity_arn.assign(user_identity_arn);
+  e.username.assign(username);
+  e.access_key_id.assign(access_key_id);
+  e.resources = std::move(resources);
+  e.json = std::move(json_text);
+  return e;
+}
+
 Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) {
   // Rows are appended by sequence number: the SQLite store keeps them in a table of their own.
   if (Status st = store_.DeclareSequenceTable(kJournal); !st.ok())
@@ -373,25 +394,7 @@ std::vector<JournalEntry> Journal::ReadAfter(uint64_t seq, size_t limit) const {
   ReadAfter(seq, limit, batch);
   std::vector<JournalEntry> out;
   out.reserve(batch.entries.size());
-  for (JournalView& v : batch.entries) {
-    JournalEntry& e = out.emplace_back();
-    e.seq = v.seq;
-    e.account_id.assign(v.account_id);
-    e.region.assign(v.region);
-    e.event_time_ms = v.event_time_ms;
-    e.event_id.assign(v.event_id);
-    e.event_source.assign(v.event_source);
-    e.event_name.assign(v.event_name);
-    e.read_only = v.read_only;
-    e.management_event = v.management_event;
-    e.event_category.assign(v.event_category);
-    e.error_code.assign(v.error_code);
-    e.user_identity_arn.assign(v.user_identity_arn);
-    e.username.assign(v.username);
-    e.access_key_id.assign(v.access_key_id);
-    e.resources = std::move(v.resources);
-    e.json.assign(v.json);
-  }
+  for (JournalView& v : batch.entries) out.push_back(std::move(v).ToEntry(std::string(v.json)));
   return out;
 }
 

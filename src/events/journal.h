@@ -91,6 +91,8 @@ struct JournalView {
   std::string_view json;
 
   SelectorFacts Facts() const;  // for MatchesSelectors; views into the batch
+  // The entry of this view, its fields copied (resources moved) and `json` as its text.
+  JournalEntry ToEntry(std::string json) &&;
 };
 
 // Records read by ReadAfter without a copy of each: the rows read, and the records' views into

@@ -1,8 +1,6 @@
 // The ct_journal row format (journal_row.h).
 #include "events/journal_row.h"
 
-#include <dlfcn.h>
-#include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
 #include <charconv>
@@ -12,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/isal.h"
 #include "core/json.h"
 
 namespace orgtrail::events::journal_row {
@@ -166,46 +165,13 @@ void AppendMember(std::string& group, std::string_view row) {
 
 namespace {
 
-// ISA-L is opened when a group is first packed or a packed row first read, not linked: a server
-// that records little never maps it (its pages would count in the idle RSS, docs/performance.md).
-struct Isal {
-  decltype(&isal_deflate_init) deflate_init = nullptr;
-  decltype(&isal_deflate) deflate = nullptr;
-  decltype(&isal_inflate_init) inflate_init = nullptr;
-  decltype(&isal_inflate) inflate = nullptr;
-};
-
-const Isal* LoadIsal() {
-  static const Isal lib = [] {
-    Isal l;
-    void* h = dlopen("libisal.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) return l;
-    l.deflate_init = reinterpret_cast<decltype(&isal_deflate_init)>(dlsym(h, "isal_deflate_init"));
-    l.deflate = reinterpret_cast<decltype(&isal_deflate)>(dlsym(h, "isal_deflate"));
-    l.inflate_init = reinterpret_cast<decltype(&isal_inflate_init)>(dlsym(h, "isal_inflate_init"));
-    l.inflate = reinterpret_cast<decltype(&isal_inflate)>(dlsym(h, "isal_inflate"));
-    return l;
-  }();
-  return lib.deflate_init != nullptr && lib.deflate != nullptr && lib.inflate_init != nullptr &&
-                 lib.inflate != nullptr
-             ? &lib
-             : nullptr;
-}
-
 // Smaller groups (an idle server's, a test's) stay unpacked: few bytes to save.
 constexpr size_t kMinPackBytes = 16 * 1024;
-
-// One DEFLATE stream and level-1 buffer per thread (the group-commit thread and Flush callers),
-// kept: allocating them costs more than packing a group.
-struct Deflater {
-  isal_zstream stream;
-  std::vector<uint8_t> level_buf = std::vector<uint8_t>(ISAL_DEF_LVL1_DEFAULT);
-};
 
 // Inflates raw DEFLATE `in` into `out` with ISA-L (~3x faster than zlib), or zlib where it
 // cannot be opened; false when it is not a whole stream.
 bool Inflate(std::string_view in, std::string& out) {
-  if (const Isal* isal = LoadIsal()) {
+  if (const Isal* isal = OpenIsal()) {
     thread_local std::unique_ptr<inflate_state> state = std::make_unique<inflate_state>();
     inflate_state& z = *state;
     isal->inflate_init(&z);
@@ -251,16 +217,9 @@ bool Inflate(std::string_view in, std::string& out) {
 void Pack(std::string& group_row) {
   if (group_row.size() < kMinPackBytes || group_row.empty() || group_row[0] != kRowFormatGroup)
     return;
-  const Isal* isal = LoadIsal();
+  const Isal* isal = OpenIsal();
   if (isal == nullptr) return;  // kept unpacked
-  thread_local std::unique_ptr<Deflater> deflater = std::make_unique<Deflater>();
-  isal_zstream& z = deflater->stream;
-  isal->deflate_init(&z);
-  z.level = 1;
-  z.level_buf = deflater->level_buf.data();
-  z.level_buf_size = static_cast<uint32_t>(deflater->level_buf.size());
-  z.gzip_flag = IGZIP_DEFLATE;
-  z.flush = NO_FLUSH;
+  isal_zstream& z = ThreadDeflateStream(*isal, IGZIP_DEFLATE);
   z.end_of_stream = 1;
   z.next_in = reinterpret_cast<uint8_t*>(group_row.data());
   z.avail_in = static_cast<uint32_t>(group_row.size());
@@ -373,29 +332,9 @@ std::optional<JournalEntry> DecodeRow(uint64_t seq, std::string_view row, std::s
   if (row[0] != kRowFormat && row[0] != kRowFormatR) return EntryFromJson(row);
   JournalView v;
   if (!DecodeView(seq, row, v)) return std::nullopt;
-  JournalEntry e;
-  e.seq = seq;
-  e.account_id.assign(v.account_id);
-  e.region.assign(v.region);
-  e.event_time_ms = v.event_time_ms;
-  e.event_id.assign(v.event_id);
-  e.event_source.assign(v.event_source);
-  e.event_name.assign(v.event_name);
-  e.read_only = v.read_only;
-  e.management_event = v.management_event;
-  e.event_category.assign(v.event_category);
-  e.error_code.assign(v.error_code);
-  e.user_identity_arn.assign(v.user_identity_arn);
-  e.username.assign(v.username);
-  e.access_key_id.assign(v.access_key_id);
-  e.resources = std::move(v.resources);
-  if (owned != nullptr) {
-    owned->erase(0, owned->size() - v.json.size());
-    e.json = std::move(*owned);
-  } else {
-    e.json.assign(v.json);
-  }
-  return e;
+  if (owned == nullptr) return std::move(v).ToEntry(std::string(v.json));
+  owned->erase(0, owned->size() - v.json.size());
+  return std::move(v).ToEntry(std::move(*owned));
 }
 
 }  // namespace orgtrail::events::journal_row

@@ -1,7 +1,5 @@
 #include "services/cloudtrail/gzip.h"
 
-#include <dlfcn.h>
-#include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
 #include <cstdint>
@@ -11,44 +9,13 @@
 
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "core/isal.h"
 
 namespace orgtrail::services::cloudtrail {
 
 std::string Gzip(std::string_view data) { return Gzip(data, nullptr); }
 
 namespace {
-
-// ISA-L is opened at the first file compressed, not linked: a server that delivers nothing does
-// not map it, and its pages would count in every server's idle RSS (docs/performance.md, "Idle
-// RSS"). Where it cannot be opened, zlib compresses instead (GzipZlib).
-struct Igzip {
-  decltype(&isal_deflate_init) init = nullptr;
-  decltype(&isal_deflate) deflate = nullptr;
-};
-
-const Igzip* LoadIgzip() {
-  static const Igzip lib = [] {
-    Igzip g;
-    void* h = dlopen("libisal.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) return g;
-    g.init = reinterpret_cast<decltype(&isal_deflate_init)>(dlsym(h, "isal_deflate_init"));
-    g.deflate = reinterpret_cast<decltype(&isal_deflate)>(dlsym(h, "isal_deflate"));
-    return g;
-  }();
-  return lib.init != nullptr && lib.deflate != nullptr ? &lib : nullptr;
-}
-
-// One stream and level-1 buffer per thread (only the delivery and flush threads compress), kept
-// and reset for each file: allocating them costs more than compressing a small file.
-struct Deflater {
-  isal_zstream stream;
-  std::vector<uint8_t> level_buf = std::vector<uint8_t>(ISAL_DEF_LVL1_DEFAULT);
-};
-
-Deflater& ThreadDeflater() {
-  thread_local std::unique_ptr<Deflater> deflater = std::make_unique<Deflater>();
-  return *deflater;
-}
 
 // Input per step: the chunk is hashed, then compressed while it is still in the cache.
 constexpr size_t kChunk = 64 * 1024;
@@ -67,16 +34,9 @@ std::string Gzip(std::span<const std::string> pieces, std::string* sha256_hex) {
 std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_hex) {
   // igzip (ISA-L) level 1 compresses these files ~5x faster than libdeflate's level 1 at the
   // same size (records are repetitive JSON); the output is standard gzip.
-  const Igzip* igzip = LoadIgzip();
-  if (igzip == nullptr) return GzipZlib(pieces, sha256_hex);
-  Deflater& d = ThreadDeflater();
-  isal_zstream& z = d.stream;
-  igzip->init(&z);
-  z.level = 1;
-  z.level_buf = d.level_buf.data();
-  z.level_buf_size = static_cast<uint32_t>(d.level_buf.size());
-  z.gzip_flag = IGZIP_GZIP;
-  z.flush = NO_FLUSH;
+  const Isal* isal = OpenIsal();
+  if (isal == nullptr) return GzipZlib(pieces, sha256_hex);
+  isal_zstream& z = ThreadDeflateStream(*isal, IGZIP_GZIP);
   std::optional<Sha256Stream> hash;
   if (sha256_hex != nullptr) hash.emplace();
   size_t size = 0;
@@ -110,7 +70,7 @@ std::string Gzip(std::span<const std::string_view> pieces, std::string* sha256_h
       left -= chunk.size();
       z.end_of_stream = left == 0 ? 1 : 0;
     }
-    if (igzip->deflate(&z) != COMP_OK) return {};
+    if (isal->deflate(&z) != COMP_OK) return {};
     if (z.internal_state.state == ZSTATE_END) break;
     if (z.avail_out == 0) grow();
   }
