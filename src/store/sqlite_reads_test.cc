@@ -63,6 +63,19 @@ TEST_F(SqliteReadsTest, OtherThreadsReadCommittedStateWhileATransactionIsOpen) {
   ASSERT_TRUE(s.Put("journal", "0000000000000001", "first").ok());
   // Warm the cache from another thread, then write in a transaction held by this one.
   OnOtherThread([&] { EXPECT_EQ(s.Get("t", "a"), "old"); });
+  // The state the transaction below writes, as its own thread sees it before the commit and
+  // every thread after.
+  auto expect_new_state = [&] {
+    EXPECT_EQ(s.Get("t", "a"), "new");
+    EXPECT_EQ(s.Get("t", "b"), "added");
+    EXPECT_EQ(s.Get("t", "gone"), std::nullopt);
+    EXPECT_EQ(s.Get("t", "big"), big_new);
+    EXPECT_EQ(s.Scan("t").size(), 3u);
+    EXPECT_EQ(s.Scan("journal").size(), 2u);
+    std::string body;
+    ASSERT_TRUE(Inline().ReadInline("blob", 0, 100, body));
+    EXPECT_EQ(body, "new body!");
+  };
   {
     auto tx = s.Begin();
     ASSERT_TRUE(s.Put("t", "a", "new").ok());
@@ -72,14 +85,7 @@ TEST_F(SqliteReadsTest, OtherThreadsReadCommittedStateWhileATransactionIsOpen) {
     ASSERT_TRUE(Inline().PutInline("blob", "new body!").ok());
     ASSERT_TRUE(s.Put("journal", "0000000000000002", "second").ok());
     // This thread sees its own writes.
-    EXPECT_EQ(s.Get("t", "a"), "new");
-    EXPECT_EQ(s.Get("t", "gone"), std::nullopt);
-    EXPECT_EQ(s.Get("t", "big"), big_new);
-    EXPECT_EQ(s.Scan("t").size(), 3u);
-    EXPECT_EQ(s.Scan("journal").size(), 2u);
-    std::string body;
-    ASSERT_TRUE(Inline().ReadInline("blob", 0, 100, body));
-    EXPECT_EQ(body, "new body!");
+    expect_new_state();
     // Another thread sees the committed state, without waiting for this transaction.
     OnOtherThread([&] {
       EXPECT_EQ(s.Get("t", "a"), "old");
@@ -104,15 +110,7 @@ TEST_F(SqliteReadsTest, OtherThreadsReadCommittedStateWhileATransactionIsOpen) {
   }
   // The commit is seen by every thread, whether its cache was warm or not.
   OnOtherThread([&] {
-    EXPECT_EQ(s.Get("t", "a"), "new");
-    EXPECT_EQ(s.Get("t", "b"), "added");
-    EXPECT_EQ(s.Get("t", "gone"), std::nullopt);
-    EXPECT_EQ(s.Get("t", "big"), big_new);
-    EXPECT_EQ(s.Scan("t").size(), 3u);
-    EXPECT_EQ(s.Scan("journal").size(), 2u);
-    std::string body;
-    ASSERT_TRUE(Inline().ReadInline("blob", 0, 100, body));
-    EXPECT_EQ(body, "new body!");
+    expect_new_state();
     EXPECT_EQ(Inline().InlineSize("blob"), 9u);
   });
   EXPECT_EQ(s.Get("t", "a"), "new");
