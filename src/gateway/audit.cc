@@ -34,34 +34,48 @@ size_t ApproxBytes(const Value& v, size_t limit, size_t sum = 0) {
 
 void AuditBus::Subscribe(Subscriber s) {
   std::lock_guard<std::mutex> lock(mu_);
-  subscribers_.push_back(std::move(s));
+  auto subscribers = std::make_shared<std::vector<Subscriber>>(*subscribers_);
+  subscribers->push_back(std::move(s));
+  subscribers_ = std::move(subscribers);
 }
 
 void AuditBus::Publish(ApiCall call) {
-  std::vector<Subscriber> subs;
+  std::shared_ptr<const std::vector<Subscriber>> subs;
   {
     std::lock_guard<std::mutex> lock(mu_);
     subs = subscribers_;
   }
-  for (const Subscriber& s : subs) s(call);
+  for (const Subscriber& s : *subs) s(call);
+  if (keep_ == 0) return;
   if (ApproxBytes(call.request_parameters, kKeptParameterBytes) > kKeptParameterBytes) {
     call.request_parameters =
         Value::MakeMap().Set("orgtrailOmitted", "request parameters over 64 KiB");
   }
   std::lock_guard<std::mutex> lock(mu_);
-  recent_.push_back(std::move(call));
-  while (recent_.size() > keep_) recent_.pop_front();
+  if (recent_.size() < keep_) {
+    recent_.push_back(std::move(call));
+  } else {
+    recent_[next_] = std::move(call);
+    next_ = (next_ + 1) % keep_;
+  }
 }
 
 std::vector<ApiCall> AuditBus::Recent(size_t limit) const {
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = std::min(limit, recent_.size());
-  return std::vector<ApiCall>(recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end());
+  std::vector<ApiCall> out;
+  out.reserve(n);
+  // The newest n in order: slot next_ holds the oldest once the ring is full (next_ is 0 until
+  // then, so the slots are in order as they are).
+  for (size_t i = recent_.size() - n; i < recent_.size(); ++i)
+    out.push_back(recent_[(next_ + i) % recent_.size()]);
+  return out;
 }
 
 void AuditBus::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   recent_.clear();
+  next_ = 0;
 }
 
 bool IsReadOnlyOperation(std::string_view /*service*/, std::string_view operation) {

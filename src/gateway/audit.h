@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -49,6 +49,10 @@ bool IsReadOnlyOperation(std::string_view service, std::string_view operation);
 
 // Fan-out of ApiCalls to subscribers (synchronously, in publish order) plus a bounded ring of
 // recent calls for the admin API. Subscribers must not block.
+//
+// The ring is a vector of slots filled once and then overwritten in turn: an ApiCall is over
+// 1 KiB, and a queue that allocated a node per call made glibc consolidate its free lists on
+// every request. Subscribers are shared as one immutable list, so a call does not copy them.
 class AuditBus {
  public:
   using Subscriber = std::function<void(const ApiCall&)>;
@@ -61,8 +65,10 @@ class AuditBus {
  private:
   size_t keep_;
   mutable std::mutex mu_;
-  std::vector<Subscriber> subscribers_;
-  std::deque<ApiCall> recent_;
+  std::shared_ptr<const std::vector<Subscriber>> subscribers_ =
+      std::make_shared<const std::vector<Subscriber>>();
+  std::vector<ApiCall> recent_;  // up to keep_ slots; once full, the oldest is at next_
+  size_t next_ = 0;
 };
 
 Value ApiCallToValue(const ApiCall& call);  // for the admin API and logs

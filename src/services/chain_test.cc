@@ -58,6 +58,37 @@ TEST(AuditBus, RecentCallsOmitLargeRequestParameters) {
   EXPECT_TRUE(recent[1].request_parameters.Has("orgtrailOmitted"));
 }
 
+// The ring keeps the newest calls in publish order once it has wrapped around, and Clear
+// empties it.
+TEST(AuditBus, RecentCallsAreTheNewestInOrder) {
+  AuditBus bus(3);
+  auto names = [&bus](size_t limit) {
+    std::string out;
+    for (const ApiCall& c : bus.Recent(limit)) out += c.event_name + " ";
+    return out;
+  };
+  for (int i = 1; i <= 2; ++i) {
+    ApiCall c;
+    c.event_name = "C" + std::to_string(i);
+    bus.Publish(c);
+  }
+  EXPECT_EQ(names(10), "C1 C2 ");
+  for (int i = 3; i <= 7; ++i) {
+    ApiCall c;
+    c.event_name = "C" + std::to_string(i);
+    bus.Publish(c);
+  }
+  EXPECT_EQ(names(10), "C5 C6 C7 ");
+  EXPECT_EQ(names(2), "C6 C7 ");
+  EXPECT_EQ(names(0), "");
+  bus.Clear();
+  EXPECT_EQ(names(10), "");
+  ApiCall c;
+  c.event_name = "C8";
+  bus.Publish(c);
+  EXPECT_EQ(names(10), "C8 ");
+}
+
 TEST_F(GatewayTest, GetCallerIdentityAnswersTheAdminUser) {
   http::Response r = Send(Query("Action=GetCallerIdentity&Version=2011-06-15"));
   ASSERT_EQ(r.status, 200) << r.body;
