@@ -4,11 +4,14 @@
 
 #include "core/json.h"
 #include "identity/iam_internal.h"
+#include "identity/row_fields.h"
 
 namespace orgtrail::identity {
 namespace {
 
 using iam_internal::GetRow;
+using row_fields::ReadRow;
+using row_fields::WriteRow;
 
 constexpr std::string_view kAccounts = "accounts";
 constexpr std::string_view kUsers = "iam_users";
@@ -53,109 +56,51 @@ auth::PrincipalType PrincipalTypeFrom(std::string_view s) {
   return auth::PrincipalType::kIAMUser;
 }
 
-Value AccountToValue(const Account& a) {
-  return Value::MakeMap()
-      .Set("Id", a.id)
-      .Set("Email", a.email)
-      .Set("Name", a.name)
-      .Set("CreatedMs", a.created_ms);
-}
+// Each row's fields, in row order (identity/row_fields.h).
+constexpr auto kAccountFields = [](auto& io, auto& a) {
+  io("Id", a.id);
+  io("Email", a.email);
+  io("Name", a.name);
+  io("CreatedMs", a.created_ms);
+};
+constexpr auto kUserFields = [](auto& io, auto& u) {
+  io("AccountId", u.account_id);
+  io("UserName", u.name);
+  io("Path", u.path, "/");
+  io("UserId", u.user_id);
+  io("CreatedMs", u.created_ms);
+  io.Optional("Tags", u.tags);
+  io.Optional("PermissionsBoundary", u.permissions_boundary_arn);
+};
+// The session fields are written for session keys only.
+constexpr auto kKeyFields = [](auto& io, auto& k) {
+  io("AccessKeyId", k.access_key_id);
+  io("Secret", k.secret);
+  io("AccountId", k.account_id);
+  io.Enum("Kind", k.kind, KindName, KindFrom);
+  io("Status", k.status, "Active");
+  io("CreatedMs", k.created_ms);
+  io("UserName", k.user_name);
+  if (k.kind != KeyKind::kSession) return;
+  io("SessionToken", k.session_token);
+  io("ExpiresMs", k.expires_ms);
+  io.Enum("SessionOf", k.session_of, PrincipalTypeName, PrincipalTypeFrom);
+  io("RoleArn", k.role_arn);
+  io("RoleId", k.role_id);
+  io("RoleName", k.role_name);
+  io("SessionName", k.session_name);
+  io("SourceIdentity", k.source_identity);
+  io("SessionTags", k.session_tags);
+  io("SessionPolicies", k.session_policies);
+  io("Mfa", k.mfa);
+};
 
-Account AccountFromValue(const Value& v) {
-  return Account{v.GetString("Id"), v.GetString("Email"), v.GetString("Name"),
-                 v["CreatedMs"].AsInt()};
-}
-
-Value UserToValue(const User& u) {
-  Value v = Value::MakeMap()
-                .Set("AccountId", u.account_id)
-                .Set("UserName", u.name)
-                .Set("Path", u.path)
-                .Set("UserId", u.user_id)
-                .Set("CreatedMs", u.created_ms);
-  if (!u.tags.empty()) {
-    Value tags = Value::MakeList();
-    for (const Tag& t : u.tags)
-      tags.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
-    v.Set("Tags", std::move(tags));
-  }
-  if (!u.permissions_boundary_arn.empty()) v.Set("PermissionsBoundary", u.permissions_boundary_arn);
-  return v;
-}
-
-User UserFromValue(const Value& v) {
-  User u;
-  u.account_id = v.GetString("AccountId");
-  u.name = v.GetString("UserName");
-  u.path = v.GetString("Path", "/");
-  u.user_id = v.GetString("UserId");
-  u.created_ms = v["CreatedMs"].AsInt();
-  for (const Value& t : v["Tags"].AsList())
-    u.tags.push_back(Tag{t.GetString("Key"), t.GetString("Value")});
-  u.permissions_boundary_arn = v.GetString("PermissionsBoundary");
-  return u;
-}
-
-Value KeyToValue(const AccessKey& k) {
-  Value v = Value::MakeMap()
-                .Set("AccessKeyId", k.access_key_id)
-                .Set("Secret", k.secret)
-                .Set("AccountId", k.account_id)
-                .Set("Kind", KindName(k.kind))
-                .Set("Status", k.status)
-                .Set("CreatedMs", k.created_ms)
-                .Set("UserName", k.user_name);
-  if (k.kind == KeyKind::kSession) {
-    v.Set("SessionToken", k.session_token)
-        .Set("ExpiresMs", k.expires_ms)
-        .Set("SessionOf", PrincipalTypeName(k.session_of))
-        .Set("RoleArn", k.role_arn)
-        .Set("RoleId", k.role_id)
-        .Set("RoleName", k.role_name)
-        .Set("SessionName", k.session_name)
-        .Set("SourceIdentity", k.source_identity)
-        .Set("SessionTags",
-             [&] {
-               Value list = Value::MakeList();
-               for (const Tag& t : k.session_tags)
-                 list.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
-               return list;
-             }())
-        .Set("SessionPolicies",
-             [&] {
-               Value list = Value::MakeList();
-               for (const std::string& doc : k.session_policies) list.Append(doc);
-               return list;
-             }())
-        .Set("Mfa", k.mfa);
-  }
-  return v;
-}
-
-AccessKey KeyFromValue(const Value& v) {
-  AccessKey k;
-  k.access_key_id = v.GetString("AccessKeyId");
-  k.secret = v.GetString("Secret");
-  k.account_id = v.GetString("AccountId");
-  k.kind = KindFrom(v.GetString("Kind"));
-  k.status = v.GetString("Status", "Active");
-  k.created_ms = v["CreatedMs"].AsInt();
-  k.user_name = v.GetString("UserName");
-  k.session_token = v.GetString("SessionToken");
-  k.expires_ms = v["ExpiresMs"].AsInt();
-  k.session_of = PrincipalTypeFrom(v.GetString("SessionOf"));
-  k.role_arn = v.GetString("RoleArn");
-  k.role_id = v.GetString("RoleId");
-  k.role_name = v.GetString("RoleName");
-  k.session_name = v.GetString("SessionName");
-  k.source_identity = v.GetString("SourceIdentity");
-  for (const Value& doc : v["SessionPolicies"].AsList())
-    k.session_policies.push_back(doc.AsString());
-  for (const Value& t : v["SessionTags"].AsList())
-    k.session_tags.push_back({t.GetString("Key"), t.GetString("Value")});
-  k.mfa = v["Mfa"].AsBool();
-  return k;
-}
+Value AccountToValue(const Account& a) { return WriteRow(a, kAccountFields); }
+Account AccountFromValue(const Value& v) { return ReadRow<Account>(v, kAccountFields); }
+Value UserToValue(const User& u) { return WriteRow(u, kUserFields); }
+User UserFromValue(const Value& v) { return ReadRow<User>(v, kUserFields); }
+Value KeyToValue(const AccessKey& k) { return WriteRow(k, kKeyFields); }
+AccessKey KeyFromValue(const Value& v) { return ReadRow<AccessKey>(v, kKeyFields); }
 
 }  // namespace
 

@@ -37,8 +37,6 @@ std::shared_ptr<const Value> GetRow(store::Store& store, std::string_view table,
                                     std::string_view key);
 std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::string_view prefix);
 
-Value TagsToValue(const std::vector<Tag>& tags);
-std::vector<Tag> TagsFromValue(const Value& v);
 // Tag/Untag semantics: replaces values of existing keys, appends new ones; LimitExceeded above 50.
 Result<std::vector<Tag>> MergeTags(std::vector<Tag> current, const std::vector<Tag>& added);
 std::vector<Tag> RemoveTags(std::vector<Tag> current, const std::vector<std::string>& keys);

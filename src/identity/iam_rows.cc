@@ -6,8 +6,12 @@
 
 #include "core/json.h"
 #include "identity/iam_internal.h"
+#include "identity/row_fields.h"
 
 namespace orgtrail::identity::iam_internal {
+
+using row_fields::ReadRow;
+using row_fields::WriteRow;
 
 std::string Key(std::string_view a, std::string_view b) {
   return std::string(a) + "/" + std::string(b);
@@ -101,18 +105,6 @@ std::vector<Value> ScanRows(store::Store& store, std::string_view table, std::st
   return out;
 }
 
-Value TagsToValue(const std::vector<Tag>& tags) {
-  Value out = Value::MakeList();
-  for (const Tag& t : tags) out.Append(Value::MakeMap().Set("Key", t.key).Set("Value", t.value));
-  return out;
-}
-
-std::vector<Tag> TagsFromValue(const Value& v) {
-  std::vector<Tag> out;
-  for (const Value& t : v.AsList()) out.push_back(Tag{t.GetString("Key"), t.GetString("Value")});
-  return out;
-}
-
 Result<std::vector<Tag>> MergeTags(std::vector<Tag> current, const std::vector<Tag>& added) {
   for (const Tag& t : added) {
     bool replaced = false;
@@ -138,97 +130,56 @@ std::vector<Tag> RemoveTags(std::vector<Tag> current, const std::vector<std::str
   return current;
 }
 
-Value RoleToRow(const Role& r) {
-  return Value::MakeMap()
-      .Set("AccountId", r.account_id)
-      .Set("RoleName", r.name)
-      .Set("Path", r.path)
-      .Set("RoleId", r.role_id)
-      .Set("AssumeRolePolicyDocument", r.assume_role_policy)
-      .Set("Description", r.description)
-      .Set("MaxSessionDuration", r.max_session_seconds)
-      .Set("CreatedMs", r.created_ms)
-      .Set("PermissionsBoundary", r.permissions_boundary_arn)
-      .Set("Tags", TagsToValue(r.tags));
-}
+namespace {
 
-Role RoleFromRow(const Value& v) {
-  Role r;
-  r.account_id = v.GetString("AccountId");
-  r.name = v.GetString("RoleName");
-  r.path = v.GetString("Path", "/");
-  r.role_id = v.GetString("RoleId");
-  r.assume_role_policy = v.GetString("AssumeRolePolicyDocument");
-  r.description = v.GetString("Description");
-  r.max_session_seconds = v["MaxSessionDuration"].AsInt(3600);
-  r.created_ms = v["CreatedMs"].AsInt();
-  r.permissions_boundary_arn = v.GetString("PermissionsBoundary");
-  r.tags = TagsFromValue(v["Tags"]);
-  return r;
-}
+// Each row's fields, in row order (identity/row_fields.h).
+constexpr auto kRoleFields = [](auto& io, auto& r) {
+  io("AccountId", r.account_id);
+  io("RoleName", r.name);
+  io("Path", r.path, "/");
+  io("RoleId", r.role_id);
+  io("AssumeRolePolicyDocument", r.assume_role_policy);
+  io("Description", r.description);
+  io("MaxSessionDuration", r.max_session_seconds, 3600);
+  io("CreatedMs", r.created_ms);
+  io("PermissionsBoundary", r.permissions_boundary_arn);
+  io("Tags", r.tags);
+};
+constexpr auto kGroupFields = [](auto& io, auto& g) {
+  io("AccountId", g.account_id);
+  io("GroupName", g.name);
+  io("Path", g.path, "/");
+  io("GroupId", g.group_id);
+  io("CreatedMs", g.created_ms);
+};
+constexpr auto kPolicyFields = [](auto& io, auto& p) {
+  io("AccountId", p.account_id);
+  io("PolicyName", p.name);
+  io("Path", p.path, "/");
+  io("PolicyId", p.policy_id);
+  io("Description", p.description);
+  io("DefaultVersionId", p.default_version, "v1");
+  io("NextVersion", p.next_version, 2);
+  io("CreatedMs", p.created_ms);
+  io("UpdatedMs", p.updated_ms);
+  io("Tags", p.tags);
+};
+constexpr auto kVersionFields = [](auto& io, auto& v) {
+  io("VersionId", v.version_id);
+  io("Document", v.document);
+  io("CreatedMs", v.created_ms);
+};
 
-Value GroupToRow(const Group& g) {
-  return Value::MakeMap()
-      .Set("AccountId", g.account_id)
-      .Set("GroupName", g.name)
-      .Set("Path", g.path)
-      .Set("GroupId", g.group_id)
-      .Set("CreatedMs", g.created_ms);
-}
+}  // namespace
 
-Group GroupFromRow(const Value& v) {
-  Group g;
-  g.account_id = v.GetString("AccountId");
-  g.name = v.GetString("GroupName");
-  g.path = v.GetString("Path", "/");
-  g.group_id = v.GetString("GroupId");
-  g.created_ms = v["CreatedMs"].AsInt();
-  return g;
-}
-
-Value PolicyToRow(const ManagedPolicy& p) {
-  return Value::MakeMap()
-      .Set("AccountId", p.account_id)
-      .Set("PolicyName", p.name)
-      .Set("Path", p.path)
-      .Set("PolicyId", p.policy_id)
-      .Set("Description", p.description)
-      .Set("DefaultVersionId", p.default_version)
-      .Set("NextVersion", p.next_version)
-      .Set("CreatedMs", p.created_ms)
-      .Set("UpdatedMs", p.updated_ms)
-      .Set("Tags", TagsToValue(p.tags));
-}
-
-ManagedPolicy PolicyFromRow(const Value& v) {
-  ManagedPolicy p;
-  p.account_id = v.GetString("AccountId");
-  p.name = v.GetString("PolicyName");
-  p.path = v.GetString("Path", "/");
-  p.policy_id = v.GetString("PolicyId");
-  p.description = v.GetString("Description");
-  p.default_version = v.GetString("DefaultVersionId", "v1");
-  p.next_version = static_cast<int>(v["NextVersion"].AsInt(2));
-  p.created_ms = v["CreatedMs"].AsInt();
-  p.updated_ms = v["UpdatedMs"].AsInt();
-  p.tags = TagsFromValue(v["Tags"]);
-  return p;
-}
-
-Value VersionToRow(const PolicyVersion& v) {
-  return Value::MakeMap()
-      .Set("VersionId", v.version_id)
-      .Set("Document", v.document)
-      .Set("CreatedMs", v.created_ms);
-}
-
-PolicyVersion VersionFromRow(const Value& v) {
-  PolicyVersion out;
-  out.version_id = v.GetString("VersionId");
-  out.document = v.GetString("Document");
-  out.created_ms = v["CreatedMs"].AsInt();
-  return out;
-}
+Value RoleToRow(const Role& r) { return WriteRow(r, kRoleFields); }
+Role RoleFromRow(const Value& v) { return ReadRow<Role>(v, kRoleFields); }
+Value GroupToRow(const Group& g) { return WriteRow(g, kGroupFields); }
+Group GroupFromRow(const Value& v) { return ReadRow<Group>(v, kGroupFields); }
+Value PolicyToRow(const ManagedPolicy& p) { return WriteRow(p, kPolicyFields); }
+ManagedPolicy PolicyFromRow(const Value& v) { return ReadRow<ManagedPolicy>(v, kPolicyFields); }
+Value VersionToRow(const PolicyVersion& v) { return WriteRow(v, kVersionFields); }
+PolicyVersion VersionFromRow(const Value& v) { return ReadRow<PolicyVersion>(v, kVersionFields); }
 
 std::optional<PolicyArnParts> ParsePolicyArn(std::string_view arn) {
   constexpr std::string_view kPrefix = "arn:aws:iam::";

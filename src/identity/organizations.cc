@@ -5,126 +5,82 @@
 #include <algorithm>
 
 #include "identity/organizations_rows.h"
+#include "identity/row_fields.h"
 
 namespace orgtrail::identity {
 
 namespace org_rows {
 
-Value OrgToValue(const OrgInfo& o) {
-  return Value::MakeMap()
-      .Set("Id", o.id)
-      .Set("ManagementAccountId", o.management_account_id)
-      .Set("ManagementAccountEmail", o.management_account_email)
-      .Set("FeatureSet", o.feature_set)
-      .Set("RootId", o.root_id)
-      .Set("CreatedMs", o.created_ms)
-      .Set("ScpEnabled", o.scp_enabled);
-}
+using row_fields::ReadRow;
+using row_fields::WriteRow;
+
+// Each row's fields, in row order (identity/row_fields.h).
+constexpr auto kOrgFields = [](auto& io, auto& o) {
+  io("Id", o.id);
+  io("ManagementAccountId", o.management_account_id);
+  io("ManagementAccountEmail", o.management_account_email);
+  io("FeatureSet", o.feature_set, "ALL");
+  io("RootId", o.root_id);
+  io("CreatedMs", o.created_ms);
+  io("ScpEnabled", o.scp_enabled);
+};
+constexpr auto kMemberFields = [](auto& io, auto& m) {
+  io("AccountId", m.account_id);
+  io("OrgId", m.org_id);
+  io("ParentId", m.parent_id);
+  io("JoinedMethod", m.joined_method);
+  io("JoinedMs", m.joined_ms);
+};
+constexpr auto kOuFields = [](auto& io, auto& u) {
+  io("Id", u.id);
+  io("OrgId", u.org_id);
+  io("ParentId", u.parent_id);
+  io("Name", u.name);
+  io("CreatedMs", u.created_ms);
+};
+constexpr auto kPolicyFields = [](auto& io, auto& p) {
+  io("Id", p.id);
+  io("OrgId", p.org_id);
+  io("Name", p.name);
+  io("Description", p.description);
+  io("Type", p.type, kScpType);
+  io("Content", p.content);
+};
+constexpr auto kRequestFields = [](auto& io, auto& r) {
+  io("Id", r.id);
+  io("OrgId", r.org_id);
+  io("AccountName", r.account_name);
+  io("Email", r.email);
+  io("RoleName", r.role_name);
+  io("State", r.state);
+  io("FailureReason", r.failure_reason);
+  io("AccountId", r.account_id);
+  io("RequestedMs", r.requested_ms);
+  io("CompletedMs", r.completed_ms);
+  io("Tags", r.tags);
+};
+constexpr auto kTagsFields = [](auto& io, auto& tags) { io("Tags", tags); };
+
+Value OrgToValue(const OrgInfo& o) { return WriteRow(o, kOrgFields); }
 
 OrgInfo OrgFromValue(const Value& v) {
-  OrgInfo o;
-  o.id = v.GetString("Id");
-  o.management_account_id = v.GetString("ManagementAccountId");
-  o.management_account_email = v.GetString("ManagementAccountEmail");
-  o.feature_set = v.GetString("FeatureSet", "ALL");
-  o.root_id = v.GetString("RootId");
-  o.created_ms = v["CreatedMs"].AsInt();
-  o.scp_enabled = v["ScpEnabled"].AsBool();
+  OrgInfo o = ReadRow<OrgInfo>(v, kOrgFields);
   o.arn = o.Prefix() + "organization/" + o.id;
   return o;
 }
 
-Value MemberToValue(const OrgMember& m) {
-  return Value::MakeMap()
-      .Set("AccountId", m.account_id)
-      .Set("OrgId", m.org_id)
-      .Set("ParentId", m.parent_id)
-      .Set("JoinedMethod", m.joined_method)
-      .Set("JoinedMs", m.joined_ms);
-}
-
-OrgMember MemberFromValue(const Value& v) {
-  return OrgMember{v.GetString("AccountId"), v.GetString("OrgId"), v.GetString("ParentId"),
-                   v.GetString("JoinedMethod"), v["JoinedMs"].AsInt()};
-}
-
-Value OuToValue(const OrgUnit& u) {
-  return Value::MakeMap()
-      .Set("Id", u.id)
-      .Set("OrgId", u.org_id)
-      .Set("ParentId", u.parent_id)
-      .Set("Name", u.name)
-      .Set("CreatedMs", u.created_ms);
-}
-
-OrgUnit OuFromValue(const Value& v) {
-  return OrgUnit{v.GetString("Id"), v.GetString("OrgId"), v.GetString("ParentId"),
-                 v.GetString("Name"), v["CreatedMs"].AsInt()};
-}
-
-Value PolicyToValue(const OrgPolicy& p) {
-  return Value::MakeMap()
-      .Set("Id", p.id)
-      .Set("OrgId", p.org_id)
-      .Set("Name", p.name)
-      .Set("Description", p.description)
-      .Set("Type", p.type)
-      .Set("Content", p.content);
-}
-
-OrgPolicy PolicyFromValue(const Value& v) {
-  OrgPolicy p;
-  p.id = v.GetString("Id");
-  p.org_id = v.GetString("OrgId");
-  p.name = v.GetString("Name");
-  p.description = v.GetString("Description");
-  p.type = v.GetString("Type", kScpType);
-  p.content = v.GetString("Content");
-  return p;
-}
-
-Value TagsToValue(const OrgTags& tags) {
-  Value list = Value::MakeList();
-  for (const auto& [k, val] : tags) list.Append(Value::MakeMap().Set("Key", k).Set("Value", val));
-  return list;
-}
-
-OrgTags TagsFromValue(const Value& v) {
-  OrgTags tags;
-  for (const Value& t : v.AsList()) tags.emplace_back(t.GetString("Key"), t.GetString("Value"));
-  return tags;
-}
-
-Value RequestToValue(const CreateAccountRequest& r) {
-  return Value::MakeMap()
-      .Set("Id", r.id)
-      .Set("OrgId", r.org_id)
-      .Set("AccountName", r.account_name)
-      .Set("Email", r.email)
-      .Set("RoleName", r.role_name)
-      .Set("State", r.state)
-      .Set("FailureReason", r.failure_reason)
-      .Set("AccountId", r.account_id)
-      .Set("RequestedMs", r.requested_ms)
-      .Set("CompletedMs", r.completed_ms)
-      .Set("Tags", TagsToValue(r.tags));
-}
-
+Value MemberToValue(const OrgMember& m) { return WriteRow(m, kMemberFields); }
+OrgMember MemberFromValue(const Value& v) { return ReadRow<OrgMember>(v, kMemberFields); }
+Value OuToValue(const OrgUnit& u) { return WriteRow(u, kOuFields); }
+OrgUnit OuFromValue(const Value& v) { return ReadRow<OrgUnit>(v, kOuFields); }
+Value PolicyToValue(const OrgPolicy& p) { return WriteRow(p, kPolicyFields); }
+OrgPolicy PolicyFromValue(const Value& v) { return ReadRow<OrgPolicy>(v, kPolicyFields); }
+Value RequestToValue(const CreateAccountRequest& r) { return WriteRow(r, kRequestFields); }
 CreateAccountRequest RequestFromValue(const Value& v) {
-  CreateAccountRequest r;
-  r.id = v.GetString("Id");
-  r.org_id = v.GetString("OrgId");
-  r.account_name = v.GetString("AccountName");
-  r.email = v.GetString("Email");
-  r.role_name = v.GetString("RoleName");
-  r.state = v.GetString("State");
-  r.failure_reason = v.GetString("FailureReason");
-  r.account_id = v.GetString("AccountId");
-  r.requested_ms = v["RequestedMs"].AsInt();
-  r.completed_ms = v["CompletedMs"].AsInt();
-  r.tags = TagsFromValue(v["Tags"]);
-  return r;
+  return ReadRow<CreateAccountRequest>(v, kRequestFields);
 }
+Value TagsRow(const OrgTags& tags) { return WriteRow(tags, kTagsFields); }
+OrgTags TagsFromRow(const Value& v) { return ReadRow<OrgTags>(v, kTagsFields); }
 
 }  // namespace org_rows
 

@@ -188,7 +188,7 @@ std::vector<DelegatedAdmin> Organizations::DelegatedAdmins(
 
 Status Organizations::PutTags(std::string_view resource_id, const OrgTags& tags) {
   if (tags.empty()) return store_.Delete(kTags, resource_id);
-  return store_.Put(kTags, resource_id, Value::MakeMap().Set("Tags", TagsToValue(tags)).ToJson());
+  return store_.Put(kTags, resource_id, TagsRow(tags).ToJson());
 }
 
 // https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTagsForResource.html
@@ -202,7 +202,7 @@ Result<OrgTags> Organizations::TagsOf(const OrgInfo& org, std::string_view resou
   if (!known) return AwsError("TargetNotFoundException", "");
   auto v = Get(store_, kTags, resource_id);
   if (!v) return OrgTags{};
-  return TagsFromValue((*v)["Tags"]);
+  return TagsFromRow(*v);
 }
 
 Status Organizations::TagResource(const OrgInfo& org, std::string_view resource_id,

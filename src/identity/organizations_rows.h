@@ -52,8 +52,8 @@ Value PolicyToValue(const OrgPolicy& p);
 OrgPolicy PolicyFromValue(const Value& v);
 Value RequestToValue(const CreateAccountRequest& r);
 CreateAccountRequest RequestFromValue(const Value& v);
-Value TagsToValue(const OrgTags& tags);
-OrgTags TagsFromValue(const Value& v);
+Value TagsRow(const OrgTags& tags);  // the org_tags row: {"Tags": [{"Key", "Value"}...]}
+OrgTags TagsFromRow(const Value& row);
 
 // Attachment rows are keyed "<target id>/<policy id>".
 inline std::string AttachmentKey(std::string_view target, std::string_view policy) {
