@@ -176,6 +176,9 @@ TEST(Crypto, KnownDigests) {
   EXPECT_EQ(Base64Encode(std::string("\xaf\x08\x3b\x2d", 4)), "rwg7LQ==");
   EXPECT_EQ(Crc32("hello world\n"), 0xaf083b2du);
   EXPECT_EQ(Crc32c("123456789"), 0xe3069283u);
+  EXPECT_EQ(Crc32c(""), 0u);
+  EXPECT_EQ(Crc32c("56789", Crc32c("1234")), 0xe3069283u);  // continued, as MultiDigest does
+  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8a9136aau);    // RFC 3720, B.4
   Sha256Stream s;
   s.Update("hello ");
   s.Update("world\n");

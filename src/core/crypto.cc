@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <boost/crc.hpp>
 
 #include "core/encoding.h"
 
@@ -174,22 +175,14 @@ uint32_t Crc32(std::string_view data, uint32_t crc) {
 }
 
 uint32_t Crc32c(std::string_view data, uint32_t crc) {
-  // Castagnoli polynomial, reflected (0x82F63B78), table-driven. Neither OpenSSL nor zlib
-  // provides CRC32C; this is the checksum S3 accepts as x-amz-checksum-crc32c.
-  static const auto kTable = [] {
-    struct T {
-      uint32_t v[256];
-    } t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-      t.v[i] = c;
-    }
-    return t;
-  }();
-  uint32_t c = ~crc;
-  for (unsigned char b : data) c = kTable.v[(c ^ b) & 0xFF] ^ (c >> 8);
-  return ~c;
+  // CRC-32C (Castagnoli, reflected; S3's x-amz-checksum-crc32c) from Boost.CRC: neither OpenSSL
+  // nor zlib provides it. To continue from `crc`, the register starts at its complement (the
+  // final value is the register's complement); Boost takes the initial register unreflected.
+  uint32_t start = 0;
+  for (uint32_t v = ~crc, i = 0; i < 32; ++i, v >>= 1) start = (start << 1) | (v & 1);
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> c(start);
+  c.process_bytes(data.data(), data.size());
+  return c.checksum();
 }
 
 bool SecureEquals(std::string_view a, std::string_view b) {
