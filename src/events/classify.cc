@@ -71,9 +71,9 @@ Classification Classify(std::string_view service, std::string_view operation) {
   return c;
 }
 
-std::string RecordRegion(std::string_view service, std::string_view request_region) {
+std::string_view RecordRegion(std::string_view service, std::string_view request_region) {
   if (service == "iam" || service == "organizations") return "us-east-1";
-  return std::string(request_region);
+  return request_region;
 }
 
 std::string ResourceTypeOfArn(std::string_view arn) {

@@ -136,21 +136,9 @@ SelectorFacts JournalView::Facts() const {
 
 JournalEntry JournalView::ToEntry(std::string json_text) && {
   JournalEntry e;
-  e.seq = seq;
-  e.account_id.assign(account_id);
-  e.region.assign(region);
-  e.event_time_ms = event_time_ms;
-  e.event_id.assign(event_id);
-  e.event_source.assign(event_source);
-  e.event_name.assign(event_name);
-  e.read_only = read_only;
-  e.management_event = management_event;
-  e.event_category.assign(event_category);
-  e.error_code.assign(error_code);
-  e.user_identity_arn.assign(user_identity_arn);
-  e.username.assign(username);
-  e.access_key_id.assign(access_key_id);
+  e.Fields() = Fields();
   e.resources = std::move(resources);
+  e.seq = seq;
   e.json = std::move(json_text);
   return e;
 }
@@ -413,11 +401,9 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
       return;
     }
     const JournalEntry& d = out.decoded.emplace_back(std::move(*e));
-    v = JournalView{
-        d.seq,          d.account_id,        d.region,    d.event_time_ms,    d.event_id,
-        d.event_source, d.event_name,        d.read_only, d.management_event, d.event_category,
-        d.error_code,   d.user_identity_arn, d.username,  d.access_key_id,    d.resources,
-        d.json};
+    v.Assign(d);
+    v.seq = d.seq;
+    v.json = d.json;
   };
   // A row's key is the sequence number of its last record, so the row holding seq + 1 is the
   // first after Hex16(seq); every row read adds at least one record. The views point into the

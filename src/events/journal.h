@@ -49,22 +49,8 @@ inline constexpr std::chrono::milliseconds kGroupCommitInterval{20};
 inline constexpr int64_t kEventHistoryMillis = 90LL * 24 * 3600 * 1000;  // LookupEvents: 90 days
 
 // One journaled record.
-struct JournalEntry {
-  uint64_t seq = 0;        // commit order; strictly increasing
-  std::string account_id;  // recipientAccountId: whose record this is
-  std::string region;      // awsRegion (global services: us-east-1)
-  int64_t event_time_ms = 0;
-  std::string event_id;
-  std::string event_source;  // "s3.amazonaws.com"
-  std::string event_name;    // "CreateBucket"
-  bool read_only = false;
-  bool management_event = true;
-  std::string event_category;  // "Management" | "Data"
-  std::string error_code;
-  std::string user_identity_arn;
-  std::string username;  // LookupEvents Username ("" for AWS services)
-  std::string access_key_id;
-  std::vector<RecordResource> resources;
+struct JournalEntry : RecordFacts<std::string> {
+  uint64_t seq = 0;  // commit order; strictly increasing
   std::string json;  // the CloudTrail record, one line, AWS field order (docs/cloudtrail-record.md)
 
   SelectorFacts Facts() const;  // for MatchesSelectors
@@ -72,22 +58,8 @@ struct JournalEntry {
 
 // A journaled record read in place (ReadAfter into a JournalBatch): the same facts as a
 // JournalEntry, as views into the rows of the batch that read it.
-struct JournalView {
+struct JournalView : RecordFacts<std::string_view> {
   uint64_t seq = 0;
-  std::string_view account_id;
-  std::string_view region;
-  int64_t event_time_ms = 0;
-  std::string_view event_id;
-  std::string_view event_source;
-  std::string_view event_name;
-  bool read_only = false;
-  bool management_event = true;
-  std::string_view event_category;
-  std::string_view error_code;
-  std::string_view user_identity_arn;
-  std::string_view username;
-  std::string_view access_key_id;
-  std::vector<RecordResource> resources;
   std::string_view json;
 
   SelectorFacts Facts() const;  // for MatchesSelectors; views into the batch

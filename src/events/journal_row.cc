@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,18 @@ bool GetField(std::string_view& in, int64_t& field) {
   return ec == std::errc() && p == v.data() + v.size();
 }
 
+bool GetField(std::string_view& in, bool& field) {
+  std::string_view v;
+  if (!GetField(in, v)) return false;
+  field = v == "1";
+  return true;
+}
+
+// The most a field takes in a row: its length (at most 20 digits), ':', its text.
+size_t FieldBound(std::string_view s) { return s.size() + 21; }
+size_t FieldBound(int64_t) { return 21 + 20; }
+size_t FieldBound(bool) { return 21 + 1; }
+
 // Writes one field at `p` (room for it checked by EncodeRow's bound); returns the end.
 char* WriteField(char* p, std::string_view s) {
   p = std::to_chars(p, p + 20, s.size()).ptr;
@@ -49,6 +62,15 @@ char* WriteField(char* p, std::string_view s) {
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
+
+// Numbers in decimal, flags as "1" or "0".
+char* WriteField(char* p, int64_t v) {
+  char digits[24];
+  return WriteField(p,
+                    std::string_view(digits, std::to_chars(digits, digits + sizeof digits, v).ptr));
+}
+
+char* WriteField(char* p, bool v) { return WriteField(p, std::string_view(v ? "1" : "0", 1)); }
 
 // The first format: a JSON object with the record as an escaped string (data directories
 // written before the compact rows).
@@ -97,31 +119,15 @@ void WriteHex16(char* out, uint64_t v) {
 }
 
 std::string EncodeRow(BuiltRecord&& b) {
-  char time[24];
-  char* time_end = std::to_chars(time, time + sizeof time, b.event_time_ms).ptr;
-  char count[24];
-  char* count_end = std::to_chars(count, count + sizeof count, b.resources.size()).ptr;
-  const std::string_view fields[] = {b.account_id,
-                                     b.region,
-                                     std::string_view(time, time_end),
-                                     b.event_id,
-                                     b.event_source,
-                                     b.event_name,
-                                     b.read_only ? "1" : "0",
-                                     b.management_event ? "1" : "0",
-                                     b.event_category,
-                                     b.error_code,
-                                     b.user_identity_arn,
-                                     b.username,
-                                     b.access_key_id,
-                                     std::string_view(count, count_end)};
-  // The header is written into a buffer of an upper bound (each length prefix takes at most 20
-  // digits and ':'), then put in front of the record's JSON in the record's own string (which
-  // usually has the room already): no second copy of the record.
-  size_t bound = 1 + kHwmDigits;
-  for (std::string_view f : fields) bound += f.size() + 21;
+  // The header is written into a buffer of an upper bound, then put in front of the record's
+  // JSON in the record's own string (which usually has the room already): no second copy of
+  // the record.
+  const auto fields = b.Fields();
+  const auto count = static_cast<int64_t>(b.resources.size());
+  size_t bound = 1 + kHwmDigits + FieldBound(count);
+  std::apply([&bound](const auto&... f) { bound += (FieldBound(f) + ...); }, fields);
   for (const RecordResource& r : b.resources)
-    bound += r.arn.size() + r.account_id.size() + r.type.size() + 3 * 21;
+    bound += FieldBound(r.arn) + FieldBound(r.account_id) + FieldBound(r.type);
   char small[1024];
   std::string large;
   char* start = small;
@@ -133,7 +139,8 @@ std::string EncodeRow(BuiltRecord&& b) {
   *p++ = kRowFormat;
   std::memset(p, '0', kHwmDigits);
   p += kHwmDigits;
-  for (std::string_view f : fields) p = WriteField(p, f);
+  std::apply([&p](const auto&... f) { ((p = WriteField(p, f)), ...); }, fields);
+  p = WriteField(p, count);
   for (const RecordResource& r : b.resources) {
     p = WriteField(p, r.arn);
     p = WriteField(p, r.account_id);
@@ -303,17 +310,11 @@ bool DecodeView(uint64_t seq, std::string_view row, JournalView& e) {
     return false;
   }
   e.seq = seq;
-  std::string_view read_only, management;
   int64_t resources = 0;
-  bool ok =
-      GetField(row, e.account_id) && GetField(row, e.region) && GetField(row, e.event_time_ms) &&
-      GetField(row, e.event_id) && GetField(row, e.event_source) && GetField(row, e.event_name) &&
-      GetField(row, read_only) && GetField(row, management) && GetField(row, e.event_category) &&
-      GetField(row, e.error_code) && GetField(row, e.user_identity_arn) &&
-      GetField(row, e.username) && GetField(row, e.access_key_id) && GetField(row, resources);
+  const bool ok =
+      std::apply([&row](auto&... f) { return (GetField(row, f) && ...); }, e.Fields()) &&
+      GetField(row, resources);
   if (!ok || resources < 0) return false;
-  e.read_only = read_only == "1";
-  e.management_event = management == "1";
   e.resources.clear();
   for (int64_t i = 0; i < resources; ++i) {
     RecordResource r;

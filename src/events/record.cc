@@ -211,7 +211,7 @@ std::vector<RecordResource> Resources(const gateway::ApiCall& call) {
   return out;
 }
 
-std::string Username(const auth::Principal& p) {
+std::string_view Username(const auth::Principal& p) {
   switch (p.type) {
     case auth::PrincipalType::kRoot:
       return "root";
@@ -378,7 +378,7 @@ void AppendParameters(std::string& out, const Value& v) {
 // What one record of a call needs besides the call itself.
 struct RecordParts {
   const Classification& c;
-  const std::string& region;
+  std::string_view region;
   const std::vector<RecordResource>& resources;
   std::string_view event_id;
   std::string_view recipient;
@@ -482,46 +482,40 @@ std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call,
   if (!c.recorded) return out;
 
   const auth::Principal& p = call.principal;
-  std::string region = RecordRegion(call.service, call.aws_region);
-  std::vector<RecordResource> resources = Resources(call);
+  BuiltRecord b;
+  b.account_id = call.recipient_account_id;
+  b.region = RecordRegion(call.service, call.aws_region);
+  b.event_time_ms = call.event_time_ms;
+  b.event_id = call.event_id;
+  b.event_source = call.event_source;
+  b.event_name = call.event_name;
+  b.read_only = c.read_only;
+  b.management_event = c.management_event;
+  b.event_category = c.event_category;
+  b.error_code = call.error_code;
+  b.user_identity_arn = p.arn;
+  b.username = Username(p);
+  b.access_key_id = p.access_key_id;
+  b.resources = Resources(call);
 
   // §5.4: a call on another account's resource is recorded in both accounts.
   const std::string& owner = call.resource_account_id;
   const bool cross = !owner.empty() && owner != call.recipient_account_id && owner != "aws" &&
                      !ids.shared_event_id.empty();
   std::string_view shared = cross ? std::string_view(ids.shared_event_id) : std::string_view();
-
-  BuiltRecord b;
-  b.json =
-      WriteRecord(call, {c, region, resources, call.event_id, call.recipient_account_id, shared});
+  b.json = WriteRecord(call, {c, b.region, b.resources, b.event_id, b.account_id, shared});
   if (cross) {
+    // The resource account's copy: the same facts but its recipient and eventID.
     BuiltRecord second;
-    second.json = WriteRecord(call, {c, region, resources, ids.resource_event_id, owner, shared});
+    second.Assign(b);
     second.account_id = owner;
     second.event_id = ids.resource_event_id;
+    second.json =
+        WriteRecord(call, {c, b.region, b.resources, second.event_id, second.account_id, shared});
     out.push_back(std::move(b));
     out.push_back(std::move(second));
   } else {
     out.push_back(std::move(b));
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    BuiltRecord& r = out[i];
-    if (i == 0) {
-      r.account_id = call.recipient_account_id;
-      r.event_id = call.event_id;
-    }
-    r.region = region;
-    r.event_time_ms = call.event_time_ms;
-    r.event_source = call.event_source;
-    r.event_name = call.event_name;
-    r.read_only = c.read_only;
-    r.management_event = c.management_event;
-    r.event_category = c.event_category;
-    r.error_code = call.error_code;
-    r.user_identity_arn = p.arn;
-    r.username = Username(p);
-    r.access_key_id = p.access_key_id;
-    r.resources = resources;
   }
   return out;
 }

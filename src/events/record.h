@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/value.h"
@@ -24,30 +25,57 @@ struct RecordResource {
 
 // How one call is classified (spec §5.1 readOnly, §5.5).
 struct Classification {
-  bool recorded = true;          // false: CloudTrail does not record this operation at all
-  bool read_only = false;        // readOnly
-  bool management_event = true;  // managementEvent
-  std::string event_category;    // "Management" or "Data"
+  bool recorded = true;             // false: CloudTrail does not record this operation at all
+  bool read_only = false;           // readOnly
+  bool management_event = true;     // managementEvent
+  std::string_view event_category;  // "Management" or "Data" (static text)
 };
 Classification Classify(std::string_view service, std::string_view operation);
 
-// One built record plus the facts about it that selectors, event history and delivery use
-// without parsing the JSON again.
-struct BuiltRecord {
-  std::string account_id;  // recipientAccountId
-  std::string region;      // awsRegion (global services: us-east-1)
+// The facts about a record that selectors, event history and delivery use without parsing its
+// JSON: one list for the built record (views into the call), the journaled entry (owned) and the
+// journaled record read in place (views into the row read). S is std::string or
+// std::string_view.
+template <class S>
+struct RecordFacts {
+  S account_id;  // recipientAccountId: whose record this is
+  S region;      // awsRegion (global services: us-east-1)
   int64_t event_time_ms = 0;
-  std::string event_id;
-  std::string event_source;
-  std::string event_name;
+  S event_id;
+  S event_source;  // "s3.amazonaws.com"
+  S event_name;    // "CreateBucket"
   bool read_only = false;
   bool management_event = true;
-  std::string event_category;
-  std::string error_code;
-  std::string user_identity_arn;  // userIdentity.arn ("" for AWS services)
-  std::string username;           // LookupEvents' Username (§7): user name, session name, "root"
-  std::string access_key_id;      // userIdentity.accessKeyId
+  S event_category;  // "Management" | "Data"
+  S error_code;
+  S user_identity_arn;  // userIdentity.arn ("" for AWS services)
+  S username;           // LookupEvents' Username (§7): user name, session name, "root"
+  S access_key_id;      // userIdentity.accessKeyId
   std::vector<RecordResource> resources;
+
+  // The facts but `resources`, as references in the order of a journal row's fields
+  // (journal_row.h): the one list that copies, encodes and decodes them.
+  auto Fields() { return Tie(*this); }
+  auto Fields() const { return Tie(*this); }
+  // These facts from facts of another string type (copies, or views of `other`).
+  template <class T>
+  void Assign(const RecordFacts<T>& other) {
+    Fields() = other.Fields();
+    resources = other.resources;
+  }
+
+ private:
+  template <class Self>
+  static auto Tie(Self& f) {
+    return std::tie(f.account_id, f.region, f.event_time_ms, f.event_id, f.event_source,
+                    f.event_name, f.read_only, f.management_event, f.event_category, f.error_code,
+                    f.user_identity_arn, f.username, f.access_key_id);
+  }
+};
+
+// One built record: its facts, views into the call and the ids it was built from (which must
+// outlive it), and its JSON text.
+struct BuiltRecord : RecordFacts<std::string_view> {
   Value record;      // the record itself, fields in AWS's order (BuildRecords only)
   std::string json;  // the record as one line of JSON (WriteJson(record))
 };
@@ -61,18 +89,22 @@ struct CrossAccountIds {
 
 // The record(s) of one call: none when the operation is not recorded (§5.5 "Not recorded"),
 // one normally, two for a cross-account call (the caller's account's, then the resource
-// account's; same sharedEventID, different eventIDs).
+// account's; same sharedEventID, different eventIDs). The records' facts view `call` and `ids`.
 std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids);
 // The same without `record`: the JSON text is written straight from the call (the journal's
 // path; BuildRecords parses that text back for `record`).
 std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids);
+// The records would view a call that is gone.
+std::vector<BuiltRecord> BuildRecords(gateway::ApiCall&&, const CrossAccountIds&) = delete;
+std::vector<BuiltRecord> BuildRecordsText(gateway::ApiCall&&, const CrossAccountIds&) = delete;
 
 // Parts of BuildRecords, exposed for tests and for the delivery side.
 Value BuildUserIdentity(const auth::Principal& principal);
 // §5.3: lower-cases the first letter of member names at every level and drops secrets.
 Value RecordParameters(const Value& input);
-// The region a record is filed under: us-east-1 for IAM and Organizations (global services).
-std::string RecordRegion(std::string_view service, std::string_view request_region);
+// The region a record is filed under: us-east-1 for IAM and Organizations (global services),
+// else `request_region` (the result views it).
+std::string_view RecordRegion(std::string_view service, std::string_view request_region);
 // The CloudTrail resource type of an ARN ("AWS::IAM::Role"), "" when unknown.
 std::string ResourceTypeOfArn(std::string_view arn);
 

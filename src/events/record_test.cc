@@ -48,7 +48,8 @@ std::vector<std::string> Keys(const Value& v) {
 }
 
 TEST(RecordTest, IamUserRecordMatchesAwsExampleFieldByField) {
-  auto records = BuildRecords(IamUserCall(), {});
+  const gateway::ApiCall call = IamUserCall();
+  auto records = BuildRecords(call, {});
   ASSERT_EQ(records.size(), 1u);
   const Value& r = records[0].record;
   // AWS's documented record, as published (eventVersion 1.02 then; orgtrail writes the current
@@ -183,7 +184,8 @@ TEST(RecordTest, CrossAccountCallIsRecordedInBothAccounts) {
   c.event_name = "AssumeRole";
   c.resources = {"arn:aws:iam::333333333333:role/OrganizationAccountAccessRole"};
   c.resource_account_id = "333333333333";
-  auto records = BuildRecords(c, {"second-id", "shared-id"});
+  const CrossAccountIds ids{"second-id", "shared-id"};
+  auto records = BuildRecords(c, ids);
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].record.GetString("recipientAccountId"), "222222222222");
   EXPECT_EQ(records[1].record.GetString("recipientAccountId"), "333333333333");
@@ -194,7 +196,7 @@ TEST(RecordTest, CrossAccountCallIsRecordedInBothAccounts) {
   EXPECT_EQ(records[1].record.GetString("eventID"), "second-id");
   // Same account: one record, no sharedEventID.
   c.resource_account_id = "222222222222";
-  auto one = BuildRecords(c, {"second-id", "shared-id"});
+  auto one = BuildRecords(c, ids);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_FALSE(one[0].record.Has("sharedEventID"));
 }
