@@ -291,6 +291,8 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, boo
   writes.reserve(group ? 1 : rows.size());
   uint64_t last = 0;
   uint64_t group_hwm = 0;
+  // The rows' texts, held for ReadAfter once committed (by their last sequence number).
+  std::vector<std::pair<uint64_t, Held>> held;
   {
     std::lock_guard lock(mu_);
     if (generation != generation_) return Ok();  // built before an admin reset: dropped
@@ -303,8 +305,10 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, boo
       group_hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
       if (p.row.size() >= 1 + kHwmDigits && p.row[0] == kRowFormat)
         WriteHex16(p.row.data() + 1, group_hwm);
-      if (!group || rows.size() == 1)
+      if (!group || rows.size() == 1) {
+        held.push_back({seq, {seq, std::make_shared<const std::string>(p.row)}});
         writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
+      }
     }
   }
   if (writes.empty()) {
@@ -314,13 +318,16 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, boo
     std::string row = journal_row::GroupHeader(rows.size(), bytes);
     for (const Pending& p : rows) journal_row::AppendMember(row, p.row);
     WriteHex16(row.data() + 1, group_hwm);
-    journal_row::Pack(row);
-    writes.push_back({std::string(kJournal), Hex16(last), std::move(row)});
+    std::string packed;
+    const bool is_packed = journal_row::Pack(row, packed);
+    auto text = std::make_shared<const std::string>(std::move(row));
+    writes.push_back({std::string(kJournal), Hex16(last), is_packed ? std::move(packed) : *text});
+    held.push_back({last, {last - rows.size() + 1, std::move(text)}});
   }
   Status st = store_.Apply(writes);
   if (st.ok()) {
-    store_.AfterCommit([this, last](bool committed) {
-      if (committed) Published(last);
+    store_.AfterCommit([this, last, generation, held = std::move(held)](bool committed) mutable {
+      if (committed) Published(last, generation, std::move(held));
     });
   }
   return st;
@@ -341,9 +348,12 @@ void Journal::Prune() {
     horizon = newest_ms_ - kEventHistoryMillis;
   }
   int64_t oldest_kept = INT64_MAX;
+  uint64_t pruned = 0;  // the last row removed
+  bool ok = true;
   while (true) {
     std::vector<store::Write> writes;
     std::vector<store::Row> rows = store_.Scan(kJournal, "", "", kPruneBatch);
+    uint64_t last = 0;
     for (const store::Row& row : rows) {
       std::optional<uint64_t> seq = SeqOfKey(row.key);
       int64_t oldest = 0, newest = 0;
@@ -352,21 +362,39 @@ void Journal::Prune() {
         oldest_kept = oldest;
         break;
       }
+      if (seq) last = *seq;
       writes.push_back({std::string(kJournal), row.key, std::nullopt});
     }
     const bool more = oldest_kept == INT64_MAX && rows.size() == kPruneBatch;
-    if (!writes.empty() && !store_.Apply(writes).ok()) return;
+    if (!writes.empty() && !(ok = store_.Apply(writes).ok())) break;
+    pruned = std::max(pruned, last);
     if (!more) break;
   }
   std::lock_guard lock(mu_);
-  oldest_ms_ = oldest_kept;
+  DropHeldThrough(pruned);
+  if (ok) oldest_ms_ = oldest_kept;
 }
 
-void Journal::Published(uint64_t seq) {
+void Journal::DropHeldThrough(uint64_t seq) const {
+  while (!recent_.empty() && recent_.begin()->first <= seq) {
+    recent_bytes_ -= recent_.begin()->second.text->size();
+    recent_.erase(recent_.begin());
+  }
+}
+
+void Journal::Published(uint64_t seq, uint64_t generation,
+                        std::vector<std::pair<uint64_t, Held>> rows) {
   std::vector<std::function<void()>> wakes;
   {
     std::lock_guard lock(mu_);
     committed_seq_ = std::max(committed_seq_, seq);
+    if (generation == generation_) {
+      for (auto& [last, row] : rows) {
+        const size_t size = row.text->size();
+        if (recent_.emplace(last, std::move(row)).second) recent_bytes_ += size;
+      }
+      while (recent_bytes_ > kRecentBytes) DropHeldThrough(recent_.begin()->first);
+    }
     wakes = wakes_;
   }
   for (auto& w : wakes) w();
@@ -391,6 +419,7 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
   out.rows.clear();
   out.decoded.clear();
   out.expanded.clear();
+  out.held.clear();
   // The view of one record's row, or of its decoded entry (first format).
   auto add = [&out](uint64_t s, std::string_view row) {
     JournalView& v = out.entries.emplace_back();
@@ -405,10 +434,29 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
     v.seq = d.seq;
     v.json = d.json;
   };
+  // First the rows still held, as long as each follows on from the one before: a row not held
+  // (dropped, or its commit not yet published) and everything after it are read from the store.
+  uint64_t next = seq + 1;  // the first sequence number not read yet
+  std::vector<std::pair<uint64_t, std::shared_ptr<const std::string>>> held;
+  {
+    std::lock_guard lock(mu_);
+    DropHeldThrough(seq);  // read past
+    for (auto it = recent_.begin(); it != recent_.end() && it->second.first <= next; ++it) {
+      if (limit != 0 && next - seq - 1 >= limit) break;
+      held.emplace_back(it->first, it->second.text);
+      next = it->first + 1;
+    }
+  }
+  out.entries.reserve(next - seq - 1);
+  for (auto& [key, text] : held) {
+    for (const auto& [member_seq, member] : Members(key, *text))
+      if (member_seq > seq) add(member_seq, member);
+    out.held.push_back(std::move(text));
+  }
   // A row's key is the sequence number of its last record, so the row holding seq + 1 is the
   // first after Hex16(seq); every row read adds at least one record. The views point into the
   // rows' strings, which stay where they are when the vector of rows moves.
-  std::string after = Hex16(seq);
+  std::string after = Hex16(next - 1);
   while (limit == 0 || out.entries.size() < limit) {
     const size_t want = limit == 0 ? 0 : limit - out.entries.size();
     std::vector<store::Row>& rows = out.rows.emplace_back(store_.Scan(kJournal, "", after, want));
@@ -538,6 +586,8 @@ void Journal::Reset() {
   {
     std::lock_guard lock(mu_);
     queue_.clear();
+    recent_.clear();
+    recent_bytes_ = 0;
     ++generation_;
     newest_ms_ = 0;
     oldest_ms_ = INT64_MAX;

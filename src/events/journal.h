@@ -29,6 +29,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,6 +48,8 @@
 namespace orgtrail::events {
 
 inline constexpr std::chrono::milliseconds kGroupCommitInterval{20};
+// Text of the rows committed last that the journal holds for ReadAfter, at most.
+inline constexpr size_t kRecentBytes = 8 * 1024 * 1024;
 inline constexpr int64_t kEventHistoryMillis = 90LL * 24 * 3600 * 1000;  // LookupEvents: 90 days
 
 // One journaled record.
@@ -68,10 +72,11 @@ struct JournalView : RecordFacts<std::string_view> {
 };
 
 // Records read by ReadAfter without a copy of each: the rows read, and the records' views into
-// them (into `expanded` for packed group rows, and into `decoded`, entries of rows of the first
-// format).
+// them (into `held` for rows the journal still held in memory, into `expanded` for packed group
+// rows, and into `decoded`, entries of rows of the first format).
 struct JournalBatch {
   std::vector<JournalView> entries;
+  std::vector<std::shared_ptr<const std::string>> held;
   std::vector<std::vector<store::Row>> rows;
   std::deque<JournalEntry> decoded;
   std::deque<std::string> expanded;  // packed group rows, inflated
@@ -128,7 +133,10 @@ class Journal {
   uint64_t LastSeq() const;
   // Committed entries with seq > `seq`, in order, at most `limit`.
   std::vector<JournalEntry> ReadAfter(uint64_t seq, size_t limit) const;
-  // The same records, read in place into `out` (replacing what it held).
+  // The same records, read in place into `out` (replacing what it held). The rows committed
+  // last are still held in memory (kRecentBytes at most, group rows unpacked): a reader right
+  // behind the commits (delivery) finds them there, without reading and inflating them again.
+  // Rows up to `seq` are read past: they are no longer held.
   void ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const;
   // Registers a callback run after every commit that added entries (must not block).
   void OnAppend(std::function<void()> wake);
@@ -151,7 +159,16 @@ class Journal {
   // `group` as one row of them all (keyed by the last one's sequence number).
   // Dropped when `generation` is not current (built before an admin reset).
   Status AppendLocked(std::vector<Pending> rows, uint64_t generation, bool group);
-  void Published(uint64_t seq);
+  // A committed row's text as ReadAfter reads it: its records are `first`..the key it is held
+  // under in `recent_`.
+  struct Held {
+    uint64_t first = 0;
+    std::shared_ptr<const std::string> text;
+  };
+  // Holds committed rows for ReadAfter (dropping the oldest beyond kRecentBytes), then wakes.
+  void Published(uint64_t seq, uint64_t generation, std::vector<std::pair<uint64_t, Held>> rows);
+  // Drops the held rows whose records are all at or before `seq` (mu_ held).
+  void DropHeldThrough(uint64_t seq) const;
   void RunGroupCommit();
   // Removes the records older than the event-history horizon, when there are any.
   void MaybePrune();
@@ -173,6 +190,10 @@ class Journal {
   std::vector<Pending> queue_;     // read-only records waiting for the group commit
   std::condition_variable space_;  // the queue has room again
   std::vector<std::function<void()>> wakes_;
+  // Rows committed last, by their last record's sequence number, kRecentBytes of text at most
+  // (ReadAfter drops the rows it reads past).
+  mutable std::map<uint64_t, Held> recent_;
+  mutable size_t recent_bytes_ = 0;
   bool stop_ = false;
   bool running_ = false;  // the group-commit thread runs
   std::condition_variable cv_;

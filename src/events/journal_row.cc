@@ -221,29 +221,28 @@ bool Inflate(std::string_view in, std::string& out) {
 
 }  // namespace
 
-void Pack(std::string& group_row) {
-  if (group_row.size() < kMinPackBytes || group_row.empty() || group_row[0] != kRowFormatGroup)
-    return;
+bool Pack(std::string_view group_row, std::string& packed) {
+  if (group_row.size() < kMinPackBytes || group_row[0] != kRowFormatGroup) return false;
   const Isal* isal = OpenIsal();
-  if (isal == nullptr) return;  // kept unpacked
+  if (isal == nullptr) return false;
   isal_zstream& z = ThreadDeflateStream(*isal, IGZIP_DEFLATE);
   z.end_of_stream = 1;
-  z.next_in = reinterpret_cast<uint8_t*>(group_row.data());
+  z.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(group_row.data()));
   z.avail_in = static_cast<uint32_t>(group_row.size());
-  std::string out(1 + kHwmDigits + group_row.size() / 4 + 1024, '\0');
-  out[0] = kRowFormatPacked;
-  std::memcpy(out.data() + 1, group_row.data() + 1, kHwmDigits);
+  packed.assign(1 + kHwmDigits + group_row.size() / 4 + 1024, '\0');
+  packed[0] = kRowFormatPacked;
+  std::memcpy(packed.data() + 1, group_row.data() + 1, kHwmDigits);
   size_t done = 1 + kHwmDigits;
   while (true) {
-    z.next_out = reinterpret_cast<uint8_t*>(out.data()) + done;
-    z.avail_out = static_cast<uint32_t>(out.size() - done);
-    if (isal->deflate(&z) != COMP_OK) return;  // kept unpacked
-    done = out.size() - z.avail_out;
+    z.next_out = reinterpret_cast<uint8_t*>(packed.data()) + done;
+    z.avail_out = static_cast<uint32_t>(packed.size() - done);
+    if (isal->deflate(&z) != COMP_OK) return false;
+    done = packed.size() - z.avail_out;
     if (z.internal_state.state == ZSTATE_END) break;
-    out.resize(out.size() * 2);
+    packed.resize(packed.size() * 2);
   }
-  out.resize(done);
-  group_row = std::move(out);
+  packed.resize(done);
+  return true;
 }
 
 std::vector<std::pair<uint64_t, std::string_view>> Members(uint64_t key, std::string_view row,

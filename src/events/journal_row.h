@@ -47,9 +47,10 @@ std::string GroupHeader(size_t count, size_t bytes);
 // Appends one record's row to a group row.
 void AppendMember(std::string& group, std::string_view row);
 
-// Packs a finished group row (its high water mark filled in) in place into the 'Z' form; rows
-// under 16 KiB, or where ISA-L cannot be opened, stay as they are.
-void Pack(std::string& group_row);
+// Packs a finished group row (its high water mark filled in) into `packed`, in the 'Z' form;
+// false (and `packed` unspecified) for rows under 16 KiB or where ISA-L cannot be opened: they
+// stay as they are.
+bool Pack(std::string_view group_row, std::string& packed);
 
 // The records' rows of the row stored under sequence number `key`, each with its sequence
 // number, in order: the row itself for a single-record row, its members for a group row (the
