@@ -20,7 +20,6 @@ namespace {
 using journal_row::AppendHex16;
 using journal_row::DecodeRow;
 using journal_row::DecodeView;
-using journal_row::EncodeRow;
 using journal_row::Hex16;
 using journal_row::HighWaterMark;
 using journal_row::kHwmDigits;
@@ -238,15 +237,13 @@ void Journal::Record(const gateway::ApiCall& call) {
     generation = generation_;
   }
   // The record is built here, on the request thread, straight from the call: nothing of the
-  // call is copied, only the finished row is queued.
-  std::vector<Pending> rows;
-  for (BuiltRecord& b : BuildRecordsText(call, cross)) {
-    const int64_t time_ms = b.event_time_ms;
-    rows.push_back({time_ms, EncodeRow(std::move(b))});
-  }
+  // call is copied, each record is written as its finished row, and only the rows are queued.
+  std::vector<BuiltRecord> built = BuildRecordsText(call, cross, journal_row::AppendHeader);
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds
     // around the call (or in one of its own), so the record commits with the change.
+    std::vector<Pending> rows;
+    for (BuiltRecord& b : built) rows.push_back({b.event_time_ms, std::move(b.json)});
     (void)AppendLocked(std::move(rows), generation, /*group=*/false);
     return;
   }
@@ -256,8 +253,8 @@ void Journal::Record(const gateway::ApiCall& call) {
     // Backpressure: wait for the group commit rather than let the queue grow without bound.
     space_.wait(lock, [this] { return queue_.size() < kMaxQueued || stop_ || !running_; });
     if (generation != generation_) return;  // built before an admin reset: dropped
-    wake = queue_.empty() || queue_.size() + rows.size() >= kMaxQueued / 2;
-    for (Pending& p : rows) queue_.push_back(std::move(p));
+    wake = queue_.empty() || queue_.size() + built.size() >= kMaxQueued / 2;
+    for (BuiltRecord& b : built) queue_.push_back({b.event_time_ms, std::move(b.json)});
   }
   if (wake) cv_.notify_one();
 }

@@ -118,37 +118,28 @@ void WriteHex16(char* out, uint64_t v) {
   for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 15];
 }
 
-std::string EncodeRow(BuiltRecord&& b) {
-  // The header is written into a buffer of an upper bound, then put in front of the record's
-  // JSON in the record's own string (which usually has the room already): no second copy of
-  // the record.
-  const auto fields = b.Fields();
-  const auto count = static_cast<int64_t>(b.resources.size());
+void AppendHeader(const RecordFacts<std::string_view>& facts, std::string& out) {
+  // Written in place into room of an upper bound, then cut to its size.
+  const auto fields = facts.Fields();
+  const auto count = static_cast<int64_t>(facts.resources.size());
   size_t bound = 1 + kHwmDigits + FieldBound(count);
   std::apply([&bound](const auto&... f) { bound += (FieldBound(f) + ...); }, fields);
-  for (const RecordResource& r : b.resources)
+  for (const RecordResource& r : facts.resources)
     bound += FieldBound(r.arn) + FieldBound(r.account_id) + FieldBound(r.type);
-  char small[1024];
-  std::string large;
-  char* start = small;
-  if (bound > sizeof small) {
-    large.resize(bound);
-    start = large.data();
-  }
-  char* p = start;
+  const size_t start = out.size();
+  out.resize(start + bound);
+  char* p = out.data() + start;
   *p++ = kRowFormat;
   std::memset(p, '0', kHwmDigits);
   p += kHwmDigits;
   std::apply([&p](const auto&... f) { ((p = WriteField(p, f)), ...); }, fields);
   p = WriteField(p, count);
-  for (const RecordResource& r : b.resources) {
+  for (const RecordResource& r : facts.resources) {
     p = WriteField(p, r.arn);
     p = WriteField(p, r.account_id);
     p = WriteField(p, r.type);
   }
-  std::string out = std::move(b.json);
-  out.insert(0, start, static_cast<size_t>(p - start));
-  return out;
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 std::string GroupHeader(size_t count, size_t bytes) {

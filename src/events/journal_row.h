@@ -38,9 +38,10 @@ void AppendHex16(std::string& out, uint64_t v);
 std::string Hex16(uint64_t v);
 void WriteHex16(char* out, uint64_t v);
 
-// The row of a record, its high water mark digits zero until the row gets its sequence number.
-// The record's JSON text is moved into the row.
-std::string EncodeRow(BuiltRecord&& b);
+// Appends the header of a record's row, its high water mark digits zero until the row gets its
+// sequence number; the record's JSON text follows it to the end of the row (BuildRecordsText's
+// RecordHead).
+void AppendHeader(const RecordFacts<std::string_view>& facts, std::string& out);
 
 // Starts a group row of `count` records (high water mark zero), with room for `bytes` more.
 std::string GroupHeader(size_t count, size_t bytes);

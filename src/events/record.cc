@@ -385,16 +385,10 @@ struct RecordParts {
   std::string_view shared_event_id;  // "" when not cross-account
 };
 
-// One record, fields in the order of spec §5.1.
-std::string WriteRecord(const gateway::ApiCall& call, const RecordParts& r) {
+// Appends one record, fields in the order of spec §5.1.
+void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, std::string& out) {
   const auth::Principal& p = call.principal;
   const bool service_caller = p.type == auth::PrincipalType::kAWSService;
-  std::string out;
-  // Room for a usual record (~650 bytes) and the journal row's header put in front of it later
-  // (~250, journal_row::EncodeRow), kept under glibc's large-chunk size (1,024 bytes with the
-  // chunk header): a large chunk freed by the group-commit thread makes the next one cost a
-  // consolidation of the request thread's free lists.
-  out.reserve(999);
   out.push_back('{');
   Member(out, "eventVersion", kEventVersion, true);
   out.append(",\"userIdentity\":");
@@ -448,7 +442,6 @@ std::string WriteRecord(const gateway::ApiCall& call, const RecordParts& r) {
     out.push_back('}');
   }
   out.push_back('}');
-  return out;
 }
 
 std::string WriteWith(const std::function<void(Writer&)>& fn) {
@@ -475,8 +468,8 @@ Value BuildUserIdentity(const auth::Principal& p) {
   return Reparsed(out);
 }
 
-std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call,
-                                          const CrossAccountIds& ids) {
+std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids,
+                                          RecordHead head) {
   std::vector<BuiltRecord> out;
   Classification c = Classify(call.service, call.event_name);
   if (!c.recorded) return out;
@@ -503,15 +496,24 @@ std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call,
   const bool cross = !owner.empty() && owner != call.recipient_account_id && owner != "aws" &&
                      !ids.shared_event_id.empty();
   std::string_view shared = cross ? std::string_view(ids.shared_event_id) : std::string_view();
-  b.json = WriteRecord(call, {c, b.region, b.resources, b.event_id, b.account_id, shared});
+  // Each record's text: its head, then the record.
+  auto write = [&](BuiltRecord& r) {
+    // Room for a usual record (~650 bytes) and the journal row's header (~250), kept under
+    // glibc's large-chunk size (1,024 bytes with the chunk header): a large chunk freed by the
+    // group-commit thread makes the next one cost a consolidation of the request thread's free
+    // lists.
+    r.json.reserve(999);
+    if (head != nullptr) head(r, r.json);
+    WriteRecord(call, {c, r.region, r.resources, r.event_id, r.account_id, shared}, r.json);
+  };
+  write(b);
   if (cross) {
     // The resource account's copy: the same facts but its recipient and eventID.
     BuiltRecord second;
     second.Assign(b);
     second.account_id = owner;
     second.event_id = ids.resource_event_id;
-    second.json =
-        WriteRecord(call, {c, b.region, b.resources, second.event_id, second.account_id, shared});
+    write(second);
     out.push_back(std::move(b));
     out.push_back(std::move(second));
   } else {

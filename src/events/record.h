@@ -77,8 +77,12 @@ struct RecordFacts {
 // outlive it), and its JSON text.
 struct BuiltRecord : RecordFacts<std::string_view> {
   Value record;      // the record itself, fields in AWS's order (BuildRecords only)
-  std::string json;  // the record as one line of JSON (WriteJson(record))
+  std::string json;  // the record as one line of JSON (WriteJson(record)), after its head
 };
+
+// What BuildRecordsText writes in front of each record's JSON text in BuiltRecord::json, from
+// its facts (the journal's row header, journal_row::AppendHeader); nullptr: nothing.
+using RecordHead = void (*)(const RecordFacts<std::string_view>& facts, std::string& out);
 
 // Ids the builder cannot mint itself (it is pure): the cross-account copy's eventID and the
 // sharedEventID both copies carry. Only used when the call is cross-account (spec §5.4).
@@ -91,12 +95,15 @@ struct CrossAccountIds {
 // one normally, two for a cross-account call (the caller's account's, then the resource
 // account's; same sharedEventID, different eventIDs). The records' facts view `call` and `ids`.
 std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids);
-// The same without `record`: the JSON text is written straight from the call (the journal's
-// path; BuildRecords parses that text back for `record`).
-std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids);
+// The same without `record`: the JSON text is written straight from the call, after `head` (the
+// journal's path, which so builds each finished row in one string; BuildRecords parses that
+// text back for `record`).
+std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids,
+                                          RecordHead head = nullptr);
 // The records would view a call that is gone.
 std::vector<BuiltRecord> BuildRecords(gateway::ApiCall&&, const CrossAccountIds&) = delete;
-std::vector<BuiltRecord> BuildRecordsText(gateway::ApiCall&&, const CrossAccountIds&) = delete;
+std::vector<BuiltRecord> BuildRecordsText(gateway::ApiCall&&, const CrossAccountIds&,
+                                          RecordHead = nullptr) = delete;
 
 // Parts of BuildRecords, exposed for tests and for the delivery side.
 Value BuildUserIdentity(const auth::Principal& principal);
