@@ -4,6 +4,7 @@
 #include "events/record.h"
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -300,42 +301,84 @@ void AppendString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// Appends `"name":<string>` after a comma (`first`: without it).
-void Member(std::string& out, std::string_view name, std::string_view value, bool first = false) {
-  if (!first) out.push_back(',');
-  out.push_back('"');
-  out.append(name);
-  out.append("\":");
+// `,"name":`, a member's name as one constant (without the comma for a first member).
+template <size_t N>
+struct MemberName {
+  static constexpr size_t kSize = N + 3;  // the comma, quotes and colon; N counts the NUL
+  char text[kSize] = {};
+  constexpr MemberName(const char (&name)[N]) {  // NOLINT(google-explicit-constructor)
+    text[0] = ',';
+    text[1] = '"';
+    for (size_t i = 0; i + 1 < N; ++i) text[2 + i] = name[i];
+    text[N + 1] = '"';
+    text[N + 2] = ':';
+  }
+};
+
+// Appends `,"name":<string>` (`first`: without the comma).
+template <MemberName kName>
+void Member(std::string& out, std::string_view value, bool first = false) {
+  out.append(kName.text + first, kName.kSize - first);
   AppendString(out, value);
+}
+
+// Appends `,"name":"<time>"` in ISO 8601 to the second (FormatIso8601Seconds's text, written in
+// place: the times of a record need no escaping).
+template <MemberName kName>
+void MemberTime(std::string& out, int64_t ms, bool first = false) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)};
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {
+    Member<kName>(out, FormatIso8601Seconds(ms), first);
+    return;
+  }
+  char buf[] = "\"0000-00-00T00:00:00Z\"";
+  auto two = [&buf](size_t at, unsigned v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(1, static_cast<unsigned>(y) / 100);
+  two(3, static_cast<unsigned>(y) % 100);
+  two(6, static_cast<unsigned>(ymd.month()));
+  two(9, static_cast<unsigned>(ymd.day()));
+  two(12, static_cast<unsigned>(hms.hours().count()));
+  two(15, static_cast<unsigned>(hms.minutes().count()));
+  two(18, static_cast<unsigned>(hms.seconds().count()));
+  out.append(kName.text + first, kName.kSize - first);
+  out.append(buf, sizeof buf - 1);
 }
 
 // §5.2.
 void UserIdentity(std::string& out, const auth::Principal& p) {
   auto attributes = [&] {
     out.append(",\"attributes\":{");
-    Member(out, "creationDate", FormatIso8601Seconds(p.session_issued_ms), true);
-    Member(out, "mfaAuthenticated", p.mfa_authenticated ? "true" : "false");
+    MemberTime<"creationDate">(out, p.session_issued_ms, true);
+    Member<"mfaAuthenticated">(out, p.mfa_authenticated ? "true" : "false");
     out.push_back('}');
   };
   out.push_back('{');
   switch (p.type) {
     case auth::PrincipalType::kAWSService:
-      Member(out, "type", "AWSService", true);
-      Member(out, "invokedBy", p.service);
+      Member<"type">(out, "AWSService", true);
+      Member<"invokedBy">(out, p.service);
       break;
     case auth::PrincipalType::kAnonymous:
-      Member(out, "type", auth::UserIdentityType(p.type), true);
-      Member(out, "principalId", "");
-      Member(out, "accountId", "anonymous");
+      Member<"type">(out, auth::UserIdentityType(p.type), true);
+      Member<"principalId">(out, "");
+      Member<"accountId">(out, "anonymous");
       break;
     case auth::PrincipalType::kRoot:
     case auth::PrincipalType::kIAMUser:
-      Member(out, "type", auth::UserIdentityType(p.type), true);
-      Member(out, "principalId", p.user_id);
-      Member(out, "arn", p.arn);
-      Member(out, "accountId", p.account_id);
-      if (!p.access_key_id.empty()) Member(out, "accessKeyId", p.access_key_id);
-      if (p.type == auth::PrincipalType::kIAMUser) Member(out, "userName", p.user_name);
+      Member<"type">(out, auth::UserIdentityType(p.type), true);
+      Member<"principalId">(out, p.user_id);
+      Member<"arn">(out, p.arn);
+      Member<"accountId">(out, p.account_id);
+      if (!p.access_key_id.empty()) Member<"accessKeyId">(out, p.access_key_id);
+      if (p.type == auth::PrincipalType::kIAMUser) Member<"userName">(out, p.user_name);
       if (p.temporary) {  // GetSessionToken credentials
         out.append(R"(,"sessionContext":{"sessionIssuer":{},"webIdFederationData":{})");
         attributes();
@@ -343,20 +386,20 @@ void UserIdentity(std::string& out, const auth::Principal& p) {
       }
       break;
     case auth::PrincipalType::kAssumedRole:
-      Member(out, "type", auth::UserIdentityType(p.type), true);
-      Member(out, "principalId", p.user_id);
-      Member(out, "arn", p.arn);
-      Member(out, "accountId", p.account_id);
-      if (!p.access_key_id.empty()) Member(out, "accessKeyId", p.access_key_id);
+      Member<"type">(out, auth::UserIdentityType(p.type), true);
+      Member<"principalId">(out, p.user_id);
+      Member<"arn">(out, p.arn);
+      Member<"accountId">(out, p.account_id);
+      if (!p.access_key_id.empty()) Member<"accessKeyId">(out, p.access_key_id);
       out.append(R"(,"sessionContext":{"sessionIssuer":{)");
-      Member(out, "type", "Role", true);
-      Member(out, "principalId", p.role_id);
-      Member(out, "arn", p.role_arn);
-      Member(out, "accountId", p.account_id);
-      Member(out, "userName", p.role_name);
+      Member<"type">(out, "Role", true);
+      Member<"principalId">(out, p.role_id);
+      Member<"arn">(out, p.role_arn);
+      Member<"accountId">(out, p.account_id);
+      Member<"userName">(out, p.role_name);
       out.append(R"(},"webIdFederationData":{})");
       attributes();
-      if (!p.source_identity.empty()) Member(out, "sourceIdentity", p.source_identity);
+      if (!p.source_identity.empty()) Member<"sourceIdentity">(out, p.source_identity);
       out.push_back('}');
       break;
   }
@@ -389,23 +432,22 @@ struct RecordParts {
 void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, std::string& out) {
   const auth::Principal& p = call.principal;
   const bool service_caller = p.type == auth::PrincipalType::kAWSService;
-  out.push_back('{');
-  Member(out, "eventVersion", kEventVersion, true);
-  out.append(",\"userIdentity\":");
+  static_assert(kEventVersion == "1.11");
+  out.append(R"({"eventVersion":"1.11","userIdentity":)");
   UserIdentity(out, p);
-  Member(out, "eventTime", FormatIso8601Seconds(call.event_time_ms));
-  Member(out, "eventSource", call.event_source);
-  Member(out, "eventName", call.event_name);
-  Member(out, "awsRegion", r.region);
-  Member(out, "sourceIPAddress", service_caller ? std::string_view(p.service) : call.source_ip);
+  MemberTime<"eventTime">(out, call.event_time_ms);
+  Member<"eventSource">(out, call.event_source);
+  Member<"eventName">(out, call.event_name);
+  Member<"awsRegion">(out, r.region);
+  Member<"sourceIPAddress">(out, service_caller ? std::string_view(p.service) : call.source_ip);
   if (service_caller) {
-    Member(out, "userAgent", p.service);
+    Member<"userAgent">(out, p.service);
   } else if (!call.user_agent.empty()) {
-    Member(out, "userAgent", std::string_view(call.user_agent).substr(0, kMaxUserAgent));
+    Member<"userAgent">(out, std::string_view(call.user_agent).substr(0, kMaxUserAgent));
   }
   if (!call.error_code.empty()) {
-    Member(out, "errorCode", call.error_code);
-    Member(out, "errorMessage", std::string_view(call.error_message).substr(0, kMaxErrorMessage));
+    Member<"errorCode">(out, call.error_code);
+    Member<"errorMessage">(out, std::string_view(call.error_message).substr(0, kMaxErrorMessage));
   }
   out.append(",\"requestParameters\":");
   AppendParameters(out, call.request_parameters);
@@ -416,29 +458,29 @@ void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, std::string
   } else {
     out.append("null");
   }
-  Member(out, "requestID", call.request_id);
-  Member(out, "eventID", r.event_id);
+  Member<"requestID">(out, call.request_id);
+  Member<"eventID">(out, r.event_id);
   out.append(r.c.read_only ? ",\"readOnly\":true" : ",\"readOnly\":false");
   if (!r.resources.empty()) {
     out.append(",\"resources\":[");
     for (size_t i = 0; i < r.resources.size(); ++i) {
       const RecordResource& res = r.resources[i];
       out.append(i == 0 ? "{" : ",{");
-      Member(out, "accountId", res.account_id, true);
-      Member(out, "type", res.type);
-      Member(out, "ARN", res.arn);
+      Member<"accountId">(out, res.account_id, true);
+      Member<"type">(out, res.type);
+      Member<"ARN">(out, res.arn);
       out.push_back('}');
     }
     out.push_back(']');
   }
-  Member(out, "eventType", "AwsApiCall");
-  out.append(r.c.management_event ? ",\"managementEvent\":true" : ",\"managementEvent\":false");
-  Member(out, "recipientAccountId", r.recipient);
-  if (!r.shared_event_id.empty()) Member(out, "sharedEventID", r.shared_event_id);
-  Member(out, "eventCategory", r.c.event_category);
+  out.append(r.c.management_event ? R"(,"eventType":"AwsApiCall","managementEvent":true)"
+                                  : R"(,"eventType":"AwsApiCall","managementEvent":false)");
+  Member<"recipientAccountId">(out, r.recipient);
+  if (!r.shared_event_id.empty()) Member<"sharedEventID">(out, r.shared_event_id);
+  Member<"eventCategory">(out, r.c.event_category);
   if (call.tls) {
     out.append(R"(,"tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256")");
-    Member(out, "clientProvidedHostHeader", call.host);
+    Member<"clientProvidedHostHeader">(out, call.host);
     out.push_back('}');
   }
   out.push_back('}');

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/json.h"
+#include "core/time_format.h"
 
 namespace orgtrail::events {
 namespace {
@@ -299,6 +300,19 @@ TEST(RecordTest, EscapesAtEveryOffsetOfALongString) {
         EXPECT_NE(b.json.find("\"userAgent\":" + expected(c.user_agent) + ","), std::string::npos)
             << at << " " << special << " " << b.json;
       }
+    }
+  }
+}
+
+// The record's times are written in place: the same text as FormatIso8601Seconds.
+TEST(RecordTest, EventTimeIsIso8601ToTheSecond) {
+  for (int64_t ms : {int64_t{0}, int64_t{-1}, int64_t{-86400001}, int64_t{951782400999},
+                     int64_t{1721427117123}, int64_t{253402300799999}, int64_t{253402300800000}}) {
+    gateway::ApiCall c = IamUserCall();
+    c.event_time_ms = ms;
+    for (const BuiltRecord& b : BuildRecords(c, {})) {
+      EXPECT_EQ(b.record.GetString("eventTime"), FormatIso8601Seconds(ms)) << ms;
+      EXPECT_EQ(b.json, WriteJson(b.record)) << ms;
     }
   }
 }
