@@ -231,11 +231,8 @@ void Journal::Record(const gateway::ApiCall& call) {
   CrossAccountIds cross;
   if (!call.resource_account_id.empty() && call.resource_account_id != call.recipient_account_id)
     cross = {ids_.Uuid(), ids_.Uuid()};
-  uint64_t generation;
-  {
-    std::lock_guard lock(mu_);
-    generation = generation_;
-  }
+  // Taken before the build, without the lock: a reset from here on drops the record.
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
   // The record is built here, on the request thread, straight from the call: nothing of the
   // call is copied, each record is written as its finished row, and only the rows are queued.
   std::vector<BuiltRecord> built = BuildRecordsText(call, cross, journal_row::AppendHeader);

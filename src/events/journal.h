@@ -182,8 +182,8 @@ class Journal {
   mutable std::mutex mu_;  // guards everything below
   uint64_t next_seq_ = 1;
   uint64_t committed_seq_ = 0;
-  uint64_t generation_ = 0;  // bumped by Reset
-  int in_flight_ = 0;        // Flush calls between taking the queue and committing
+  std::atomic<uint64_t> generation_{0};  // bumped by Reset (under mu_); read without it by Record
+  int in_flight_ = 0;                    // Flush calls between taking the queue and committing
   std::condition_variable flushed_;
   int64_t newest_ms_ = 0;          // the newest event time journaled (the pruning horizon)
   int64_t oldest_ms_ = INT64_MAX;  // the oldest event time kept (INT64_MAX: none known)
