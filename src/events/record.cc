@@ -245,11 +245,28 @@ bool PlainWord(const char* p) {
   return (special & kHigh) == 0;
 }
 
+// Whether every byte of `s` is plain, eight at a time (the last few padded with plain bytes).
+bool Plain(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (!PlainWord(s.data() + i)) return false;
+  }
+  if (i == s.size()) return true;
+  char tail[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+  std::memcpy(tail, s.data() + i, s.size() - i);
+  return PlainWord(tail);
+}
+
 // Appends `s` as a JSON string, byte for byte what WriteJson(Value(s)) writes.
 void AppendString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   const size_t start = out.size();
   out.push_back('"');
+  if (Plain(s)) {  // most of a record's values: copied as they are
+    out.append(s);
+    out.push_back('"');
+    return;
+  }
   size_t run = 0;  // start of the bytes not yet copied
   // Bytes copied as they are: printable ASCII but for the quote and the backslash.
   static constexpr auto kPlain = [] {
