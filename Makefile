@@ -12,6 +12,9 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 SERVE_ARGS ?=
+# Extra CMake options for the release and ASan builds; .ci/run passes -DORGTRAIL_UNITY=ON
+# -DORGTRAIL_DEBUG_INFO=lines (README.md, "Build and CI time").
+CMAKE_ARGS ?=
 
 DEB_PACKAGES := build-essential cmake g++ pkg-config libboost1.81-dev rapidjson-dev \
   libpugixml-dev libsqlite3-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev \
@@ -31,7 +34,7 @@ deps:
 	fi
 
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target orgtrail
@@ -50,8 +53,8 @@ unit-test: build-all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 asan-test: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DORGTRAIL_SANITIZE=ON -DORGTRAIL_BENCH=OFF
-	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DORGTRAIL_SANITIZE=ON -DORGTRAIL_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
