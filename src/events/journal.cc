@@ -241,7 +241,7 @@ void Journal::Record(const gateway::ApiCall& call) {
     // around the call (or in one of its own), so the record commits with the change.
     std::vector<Pending> rows;
     for (BuiltRecord& b : built) rows.push_back({b.event_time_ms, std::move(b.json)});
-    (void)AppendLocked(std::move(rows), generation, /*group=*/false);
+    (void)AppendLocked(std::move(rows), generation);
     return;
   }
   bool wake;
@@ -251,22 +251,50 @@ void Journal::Record(const gateway::ApiCall& call) {
     space_.wait(lock, [this] { return queue_.size() < kMaxQueued || stop_ || !running_; });
     if (generation != generation_) return;  // built before an admin reset: dropped
     wake = queue_.empty() || queue_.size() + built.size() >= kMaxQueued / 2;
-    for (BuiltRecord& b : built) queue_.push_back({b.event_time_ms, std::move(b.json)});
+    // The row is copied into the group while it is still in this thread's cache; its string is
+    // freed by this thread, where it was allocated.
+    for (const BuiltRecord& b : built) queue_.Add(b.event_time_ms, b.json);
   }
   if (wake) cv_.notify_one();
 }
 
+Journal::Group::Group(size_t bytes, size_t count) {
+  text.reserve(kRoom + bytes);
+  text.resize(kRoom);
+  starts.reserve(count);
+  times.reserve(count);
+}
+
+void Journal::Group::Add(int64_t event_time_ms, std::string_view row) {
+  journal_row::AppendMember(text, row);
+  starts.push_back(text.size() - row.size());
+  times.push_back(event_time_ms);
+}
+
 Status Journal::Flush() {
-  std::vector<Pending> rows;
   uint64_t generation;
+  // The next group, with room for as much as the last one (outside the lock: request threads
+  // append to it without growing it, as long as the load stays the same).
+  size_t bytes, count;
   {
     std::lock_guard lock(mu_);
-    rows.swap(queue_);
+    bytes = group_bytes_;
+    count = group_count_;
+  }
+  Group next(bytes + bytes / 4, count + count / 4);
+  Group group;
+  {
+    std::lock_guard lock(mu_);
+    group = std::exchange(queue_, std::move(next));
     generation = generation_;
     ++in_flight_;
+    if (!group.empty()) {
+      group_bytes_ = group.text.size();
+      group_count_ = group.size();
+    }
   }
   space_.notify_all();
-  Status st = AppendLocked(std::move(rows), generation, /*group=*/true);
+  Status st = CommitGroup(std::move(group), generation);
   // A concurrent group commit may hold calls queued before this Flush: wait for it.
   std::unique_lock lock(mu_);
   --in_flight_;
@@ -277,14 +305,13 @@ Status Journal::Flush() {
   return st;
 }
 
-Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, bool group) {
+Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
   if (rows.empty()) return Ok();
   // Sequence numbers are taken while this thread holds the store, so they follow commit order.
   std::unique_ptr<store::Transaction> txn = store_.Begin();
   std::vector<store::Write> writes;
-  writes.reserve(group ? 1 : rows.size());
+  writes.reserve(rows.size());
   uint64_t last = 0;
-  uint64_t group_hwm = 0;
   // The rows' texts, held for ReadAfter once committed (by their last sequence number).
   std::vector<std::pair<uint64_t, Held>> held;
   {
@@ -296,27 +323,64 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation, boo
       newest_ms_ = std::max(newest_ms_, p.event_time_ms);
       oldest_ms_ = std::min(oldest_ms_, p.event_time_ms);
       // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
-      group_hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
+      const auto hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
       if (p.row.size() >= 1 + kHwmDigits && p.row[0] == kRowFormat)
-        WriteHex16(p.row.data() + 1, group_hwm);
-      if (!group || rows.size() == 1) {
-        held.push_back({seq, {seq, std::make_shared<const std::string>(p.row)}});
-        writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
-      }
+        WriteHex16(p.row.data() + 1, hwm);
+      held.push_back({seq, {seq, std::make_shared<const std::string>(p.row)}});
+      writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
     }
   }
-  if (writes.empty()) {
+  Status st = store_.Apply(writes);
+  if (st.ok()) {
+    store_.AfterCommit([this, last, generation, held = std::move(held)](bool committed) mutable {
+      if (committed) Published(last, generation, std::move(held));
+    });
+  }
+  return st;
+}
+
+Status Journal::CommitGroup(Group group, uint64_t generation) {
+  const size_t count = group.size();
+  if (count == 0) return Ok();
+  std::unique_ptr<store::Transaction> txn = store_.Begin();
+  uint64_t last = 0;
+  uint64_t hwm = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (generation != generation_) return Ok();  // built before an admin reset: dropped
+    for (size_t i = 0; i < count; ++i) {
+      last = next_seq_++;
+      newest_ms_ = std::max(newest_ms_, group.times[i]);
+      oldest_ms_ = std::min(oldest_ms_, group.times[i]);
+      // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
+      hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
+      const size_t at = group.starts[i];
+      if (at + 1 + kHwmDigits <= group.text.size() && group.text[at] == kRowFormat)
+        WriteHex16(group.text.data() + at + 1, hwm);
+    }
+  }
+  std::vector<store::Write> writes;
+  // The row's text, held for ReadAfter once committed (by its last sequence number).
+  std::vector<std::pair<uint64_t, Held>> held;
+  const size_t from =
+      count == 1 ? 0 : journal_row::WriteGroupHeader(group.text, Group::kRoom, count);
+  if (from == std::string::npos) return InternalFailure("journal: group header too long");
+  if (count == 1) {
+    // One record: its own row.
+    std::string row = group.text.substr(group.starts[0]);
+    held.push_back({last, {last, std::make_shared<const std::string>(row)}});
+    writes.push_back({std::string(kJournal), Hex16(last), std::move(row)});
+  } else {
     // One row for the whole group commit, under its last record's sequence number.
-    size_t bytes = 0;
-    for (const Pending& p : rows) bytes += p.row.size() + 21;
-    std::string row = journal_row::GroupHeader(rows.size(), bytes);
-    for (const Pending& p : rows) journal_row::AppendMember(row, p.row);
-    WriteHex16(row.data() + 1, group_hwm);
+    WriteHex16(group.text.data() + from + 1, hwm);
+    const std::string_view row = std::string_view(group.text).substr(from);
     std::string packed;
     const bool is_packed = journal_row::Pack(row, packed);
-    auto text = std::make_shared<const std::string>(std::move(row));
-    writes.push_back({std::string(kJournal), Hex16(last), is_packed ? std::move(packed) : *text});
-    held.push_back({last, {last - rows.size() + 1, std::move(text)}});
+    writes.push_back(
+        {std::string(kJournal), Hex16(last), is_packed ? std::move(packed) : std::string(row)});
+    held.push_back(
+        {last,
+         {last - count + 1, std::make_shared<const std::string>(std::move(group.text)), from}});
   }
   Status st = store_.Apply(writes);
   if (st.ok()) {
@@ -431,21 +495,22 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
   // First the rows still held, as long as each follows on from the one before: a row not held
   // (dropped, or its commit not yet published) and everything after it are read from the store.
   uint64_t next = seq + 1;  // the first sequence number not read yet
-  std::vector<std::pair<uint64_t, std::shared_ptr<const std::string>>> held;
+  std::vector<std::pair<uint64_t, Held>> held;
   {
     std::lock_guard lock(mu_);
     DropHeldThrough(seq);  // read past
     for (auto it = recent_.begin(); it != recent_.end() && it->second.first <= next; ++it) {
       if (limit != 0 && next - seq - 1 >= limit) break;
-      held.emplace_back(it->first, it->second.text);
+      held.emplace_back(it->first, it->second);
       next = it->first + 1;
     }
   }
   out.entries.reserve(next - seq - 1);
-  for (auto& [key, text] : held) {
-    for (const auto& [member_seq, member] : Members(key, *text))
+  for (auto& [key, row] : held) {
+    for (const auto& [member_seq, member] :
+         Members(key, std::string_view(*row.text).substr(row.from)))
       if (member_seq > seq) add(member_seq, member);
-    out.held.push_back(std::move(text));
+    out.held.push_back(std::move(row.text));
   }
   // A row's key is the sequence number of its last record, so the row holding seq + 1 is the
   // first after Hex16(seq); every row read adds at least one record. The views point into the
@@ -579,7 +644,7 @@ LookupPage Journal::Lookup(const LookupQuery& q) {
 void Journal::Reset() {
   {
     std::lock_guard lock(mu_);
-    queue_.clear();
+    queue_ = Group();
     recent_.clear();
     recent_bytes_ = 0;
     ++generation_;

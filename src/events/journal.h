@@ -155,15 +155,35 @@ class Journal {
     int64_t event_time_ms = 0;
     std::string row;
   };
-  // Writes rows (assigning their sequence numbers) in this thread's store transaction, with
-  // `group` as one row of them all (keyed by the last one's sequence number).
-  // Dropped when `generation` is not current (built before an admin reset).
-  Status AppendLocked(std::vector<Pending> rows, uint64_t generation, bool group);
-  // A committed row's text as ReadAfter reads it: its records are `first`..the key it is held
-  // under in `recent_`.
+  // Read-only records waiting for the group commit, already written as the members of the group
+  // row that will hold them (journal_row.h), after room for its header: a request thread appends
+  // its finished row while the row is still in its cache, and the group commit writes the
+  // header in front and commits the text as it is, without gathering the records' rows.
+  struct Group {
+    static constexpr size_t kRoom = 32;  // for the group row's header
+    // An empty group with room for about `bytes` of rows and `count` records.
+    explicit Group(size_t bytes = 0, size_t count = 0);
+    size_t size() const { return starts.size(); }
+    bool empty() const { return starts.empty(); }
+    void Add(int64_t event_time_ms, std::string_view row);
+
+    std::string text;            // kRoom bytes, then each record's row as a field
+    std::vector<size_t> starts;  // where each record's row starts in `text`
+    std::vector<int64_t> times;  // each record's event time
+  };
+  // Writes rows of calls that may have changed state (assigning their sequence numbers) in
+  // this thread's store transaction, one row each. Dropped when `generation` is not current
+  // (built before an admin reset).
+  Status AppendLocked(std::vector<Pending> rows, uint64_t generation);
+  // Commits a group of read-only records as one row (keyed by the last one's sequence number;
+  // a single record as its own row), likewise.
+  Status CommitGroup(Group group, uint64_t generation);
+  // A committed row's text as ReadAfter reads it (from `from` on): its records are `first`..the
+  // key it is held under in `recent_`.
   struct Held {
     uint64_t first = 0;
     std::shared_ptr<const std::string> text;
+    size_t from = 0;
   };
   // Holds committed rows for ReadAfter (dropping the oldest beyond kRecentBytes), then wakes.
   void Published(uint64_t seq, uint64_t generation, std::vector<std::pair<uint64_t, Held>> rows);
@@ -187,7 +207,9 @@ class Journal {
   std::condition_variable flushed_;
   int64_t newest_ms_ = 0;          // the newest event time journaled (the pruning horizon)
   int64_t oldest_ms_ = INT64_MAX;  // the oldest event time kept (INT64_MAX: none known)
-  std::vector<Pending> queue_;     // read-only records waiting for the group commit
+  Group queue_;                    // read-only records waiting for the group commit
+  size_t group_bytes_ = 0;         // the text of the last group committed (room for the next)
+  size_t group_count_ = 0;         // and its records
   std::condition_variable space_;  // the queue has room again
   std::vector<std::function<void()>> wakes_;
   // Rows committed last, by their last record's sequence number, kRecentBytes of text at most

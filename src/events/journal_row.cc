@@ -161,6 +161,27 @@ void AppendMember(std::string& group, std::string_view row) {
   group.append(row);
 }
 
+size_t WriteGroupHeader(std::string& text, size_t room, size_t count) {
+  // The same bytes as GroupHeader's: 'G', the high water mark, the count as a field.
+  char digits[24];
+  const size_t n =
+      static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, count).ptr - digits);
+  char length[24];
+  const size_t ln =
+      static_cast<size_t>(std::to_chars(length, length + sizeof length, n).ptr - length);
+  const size_t size = 1 + kHwmDigits + ln + 1 + n;
+  if (size > room || room > text.size()) return std::string::npos;
+  char* p = text.data() + (room - size);
+  *p++ = kRowFormatGroup;
+  std::memset(p, '0', kHwmDigits);
+  p += kHwmDigits;
+  std::memcpy(p, length, ln);
+  p += ln;
+  *p++ = ':';
+  std::memcpy(p, digits, n);
+  return room - size;
+}
+
 namespace {
 
 // Smaller groups (an idle server's, a test's) stay unpacked: few bytes to save.

@@ -47,6 +47,10 @@ void AppendHeader(const RecordFacts<std::string_view>& facts, std::string& out);
 std::string GroupHeader(size_t count, size_t bytes);
 // Appends one record's row to a group row.
 void AppendMember(std::string& group, std::string_view row);
+// Writes the header of a group row of `count` records (high water mark zero) so that it ends
+// at `room`, in front of the members written there (AppendMember); returns where the group row
+// starts, or std::string::npos when the header does not fit.
+size_t WriteGroupHeader(std::string& text, size_t room, size_t count);
 
 // Packs a finished group row (its high water mark filled in) into `packed`, in the 'Z' form;
 // false (and `packed` unspecified) for rows under 16 KiB or where ISA-L cannot be opened: they
