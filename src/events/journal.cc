@@ -259,7 +259,9 @@ void Journal::Record(const gateway::ApiCall& call) {
 }
 
 Journal::Group::Group(size_t bytes, size_t count) {
-  text.reserve(kRoom + bytes);
+  // Written once here, so that request threads do not take the page faults of new memory
+  // while they hold the journal's lock.
+  text.resize(kRoom + bytes);
   text.resize(kRoom);
   starts.reserve(count);
   times.reserve(count);
