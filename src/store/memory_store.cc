@@ -141,10 +141,12 @@ class MemoryStore final : public Store {
       tables_.clear();
     }
     blobs_->Clear();
+    files_->Clear();
     return Ok();
   }
 
   BlobStore& Blobs() override { return *blobs_; }
+  AppendFiles& Files() override { return *files_; }
 
   std::string_view Kind() const override { return "memory"; }
 
@@ -236,6 +238,7 @@ class MemoryStore final : public Store {
   std::mutex data_mu_;
   std::map<std::string, Table, std::less<>> tables_;  // guarded by data_mu_
   std::unique_ptr<BlobStore> blobs_ = MakeMemoryBlobStore();
+  std::unique_ptr<AppendFiles> files_ = MakeMemoryAppendFiles();
 };
 
 }  // namespace

@@ -16,7 +16,8 @@ namespace orgtrail::store::sqlite_internal {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path, sqlite3* writer,
                                                           std::recursive_mutex& store_mu,
-                                                          const CheckpointOptions& options) {
+                                                          const CheckpointOptions& options,
+                                                          AppendFiles* files) {
   sqlite3* own = nullptr;
   auto fail = [&own](const char* what) -> AwsError {
     std::string why = own ? sqlite3_errmsg(own) : "out of memory";
@@ -38,15 +39,28 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& pat
   if (sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return fail("cannot turn off the automatic checkpoint");
   }
-  std::unique_ptr<Checkpointer> c(new Checkpointer(path, writer, own, store_mu, options));
+  std::unique_ptr<Checkpointer> c(new Checkpointer(path, writer, own, store_mu, options, files));
   sqlite3_wal_hook(writer, &Checkpointer::WalHook, c.get());
   c->thread_ = std::thread([p = c.get()] { p->Loop(); });
   return c;
 }
 
 Checkpointer::Checkpointer(std::string path, sqlite3* writer, sqlite3* own,
-                           std::recursive_mutex& store_mu, const CheckpointOptions& options)
-    : path_(std::move(path)), writer_(writer), own_(own), store_mu_(store_mu), options_(options) {}
+                           std::recursive_mutex& store_mu, const CheckpointOptions& options,
+                           AppendFiles* files)
+    : path_(std::move(path)),
+      writer_(writer),
+      own_(own),
+      store_mu_(store_mu),
+      options_(options),
+      files_(files) {}
+
+// The append files first: a checkpoint syncs the WAL and copies its frames into the database,
+// after which no replay of the WAL can drop a row that refers to bytes lost from the page cache.
+int Checkpointer::Checkpoint(sqlite3* db, const char* name, int* log, int* done) {
+  if (files_ != nullptr) (void)files_->Sync();
+  return sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, log, done);
+}
 
 Checkpointer::~Checkpointer() {
   {
@@ -82,7 +96,7 @@ void Checkpointer::Committed(sqlite3* db, const char* name, int pages) {
     // the store; its finishing pass does, so it cannot be running now) and try again.
     for (int attempt = 0; attempt < 3; ++attempt) {
       int log = 0, done = 0;
-      int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+      int rc = Checkpoint(db, name, &log, &done);
       if (rc == SQLITE_OK && done == log) on_writer_.fetch_add(1, std::memory_order_relaxed);
       if (rc != SQLITE_BUSY) break;
       std::unique_lock lock(mu_);
@@ -111,7 +125,7 @@ void Checkpointer::Loop() {
     // PASSIVE copies the frames no reader still needs (the writer's reads are short) without
     // taking the writer's lock: commits go on meanwhile.
     int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    int rc = Checkpoint(own_, nullptr, &log, &done);
     const bool finish = rc == SQLITE_OK && log >= options_.finish_pages;
     if (finish) CatchUp(done);
     {
@@ -129,9 +143,7 @@ void Checkpointer::Loop() {
     // with the store held, so that every frame is copied and the next commit starts the log at
     // its beginning again.
     std::lock_guard hold(store_mu_);
-    if (sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
-            SQLITE_OK &&
-        done == log) {
+    if (Checkpoint(own_, nullptr, &log, &done) == SQLITE_OK && done == log) {
       finished_.fetch_add(1, std::memory_order_relaxed);
     }
     RemapWriter();
@@ -182,8 +194,7 @@ void Checkpointer::CatchUp(int done) {
     if (pass == kMaxPasses || wal_frames_.load(std::memory_order_relaxed) - done <= small) break;
     // The frames committed meanwhile (this pass's own WAL sync flushes them).
     int log = 0;
-    if (sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
-        SQLITE_OK) {
+    if (Checkpoint(own_, nullptr, &log, &done) != SQLITE_OK) {
       return;
     }
   }

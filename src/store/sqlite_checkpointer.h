@@ -58,10 +58,12 @@ struct CheckpointCounts {
 class Checkpointer {
  public:
   // Opens a second connection to the database at `path` (already in WAL mode) and installs the
-  // WAL hook on `writer`, whose users hold `store_mu` around every use of it.
+  // WAL hook on `writer`, whose users hold `store_mu` around every use of it. `files` (if any)
+  // are synced before every checkpoint: the WAL's rows refer to their bytes (append_files.h).
   static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, sqlite3* writer,
                                                      std::recursive_mutex& store_mu,
-                                                     const CheckpointOptions& options);
+                                                     const CheckpointOptions& options,
+                                                     AppendFiles* files = nullptr);
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
   // Removes the hook, stops the thread and closes its connection (before the writer closes, so
@@ -72,7 +74,9 @@ class Checkpointer {
 
  private:
   Checkpointer(std::string path, sqlite3* writer, sqlite3* own, std::recursive_mutex& store_mu,
-               const CheckpointOptions& options);
+               const CheckpointOptions& options, AppendFiles* files);
+  // A checkpoint of the WAL (PASSIVE) on `db`, after the append files are synced.
+  int Checkpoint(sqlite3* db, const char* name, int* log, int* done);
   static int WalHook(void* self, sqlite3* db, const char* name, int pages);
   void Committed(sqlite3* db, const char* name, int pages);
   void Loop();
@@ -86,6 +90,7 @@ class Checkpointer {
   sqlite3* const own_;
   std::recursive_mutex& store_mu_;
   const CheckpointOptions options_;
+  AppendFiles* const files_;
   int signaled_at_ = 0;             // WAL pages at the last wake-up; used under store_mu_ only
   std::atomic<int> wal_frames_{0};  // frames in the WAL after the last commit
   int64_t mapped_size_ = -1;        // the database file's size at the writer's last remap

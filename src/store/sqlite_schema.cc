@@ -89,7 +89,9 @@ Status InitSchema(sqlite3* db, const std::string& path, const std::string& dir) 
     // all files and stay readable. 2 → 3: table `big` (created above) for out-of-line values;
     // rows written before hold their values inline, which version 3 still reads as they are.
     // 3 → 4: sequence tables (seq_<name>), created and filled from `rows` when declared
-    // (DeclareSequenceTable); the rest of the layout is unchanged.
+    // (DeclareSequenceTable); the rest of the layout is unchanged. 4 → 5: CloudWatch Logs
+    // blocks in append files (<dir>/logs), which rows of logs_blocks refer to; the blocks and
+    // segment rows written before are read as they are.
     std::string sql = "UPDATE meta SET value = '" + std::to_string(kSchemaVersion) +
                       "' WHERE key = 'schema_version'";
     if (!Exec(db, sql.c_str())) return Unusable(db, dir);

@@ -46,6 +46,8 @@ constexpr const char* kPutBlobSql =
 SqliteStore::~SqliteStore() {
   idle_.clear();          // the read connections close first,
   checkpointer_.reset();  // then the checkpointer's: the writer's close is the last one
+  // The close checkpoints the WAL: the append files its rows refer to are synced first.
+  if (files_) (void)files_->Sync();
   // Statements first, then the connection (the last close checkpoints the WAL).
   for (Stmt* st : {&get_, &put_, &del_, &clear_, &begin_, &commit_, &rollback_, &savepoint_,
                    &release_, &rollback_to_, &blob_get_, &blob_put_, &blob_del_, &blob_size_,
@@ -97,7 +99,7 @@ Status SqliteStore::Open(const std::string& dir, const CheckpointOptions& checkp
   }
   // Checkpoints (copying the WAL into the database, with an fsync of each) run on a thread of
   // their own, not inside a commit holding the store (sqlite_checkpointer.h).
-  auto checkpointer = Checkpointer::Start(path_, db_, mu_, checkpoints);
+  auto checkpointer = Checkpointer::Start(path_, db_, mu_, checkpoints, files_.get());
   if (!checkpointer.ok()) return checkpointer.error();
   checkpointer_ = std::move(checkpointer).value();
   return Ok();
@@ -204,6 +206,7 @@ Status SqliteStore::Clear() {
   });
   if (!st.ok()) return st;
   blobs_->Clear();
+  if (files_) files_->Clear();
   return Ok();
 }
 
@@ -402,6 +405,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStoreWith(const std::string& dir,
   if (ec) return unusable(ec.message());
   if (!std::filesystem::is_directory(dir, ec)) return unusable("not a directory");
   auto store = std::make_unique<SqliteStore>((std::filesystem::path(dir) / "orgtrail.db").string());
+  auto files = OpenDiskAppendFiles((std::filesystem::path(dir) / "logs").string());
+  if (!files.ok()) return unusable(files.error().message);
+  store->SetFiles(std::move(files).value());
   ORGTRAIL_CHECK(store->Open(dir, options));
   auto blobs = OpenDiskBlobStore((std::filesystem::path(dir) / "objects").string(), store.get());
   if (!blobs.ok()) return unusable(blobs.error().message);

@@ -95,6 +95,9 @@ class SqliteStore final : public Store, public InlineBlobs {
 
   BlobStore& Blobs() override { return *blobs_; }
   void SetBlobs(std::unique_ptr<BlobStore> blobs) { blobs_ = std::move(blobs); }
+  AppendFiles& Files() override { return *files_; }
+  // Before Open: the checkpointer syncs these files before each checkpoint.
+  void SetFiles(std::unique_ptr<AppendFiles> files) { files_ = std::move(files); }
 
   std::string_view Kind() const override { return "sqlite"; }
 
@@ -270,6 +273,7 @@ class SqliteStore final : public Store, public InlineBlobs {
   Stmt scan_[4];
   std::map<std::string, std::unique_ptr<SeqTable>, std::less<>> seq_;  // declared sequence tables
   std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<AppendFiles> files_;
   Pending pending_;      // guarded by mu_
   TransactionOwner tx_;  // the thread holding the transaction (Begin), its AfterCommit callbacks
   // The cache of committed values, the number of commits published to it (a read that

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/append_files.h"
 #include "store/blob_store.h"
 
 namespace orgtrail::store {
@@ -84,6 +85,10 @@ class Store {
   // (up to kInlineBlobMax bytes, written in this thread's transaction) and files under
   // <dir>/objects; memory for the in-memory store. Clear() empties it too.
   virtual BlobStore& Blobs() = 0;
+  // Append-only files beside the rows (append_files.h): for the SQLite store, files under
+  // <dir>/logs, synced by its checkpointer before the WAL that refers to them is copied; memory
+  // for the in-memory store. Clear() empties it too.
+  virtual AppendFiles& Files() = 0;
   // Human-readable kind, for the health endpoint and logs: "sqlite" or "memory".
   virtual std::string_view Kind() const = 0;
 };
@@ -97,6 +102,7 @@ std::unique_ptr<Store> MakeMemoryStore();
 // 2: the `blobs` table of small object bodies (docs/persistence.md).
 // 3: the `big` table of out-of-line values of 800 bytes or more.
 // 4: sequence tables (Store::DeclareSequenceTable).
-inline constexpr int kSchemaVersion = 4;
+// 5: CloudWatch Logs event blocks in append files (logs_blocks rows refer to file ranges).
+inline constexpr int kSchemaVersion = 5;
 
 }  // namespace orgtrail::store

@@ -357,6 +357,7 @@ class FailingCommitStore : public store::Store {
   }
   Status Clear() override { return inner_.Clear(); }
   store::BlobStore& Blobs() override { return inner_.Blobs(); }
+  store::AppendFiles& Files() override { return inner_.Files(); }
   std::string_view Kind() const override { return "failing"; }
 
  private:

@@ -1,0 +1,121 @@
+// Append files (append_files.h): both implementations behave alike; the data-directory one keeps
+// files under <dir>/logs of the SQLite store, which its reset and Remove leave empty.
+#include "store/append_files.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+#include "testing/temp_dir.h"
+
+namespace orgtrail::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DiskFiles {
+  TempDir tmp{"orgtrail-append"};
+  std::unique_ptr<AppendFiles> Make() {
+    auto r = OpenDiskAppendFiles(tmp.path() + "/logs");
+    EXPECT_TRUE(r.ok());
+    return std::move(r).value();
+  }
+};
+
+struct MemoryFiles {
+  std::unique_ptr<AppendFiles> Make() { return MakeMemoryAppendFiles(); }
+};
+
+template <typename T>
+class AppendFilesTest : public ::testing::Test {
+ protected:
+  T maker_;
+  std::unique_ptr<AppendFiles> files_ = maker_.Make();
+};
+
+using Implementations = ::testing::Types<DiskFiles, MemoryFiles>;
+TYPED_TEST_SUITE(AppendFilesTest, Implementations);
+
+TYPED_TEST(AppendFilesTest, WritesAtOffsetsAndReadsRanges) {
+  AppendFiles& f = *this->files_;
+  ASSERT_TRUE(f.Write("s-1", 0, "hello ").ok());
+  ASSERT_TRUE(f.Write("s-1", 6, "world").ok());
+  std::string out;
+  ASSERT_TRUE(f.Read("s-1", 0, 11, out));
+  EXPECT_EQ(out, "hello world");
+  ASSERT_TRUE(f.Read("s-1", 6, 5, out));
+  EXPECT_EQ(out, "world");
+  ASSERT_TRUE(f.Read("s-1", 11, 0, out));
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(f.Read("s-1", 6, 6, out));  // past the end
+  EXPECT_FALSE(f.Read("other", 0, 1, out));
+  EXPECT_TRUE(f.Sync().ok());
+}
+
+TYPED_TEST(AppendFilesTest, AWriteAtTheCommittedEndReplacesBytesOfARolledBackOne) {
+  AppendFiles& f = *this->files_;
+  ASSERT_TRUE(f.Write("s-1", 0, "kept").ok());
+  ASSERT_TRUE(f.Write("s-1", 4, "rolled back").ok());  // its transaction did not commit
+  ASSERT_TRUE(f.Write("s-1", 4, "-next").ok());        // the next write at the committed end
+  std::string out;
+  ASSERT_TRUE(f.Read("s-1", 0, 9, out));
+  EXPECT_EQ(out, "kept-next");
+}
+
+TYPED_TEST(AppendFilesTest, ReleaseZeroesARangeAndRemoveForgetsTheFile) {
+  AppendFiles& f = *this->files_;
+  std::string block(64 * 1024, 'x');
+  ASSERT_TRUE(f.Write("s-2", 0, block).ok());
+  ASSERT_TRUE(f.Write("s-2", block.size(), "tail").ok());
+  f.Release("s-2", 0, block.size());
+  std::string out;
+  ASSERT_TRUE(f.Read("s-2", block.size(), 4, out));
+  EXPECT_EQ(out, "tail");
+  ASSERT_TRUE(f.Read("s-2", 0, 16, out));
+  EXPECT_EQ(out, std::string(16, '\0'));
+  f.Remove("s-2");
+  EXPECT_FALSE(f.Read("s-2", block.size(), 4, out));
+  f.Remove("s-2");  // missing: not an error
+  ASSERT_TRUE(f.Write("s-2", 0, "again").ok());
+  ASSERT_TRUE(f.Read("s-2", 0, 5, out));
+  EXPECT_EQ(out, "again");
+}
+
+TYPED_TEST(AppendFilesTest, ClearRemovesEveryFile) {
+  AppendFiles& f = *this->files_;
+  ASSERT_TRUE(f.Write("a", 0, "1").ok());
+  ASSERT_TRUE(f.Write("b", 0, "2").ok());
+  f.Clear();
+  std::string out;
+  EXPECT_FALSE(f.Read("a", 0, 1, out));
+  EXPECT_FALSE(f.Read("b", 0, 1, out));
+}
+
+TYPED_TEST(AppendFilesTest, RefusesIdsThatAreNotNames) {
+  AppendFiles& f = *this->files_;
+  EXPECT_FALSE(f.Write("../x", 0, "1").ok());
+  EXPECT_FALSE(f.Write("", 0, "1").ok());
+}
+
+TEST(SqliteAppendFilesTest, FilesLiveUnderLogsAndSurviveReopenUntilReset) {
+  TempDir tmp("orgtrail-append-sqlite");
+  {
+    auto s = OpenSqliteStore(tmp.path());
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->Files().Write("stream-1", 0, "events").ok());
+  }
+  EXPECT_TRUE(fs::exists(fs::path(tmp.path()) / "logs" / "stream-1"));
+  auto s = OpenSqliteStore(tmp.path());
+  ASSERT_TRUE(s.ok());
+  std::string out;
+  ASSERT_TRUE((*s)->Files().Read("stream-1", 0, 6, out));
+  EXPECT_EQ(out, "events");
+  ASSERT_TRUE((*s)->Clear().ok());
+  EXPECT_TRUE(fs::is_empty(fs::path(tmp.path()) / "logs"));
+}
+
+}  // namespace
+}  // namespace orgtrail::store
