@@ -1,9 +1,12 @@
 """CloudWatch Logs through the AWS CLI v2, the AWS CLI v1 and boto3 (spec/logs.md §2-4, §6):
 groups, streams, retention, tags, PutLogEvents validation, GetLogEvents and FilterLogEvents
 paging, metric filters and the datapoints they publish, resource policies, Insights queries,
-invalid filter patterns, and durability of acknowledged events across kill -9."""
+invalid filter patterns, durability of acknowledged events across kill -9, and the event files
+of the data directory (<dir>/logs: one per stream, removed with the stream, its group or a
+reset)."""
 
 import json
+import os
 import time
 import unittest
 
@@ -395,6 +398,54 @@ class LogsDurabilityTest(LogsCase):
                             logEvents=[{"timestamp": t, "message": "same time"}])
         events = logs.filter_log_events(logGroupName="durable")["events"]
         self.assertEqual(len({e["eventId"] for e in events}), 302)
+
+    def test_small_batches_survive_kill9_and_read_back_in_order(self):
+        # Batches of ten grow the open block's range of the stream's file, batch after batch.
+        logs = self.logs()
+        logs.create_log_group(logGroupName="small")
+        logs.create_log_stream(logGroupName="small", logStreamName="s")
+        t = self.clock_ms()
+        for b in range(30):
+            logs.put_log_events(logGroupName="small", logStreamName="s", logEvents=[
+                {"timestamp": t + b * 10 + i, "message": "m%03d" % (b * 10 + i)}
+                for i in range(10)])
+        self.server.restart(hard=True)
+        logs = self.logs()
+        got = logs.get_log_events(logGroupName="small", logStreamName="s",
+                                  startFromHead=True)["events"]
+        self.assertEqual([e["message"] for e in got], ["m%03d" % i for i in range(300)])
+        found = logs.filter_log_events(logGroupName="small", filterPattern="m29")["events"]
+        self.assertEqual([e["message"] for e in found], ["m29%d" % i for i in range(10)])
+        # Writing goes on at the committed end of the file.
+        logs.put_log_events(logGroupName="small", logStreamName="s",
+                            logEvents=[{"timestamp": t + 400, "message": "after"}])
+        got = logs.get_log_events(logGroupName="small", logStreamName="s",
+                                  startFromHead=True)["events"]
+        self.assertEqual(len(got), 301)
+        self.assertEqual(got[-1]["message"], "after")
+
+    def files(self):
+        d = os.path.join(self.server.data_dir, "logs")
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def test_deleted_streams_groups_and_reset_leave_no_files(self):
+        logs = self.logs()
+        self.assertEqual(self.files(), [])
+        t = self.clock_ms()
+        for g in ("g1", "g2"):
+            logs.create_log_group(logGroupName=g)
+            for s in ("a", "b"):
+                logs.create_log_stream(logGroupName=g, logStreamName=s)
+                logs.put_log_events(logGroupName=g, logStreamName=s,
+                                    logEvents=[{"timestamp": t, "message": g + s}])
+        self.assertEqual(len(self.files()), 4)
+        logs.delete_log_stream(logGroupName="g1", logStreamName="a")
+        self.assertEqual(len(self.files()), 3)
+        logs.delete_log_group(logGroupName="g1")
+        self.assertEqual(len(self.files()), 2)
+        self.assertEqual(logs.filter_log_events(logGroupName="g2")["events"][0]["message"], "g2a")
+        self.server.reset()
+        self.assertEqual(self.files(), [])
 
 
 if __name__ == "__main__":

@@ -46,11 +46,14 @@ void SweepExpired(Call& call, const GroupRow& g, const std::vector<SelectStream>
   if (g.retention_days <= 0) return;
   int64_t cutoff = g.RetentionCutoff(call.NowMillis());
   std::vector<store::Write> writes;
-  for (const SelectStream& s : streams) DropExpired(call.env.store, s.key, cutoff, writes);
+  std::vector<Extent> released;
+  for (const SelectStream& s : streams)
+    DropExpired(call.env.store, s.key, cutoff, writes, &released);
   if (writes.empty()) return;
   // No WriteMutex here: the open block is never dropped, so this cannot race an append, and a
-  // read-only call must not wait for the mutex while a writer holds the store.
-  (void)call.env.store.Apply(writes);
+  // read-only call must not wait for the mutex while a writer holds the store. The expired
+  // blocks' file ranges are given back once their rows are gone.
+  if (call.env.store.Apply(writes).ok()) ReleaseAfterCommit(call.env.store, std::move(released));
 }
 
 // The request's events, in order, from either form of logEvents: the list Value (internal
@@ -157,14 +160,27 @@ Result<Value> PutLogEvents(Call& call, const Value& input) {
     const uint64_t first_seq = TakeSequence(call.env.store, g, accepted.size(), write_group);
     std::vector<store::Write> writes;
     writes.reserve(8);
-    StreamBlocks blocks{stream->next_block, stream->tail_count, stream->tail_bytes,
-                        stream->tail_segments};
+    StreamBlocks blocks{stream->next_block,    stream->tail_count,      stream->tail_bytes,
+                        stream->tail_segments, std::move(stream->file), stream->file_end,
+                        stream->tail_start};
+    if (blocks.file.empty()) {
+      // The stream's first batch (or the first since it was written in the rows form): its
+      // append file, named by an id of its own. Removed again if this transaction rolls back.
+      blocks.file = call.env.ids.Chars(24, IdSource::kLowerDigits);
+      call.env.store.AfterCommit([&files = call.env.store.Files(), file = blocks.file](bool ok) {
+        if (!ok) files.Remove(file);
+      });
+    }
     const uint64_t stored_bytes = prepared.meta.bytes;
-    AppendPrepared(call.env.store, stream_key, blocks, std::move(prepared), first_seq, writes);
+    ORGTRAIL_CHECK(
+        AppendPrepared(call.env.store, stream_key, blocks, std::move(prepared), first_seq, writes));
     stream->next_block = blocks.next_block;
     stream->tail_count = blocks.tail_count;
     stream->tail_bytes = blocks.tail_bytes;
     stream->tail_segments = blocks.tail_segments;
+    stream->file = std::move(blocks.file);
+    stream->file_end = blocks.file_end;
+    stream->tail_start = blocks.tail_start;
     // Accepted events are in order: the first is the oldest, the last the newest.
     if (!stream->has_events || accepted.front().timestamp < stream->first_event_ts)
       stream->first_event_ts = accepted.front().timestamp;

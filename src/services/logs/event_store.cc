@@ -202,14 +202,63 @@ bool AssembleBlock(store::Store& store, const std::string& key, std::string& out
   return true;
 }
 
-// Reads the block of `meta` into `buf` and opens `block` over it.
-bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& buf, BlockReader& block) {
+constexpr std::string_view kExtentMagic = "LX1:";
+
+// Reads the block of `meta` into `buf` (its block row into `row`) and opens its layouts.
+bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std::string& buf,
+               BlockParts& parts) {
+  const bool has_row = store.GetInto(kBlocksTable, meta.key, row);
+  if (has_row && row.starts_with(kExtentMagic)) {
+    std::optional<Extent> x = Extent::Decode(row);
+    if (!x || !store.Files().Read(x->file, x->start, x->end - x->start, buf)) return false;
+    return parts.Open(buf);
+  }
   if (meta.segments > 0) {
     if (!AssembleBlock(store, meta.key, buf, nullptr)) return false;
-  } else if (!store.GetInto(kBlocksTable, meta.key, buf)) {
+  } else if (has_row) {
+    buf.swap(row);
+  } else {
     return false;
   }
-  return block.OpenView(buf);
+  return parts.Open(buf);
+}
+
+// The true meta row and the Bloom filter of a block in a file (its layouts `parts`).
+void SummarizeParts(const BlockParts& parts, BlockMeta& meta, std::string& bloom) {
+  meta.min_ts = INT64_MAX;
+  meta.max_ts = INT64_MIN;
+  meta.count = 0;
+  meta.bytes = 0;
+  meta.segments = 0;
+  std::string_view prev;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    const BlockReader& block = parts[p];
+    for (uint32_t i = 0; i < block.count(); ++i) {
+      EventRef e = block.Event(i);
+      BloomAdd(bloom, e.message, prev);
+      prev = e.message;
+      meta.min_ts = std::min(meta.min_ts, e.key.timestamp);
+      meta.max_ts = std::max(meta.max_ts, e.key.timestamp);
+    }
+    meta.count += block.count();
+    meta.bytes += block.text().size();
+  }
+}
+
+// Adds the writes that close the open block `key` of a file, [start, end): its true meta row
+// and its Bloom filter, from its bytes read back once.
+Status CloseFileBlock(store::Store& store, const std::string& key, const Extent& x,
+                      std::vector<store::Write>& writes) {
+  std::string buf;
+  BlockParts parts;
+  if (!store.Files().Read(x.file, x.start, x.end - x.start, buf) || !parts.Open(buf))
+    return InternalFailure("logs: the open block of " + key + " cannot be read back");
+  BlockMeta meta;
+  std::string bloom;
+  SummarizeParts(parts, meta, bloom);
+  writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
+  writes.push_back({std::string(kBlockMetaTable), key, MetaValue(meta)});
+  return Ok();
 }
 
 // Adds the writes that merge the open block `key` (block row and segments) into one block row
@@ -268,24 +317,66 @@ bool BlockReader::Open(std::string data) {
 }
 
 bool BlockReader::OpenView(std::string_view data) {
+  if (OpenPrefix(data) == data.size() && !data.empty()) return true;
+  count_ = 0;
+  return false;
+}
+
+size_t BlockReader::OpenPrefix(std::string_view data) {
   view_ = data;
   count_ = 0;
   offsets_.clear();
-  if (view_.size() < kHeaderSize || std::memcmp(view_.data(), kMagic, 4) != 0) return false;
+  if (view_.size() < kHeaderSize || std::memcmp(view_.data(), kMagic, 4) != 0) return 0;
   uint32_t count = LoadPod<uint32_t>(view_.data() + 4);
   size_t text_at = kHeaderSize + static_cast<size_t>(count) * kEntrySize;
-  if (text_at > view_.size()) return false;
+  if (text_at > view_.size()) return 0;
   offsets_.resize(count + 1);
   uint64_t off = 0;
   for (uint32_t i = 0; i < count; ++i) {
     offsets_[i] = static_cast<uint32_t>(off);
     off += LoadPod<uint32_t>(view_.data() + kHeaderSize + i * kEntrySize + 24);
   }
-  if (text_at + off != view_.size()) return false;
+  if (off > view_.size() - text_at) return 0;
   offsets_[count] = static_cast<uint32_t>(off);
   count_ = count;
+  view_ = view_.substr(0, text_at + off);
   text_ = view_.substr(text_at);
-  return true;
+  return view_.size();
+}
+
+bool BlockParts::Open(std::string_view data) {
+  n_ = 0;
+  while (!data.empty()) {
+    if (n_ == readers_.size()) readers_.emplace_back();
+    size_t used = readers_[n_].OpenPrefix(data);
+    if (used == 0) {
+      n_ = 0;
+      return false;
+    }
+    ++n_;
+    data.remove_prefix(used);
+  }
+  return n_ > 0;
+}
+
+std::string Extent::Encode() const {
+  return std::string(kExtentMagic) + file + ":" + std::to_string(start) + ":" + std::to_string(end);
+}
+
+std::optional<Extent> Extent::Decode(std::string_view row) {
+  if (!row.starts_with(kExtentMagic)) return std::nullopt;
+  row.remove_prefix(kExtentMagic.size());
+  size_t colon = row.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  Extent x;
+  x.file.assign(row.substr(0, colon));
+  const char* p = row.data() + colon + 1;
+  const char* end = row.data() + row.size();
+  auto r = std::from_chars(p, end, x.start);
+  if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return std::nullopt;
+  r = std::from_chars(r.ptr + 1, end, x.end);
+  if (r.ec != std::errc() || r.ptr != end || x.end < x.start) return std::nullopt;
+  return x;
 }
 
 uint32_t BlockReader::EventAt(size_t offset) const {
@@ -330,17 +421,14 @@ PreparedBatch PrepareBatch(std::span<const NewEvent> events, int64_t ingestion_m
   return out;
 }
 
-void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
-                    PreparedBatch&& prepared, uint64_t first_seq,
-                    std::vector<store::Write>& writes) {
-  if (prepared.events == 0) return;
+namespace {
+
+// The rows form (no file): segment rows of the open block, merged into its block row when it
+// closes (schema 4 and before; kept for streams without a file and the tests of that form).
+void AppendToRows(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                  PreparedBatch&& prepared, std::string data, std::vector<store::Write>& writes) {
   const BlockMeta& batch = prepared.meta;
   const uint64_t batch_bytes = batch.bytes;
-  std::string data = std::move(prepared.data);
-  for (size_t i = 0; i < prepared.events; ++i) {
-    uint64_t seq = first_seq + i;
-    std::memcpy(data.data() + kHeaderSize + i * kEntrySize + 16, &seq, sizeof seq);
-  }
 
   const bool has_open = blocks.next_block > 0 && blocks.tail_count > 0;
   if (has_open && blocks.tail_count + prepared.events <= kMaxBlockEvents &&
@@ -379,10 +467,79 @@ void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBl
   writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(OpenMarker())});
 }
 
-void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
-                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
-                  std::vector<store::Write>& writes) {
-  AppendPrepared(store, stream_key, blocks, PrepareBatch(events, ingestion_ms), first_seq, writes);
+// The file form: the batch appended at the file's committed end, the block rows referring to it.
+Status AppendToFile(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                    PreparedBatch&& prepared, std::string data, std::vector<store::Write>& writes) {
+  const BlockMeta& batch = prepared.meta;
+  const uint64_t at = blocks.file_end;
+  ORGTRAIL_CHECK(store.Files().Write(blocks.file, at, data));
+  blocks.file_end = at + data.size();
+
+  const bool has_open = blocks.next_block > 0 && blocks.tail_count > 0;
+  const bool file_tail = has_open && blocks.tail_start != kNoTailStart;
+  if (file_tail && blocks.tail_count + prepared.events <= kMaxBlockEvents &&
+      blocks.tail_bytes + batch.bytes <= kMaxBlockBytes) {
+    // One more batch in the open block: its range grows; its meta row is the open marker,
+    // written when the block takes its second batch (a block of one batch has its true meta).
+    std::string key = BlockKey(stream_key, blocks.next_block - 1);
+    if (blocks.tail_segments == 0)
+      writes.push_back({std::string(kBlockMetaTable), key, MetaValue(OpenMarker())});
+    writes.push_back({std::string(kBlocksTable), std::move(key),
+                      Extent{blocks.file, blocks.tail_start, blocks.file_end}.Encode()});
+    blocks.tail_count += batch.count;
+    blocks.tail_bytes += batch.bytes;
+    blocks.tail_segments += 1;
+    return Ok();
+  }
+
+  if (has_open && blocks.tail_segments > 0) {
+    std::string key = BlockKey(stream_key, blocks.next_block - 1);
+    if (file_tail) {
+      ORGTRAIL_CHECK(
+          CloseFileBlock(store, key, Extent{blocks.file, blocks.tail_start, at}, writes));
+    } else {
+      CloseBlock(store, key, writes);  // segment rows written before the stream had a file
+    }
+  }
+  std::string key = BlockKey(stream_key, blocks.next_block);
+  blocks.next_block += 1;
+  blocks.tail_count = batch.count;
+  blocks.tail_bytes = batch.bytes;
+  blocks.tail_segments = 0;
+  blocks.tail_start = at;
+  // A block of one batch has its true meta row at once, and its Bloom filter when the batch is
+  // large (PrepareBatch built it; a small batch's block gets its filter when it closes).
+  if (!prepared.bloom.empty())
+    writes.push_back({std::string(kBlockBloomTable), key, std::move(prepared.bloom)});
+  writes.push_back(
+      {std::string(kBlocksTable), key, Extent{blocks.file, at, blocks.file_end}.Encode()});
+  writes.push_back({std::string(kBlockMetaTable), std::move(key), MetaValue(batch)});
+  return Ok();
+}
+
+}  // namespace
+
+Status AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                      PreparedBatch&& prepared, uint64_t first_seq,
+                      std::vector<store::Write>& writes) {
+  if (prepared.events == 0) return Ok();
+  std::string data = std::move(prepared.data);
+  for (size_t i = 0; i < prepared.events; ++i) {
+    uint64_t seq = first_seq + i;
+    std::memcpy(data.data() + kHeaderSize + i * kEntrySize + 16, &seq, sizeof seq);
+  }
+  if (blocks.file.empty()) {
+    AppendToRows(store, stream_key, blocks, std::move(prepared), std::move(data), writes);
+    return Ok();
+  }
+  return AppendToFile(store, stream_key, blocks, std::move(prepared), std::move(data), writes);
+}
+
+Status AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                    std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
+                    std::vector<store::Write>& writes) {
+  return AppendPrepared(store, stream_key, blocks, PrepareBatch(events, ingestion_ms), first_seq,
+                        writes);
 }
 
 std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key) {
@@ -408,12 +565,17 @@ void DeleteBlocks(store::Store& store, const std::string& prefix,
 }
 
 size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t cutoff,
-                   std::vector<store::Write>& writes) {
+                   std::vector<store::Write>& writes, std::vector<Extent>* released) {
   size_t dropped = 0;
   std::vector<BlockMeta> blocks = ListBlocks(store, stream_key);
   // The last block stays: it is the stream's open block.
   for (size_t i = 0; i + 1 < blocks.size(); ++i) {
     if (blocks[i].max_ts >= cutoff) continue;
+    if (released != nullptr) {
+      if (auto row = store.Get(kBlocksTable, blocks[i].key)) {
+        if (std::optional<Extent> x = Extent::Decode(*row)) released->push_back(std::move(*x));
+      }
+    }
     writes.push_back({std::string(kBlocksTable), blocks[i].key, std::nullopt});
     writes.push_back({std::string(kBlockBloomTable), blocks[i].key, std::nullopt});
     writes.push_back({std::string(kBlockMetaTable), blocks[i].key, std::nullopt});
@@ -424,6 +586,22 @@ size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t c
     ++dropped;
   }
   return dropped;
+}
+
+void RemoveFilesAfterCommit(store::Store& store, std::vector<std::string> files) {
+  if (files.empty()) return;
+  store.AfterCommit([&store, files = std::move(files)](bool committed) {
+    if (!committed) return;
+    for (const std::string& f : files) store.Files().Remove(f);
+  });
+}
+
+void ReleaseAfterCommit(store::Store& store, std::vector<Extent> extents) {
+  if (extents.empty()) return;
+  store.AfterCommit([&store, extents = std::move(extents)](bool committed) {
+    if (!committed) return;
+    for (const Extent& x : extents) store.Files().Release(x.file, x.start, x.end - x.start);
+  });
 }
 
 Selection Select(store::Store& store, const SelectQuery& q) {
@@ -447,9 +625,10 @@ Selection Select(store::Store& store, const SelectQuery& q) {
     for (const std::string& lit : literals)
       if (!lit.empty() && (lead == nullptr || lit.size() > lead->size())) lead = &lit;
   }
+  std::string row;
   std::string buf;
   std::string bloom;
-  BlockReader block;
+  BlockParts parts;
 
   int64_t from = q.from;
   int64_t to = q.to;
@@ -476,45 +655,48 @@ Selection Select(store::Store& store, const SelectQuery& q) {
           continue;
         }
       }
-      if (!ReadBlock(store, meta, buf, block)) continue;
+      if (!ReadBlock(store, meta, row, buf, parts)) continue;
       ++out.blocks_read;
-      if (!match_all && !HasAll(block.text(), literals)) {
-        ++out.blocks_skipped;
-        continue;
+      bool searched = false;
+      for (size_t part = 0; part < parts.size(); ++part) {
+        const BlockReader& block = parts[part];
+        if (!match_all && !HasAll(block.text(), literals)) continue;
+        searched = true;
+        out.bytes_scanned += block.text().size();
+        auto consider = [&](uint32_t i) {
+          EventRef e = block.Event(i);
+          if (e.key.timestamp < from || e.key.timestamp > to) return;
+          if (q.after && !(*q.after < e.key)) return;
+          if (q.before && !(e.key < *q.before)) return;
+          if (heap.size() >= keep) {
+            const OrderKey& top = heap.top().key;
+            if (q.newest ? !(top < e.key) : !(e.key < top)) return;
+          }
+          if (!match_all) {
+            if (per_event_literals && !HasAll(e.message, literals)) return;
+            if (!q.pattern->Matches(e.message)) return;
+          }
+          heap.push({e.key, s, std::string(e.message)});
+          if (heap.size() > keep) heap.pop();
+        };
+        if (lead != nullptr) {
+          // Only events holding the lead literal can match: find them in the packed text.
+          std::string_view text = block.text();
+          size_t pos = 0;
+          while (pos < text.size()) {
+            const void* hit =
+                memmem(text.data() + pos, text.size() - pos, lead->data(), lead->size());
+            if (hit == nullptr) break;
+            uint32_t i =
+                block.EventAt(static_cast<size_t>(static_cast<const char*>(hit) - text.data()));
+            consider(i);
+            pos = block.MessageEnd(i);
+          }
+        } else {
+          for (uint32_t i = 0; i < block.count(); ++i) consider(i);
+        }
       }
-      out.bytes_scanned += block.text().size();
-      auto consider = [&](uint32_t i) {
-        EventRef e = block.Event(i);
-        if (e.key.timestamp < from || e.key.timestamp > to) return;
-        if (q.after && !(*q.after < e.key)) return;
-        if (q.before && !(e.key < *q.before)) return;
-        if (heap.size() >= keep) {
-          const OrderKey& top = heap.top().key;
-          if (q.newest ? !(top < e.key) : !(e.key < top)) return;
-        }
-        if (!match_all) {
-          if (per_event_literals && !HasAll(e.message, literals)) return;
-          if (!q.pattern->Matches(e.message)) return;
-        }
-        heap.push({e.key, s, std::string(e.message)});
-        if (heap.size() > keep) heap.pop();
-      };
-      if (lead != nullptr) {
-        // Only events holding the lead literal can match: find them in the packed text.
-        std::string_view text = block.text();
-        size_t pos = 0;
-        while (pos < text.size()) {
-          const void* hit =
-              memmem(text.data() + pos, text.size() - pos, lead->data(), lead->size());
-          if (hit == nullptr) break;
-          uint32_t i =
-              block.EventAt(static_cast<size_t>(static_cast<const char*>(hit) - text.data()));
-          consider(i);
-          pos = block.MessageEnd(i);
-        }
-      } else {
-        for (uint32_t i = 0; i < block.count(); ++i) consider(i);
-      }
+      if (!searched) ++out.blocks_skipped;
     }
   }
 
@@ -549,17 +731,21 @@ Selection Select(store::Store& store, const SelectQuery& q) {
 uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& streams, int64_t from,
                       int64_t to, EventVisitor visit, void* ctx) {
   uint64_t bytes = 0;
+  std::string row;
   std::string buf;
-  BlockReader block;
+  BlockParts parts;
   for (uint32_t s = 0; s < streams.size(); ++s) {
     for (const BlockMeta& meta : ListBlocks(store, streams[s].key)) {
       if (meta.max_ts < from || meta.min_ts > to) continue;
-      if (!ReadBlock(store, meta, buf, block)) continue;
-      for (uint32_t i = 0; i < block.count(); ++i) {
-        EventRef e = block.Event(i);
-        if (e.key.timestamp < from || e.key.timestamp > to) continue;
-        bytes += e.message.size();
-        if (!visit(ctx, s, e)) return bytes;
+      if (!ReadBlock(store, meta, row, buf, parts)) continue;
+      for (size_t part = 0; part < parts.size(); ++part) {
+        const BlockReader& block = parts[part];
+        for (uint32_t i = 0; i < block.count(); ++i) {
+          EventRef e = block.Event(i);
+          if (e.key.timestamp < from || e.key.timestamp > to) continue;
+          bytes += e.message.size();
+          if (!visit(ctx, s, e)) return bytes;
+        }
       }
     }
   }

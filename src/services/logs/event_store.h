@@ -20,6 +20,18 @@
 // widest time range, count 0: never skipped by time), so an appended batch writes one row; its
 // true range and count are written when it closes.
 //
+// Blocks in append files (schema 5): each stream has an append-only file (store::AppendFiles,
+// its id minted once and kept in the stream row), and every batch, encoded in the block layout,
+// is appended at the stream's committed end (kept in the stream row, written in the same
+// transaction) before the transaction commits. A block is then a range [start, end) of that
+// file holding one or more batch layouts back to back; its block row holds the extent
+// reference "LX1:<file id>:<start>:<end>" instead of the bytes. The open block's range grows
+// with each batch (its block row is rewritten, a few dozen bytes: no segment rows, no merge);
+// its meta row is the open marker until the block closes, when its true meta and its Bloom
+// filter (built from the range, read back once) are written. The forms written before (block
+// rows holding the layout, segment rows) are still read, and a stream row without a file keeps
+// them (the tests of those forms use it).
+//
 // Block layout (little endian): "LB1\0", u32 count, then count entries
 // {i64 timestamp, i64 ingestion time, u64 sequence, u32 message length}, then the messages
 // concatenated in the same order.
@@ -77,6 +89,9 @@ class BlockReader {
   uint32_t count() const { return count_; }
   EventRef Event(uint32_t i) const;
   std::string_view text() const { return text_; }
+  // Opens the layout at the start of `data`, which may go on with other bytes: returns the
+  // layout's size, 0 when `data` does not start with a block.
+  size_t OpenPrefix(std::string_view data);
   // The event whose message holds byte `offset` of text(), and where that message ends.
   uint32_t EventAt(size_t offset) const;
   size_t MessageEnd(uint32_t i) const { return offsets_[i + 1]; }
@@ -87,6 +102,28 @@ class BlockReader {
   uint32_t count_ = 0;
   std::string_view text_;
   std::vector<uint32_t> offsets_;
+};
+
+// A block read back as a sequence of batch layouts (a range of an append file), or one layout.
+class BlockParts {
+ public:
+  // False when `data` is not a sequence of whole layouts. Reads `data` in place.
+  bool Open(std::string_view data);
+  size_t size() const { return n_; }
+  const BlockReader& operator[](size_t i) const { return readers_[i]; }
+
+ private:
+  std::vector<BlockReader> readers_;  // kept between blocks (their buffers are reused)
+  size_t n_ = 0;
+};
+
+// A block's bytes in an append file: [start, end) of file `file`.
+struct Extent {
+  std::string file;
+  uint64_t start = 0;
+  uint64_t end = 0;
+  std::string Encode() const;  // "LX1:<file>:<start>:<end>"
+  static std::optional<Extent> Decode(std::string_view row);
 };
 
 struct BlockMeta {
@@ -100,11 +137,17 @@ struct BlockMeta {
 };
 
 // What the stream row tracks about its blocks (state.h StreamRow mirrors these fields).
+inline constexpr uint64_t kNoTailStart = UINT64_MAX;
 struct StreamBlocks {
   uint64_t next_block = 0;
   uint32_t tail_count = 0;
   uint64_t tail_bytes = 0;
+  // Segment rows of the open block (rows form); batches appended to the open block since its
+  // meta row became the open marker (file form).
   uint32_t tail_segments = 0;
+  std::string file;                    // the stream's append file ("": rows form)
+  uint64_t file_end = 0;               // the committed end of the file
+  uint64_t tail_start = kNoTailStart;  // where the open block starts in the file
 };
 
 // A batch encoded in the block layout before the stream is known, so that the encoding and the
@@ -119,18 +162,20 @@ struct PreparedBatch {
 PreparedBatch PrepareBatch(std::span<const NewEvent> events, int64_t ingestion_ms);
 
 // Adds to `writes` the rows that store a prepared batch (see AppendEvents), its events given
-// the sequence numbers first_seq, first_seq+1, ...
-void AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
-                    PreparedBatch&& batch, uint64_t first_seq, std::vector<store::Write>& writes);
+// the sequence numbers first_seq, first_seq+1, ...; with a file, writes the batch's bytes to it
+// (at blocks.file_end) first.
+Status AppendPrepared(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                      PreparedBatch&& batch, uint64_t first_seq, std::vector<store::Write>& writes);
 
 // Adds to `writes` the rows that store `events` (all of one stream, given sequence numbers
 // first_seq, first_seq+1, ...) and updates `blocks`. A batch that fits in the open block is
 // one new segment row (plus the block's meta row): the block is not rewritten. A batch that
 // does not fit closes the open block (its segments are merged into one block row with its Bloom
-// filter) and starts a new block; a large batch is written as a whole block at once.
-void AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
-                  std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
-                  std::vector<store::Write>& writes);
+// filter) and starts a new block; a large batch is written as a whole block at once. With a
+// file (blocks.file), the batch is appended to it instead and the block rows refer to it.
+Status AppendEvents(store::Store& store, const std::string& stream_key, StreamBlocks& blocks,
+                    std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
+                    std::vector<store::Write>& writes);
 
 // Blocks of one stream, in write order.
 std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key);
@@ -138,9 +183,14 @@ std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream
 // group's "<key>:").
 void DeleteBlocks(store::Store& store, const std::string& prefix,
                   std::vector<store::Write>& writes);
-// Adds the deletion of the blocks of `stream_key` whose newest event is older than `cutoff`.
+// Adds the deletion of the blocks of `stream_key` whose newest event is older than `cutoff`;
+// adds to `released` (if given) the file ranges they held, to release once the deletion commits.
 size_t DropExpired(store::Store& store, const std::string& stream_key, int64_t cutoff,
-                   std::vector<store::Write>& writes);
+                   std::vector<store::Write>& writes, std::vector<Extent>* released = nullptr);
+// Once this thread's transaction commits: removes the append files `files` (streams deleted) or
+// releases the ranges `extents` (blocks expired). Nothing if it rolls back.
+void RemoveFilesAfterCommit(store::Store& store, std::vector<std::string> files);
+void ReleaseAfterCommit(store::Store& store, std::vector<Extent> extents);
 
 // One search over a set of streams.
 struct SelectStream {

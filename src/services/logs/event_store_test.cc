@@ -1,9 +1,12 @@
-// The event store on the memory store: segments of the open block, closing and merging,
-// selection by time, pattern, token and page, block skipping, retention.
+// The event store on the memory store: blocks in the stream's append file (ranges growing with
+// each batch, closed with their meta and Bloom filter), the rows form written before (segments
+// of the open block, closing and merging), selection by time, pattern, token and page, block
+// skipping, retention.
 #include "services/logs/event_store.h"
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +20,7 @@ class EventStoreTest : public ::testing::Test {
   // Appends `events` as one batch, applied as one transaction.
   void Put(const std::vector<NewEvent>& events, int64_t ingestion = 1000) {
     std::vector<store::Write> writes;
-    AppendEvents(*store_, kStream, blocks_, events, ingestion, seq_, writes);
+    ASSERT_TRUE(AppendEvents(*store_, kStream, blocks_, events, ingestion, seq_, writes).ok());
     seq_ += events.size();
     ASSERT_TRUE(store_->Apply(writes).ok());
   }
@@ -261,6 +264,175 @@ TEST_F(EventStoreTest, DeleteAndExpireRemoveSegmentsToo) {
   ASSERT_TRUE(store_->Apply(writes).ok());
   EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
   EXPECT_EQ(Rows(kBlockMetaTable), 0u);
+}
+
+// The file form: the stream has an append file.
+class FileEventStoreTest : public EventStoreTest {
+ protected:
+  FileEventStoreTest() { blocks_.file = "f-1"; }
+  std::optional<Extent> BlockExtent(const std::string& key) {
+    auto row = store_->Get(kBlocksTable, key);
+    if (!row) return std::nullopt;
+    return Extent::Decode(*row);
+  }
+};
+
+TEST_F(FileEventStoreTest, SmallBatchesGrowTheOpenBlocksRangeInTheFile) {
+  Put({{10, "alpha one"}, {11, "beta two"}});
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 1u);
+  EXPECT_EQ(metas[0].min_ts, 10);  // a block of one batch has its true meta
+  Put({{12, "gamma three"}});
+  Put({{9, "delta four"}});
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
+  EXPECT_EQ(Rows(kBlocksTable), 1u);
+  metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 1u);
+  EXPECT_EQ(metas[0].min_ts, INT64_MIN);  // the open marker
+  std::optional<Extent> x = BlockExtent(metas[0].key);
+  ASSERT_TRUE(x.has_value());
+  EXPECT_EQ(x->file, "f-1");
+  EXPECT_EQ(x->start, 0u);
+  EXPECT_EQ(x->end, blocks_.file_end);
+  std::string bytes;
+  ASSERT_TRUE(store_->Files().Read("f-1", 0, x->end, bytes));
+  BlockParts parts;
+  ASSERT_TRUE(parts.Open(bytes));
+  EXPECT_EQ(parts.size(), 3u);  // three batch layouts back to back
+
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 4u);
+  EXPECT_EQ(sel.events[0].message, "delta four");
+  EXPECT_EQ(sel.events[1].message, "alpha one");
+  EXPECT_EQ(sel.events[3].message, "gamma three");
+  EXPECT_EQ(sel.events[3].key.seq, 3u);
+  auto p = filter::Pattern::Compile("gamma");
+  ASSERT_TRUE(p.ok());
+  sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.events[0].message, "gamma three");
+}
+
+TEST_F(FileEventStoreTest, FullOpenBlockClosesWithItsMetaAndBloomFilter) {
+  std::string big(1000, 'x');
+  for (int i = 0; i < 300; ++i) Put({{i, big + "#" + std::to_string(i)}});
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 2u);
+  EXPECT_EQ(metas[0].segments, 0u);
+  EXPECT_GT(metas[1].segments, 0u);
+  EXPECT_EQ(metas[0].count + blocks_.tail_count, 300u);
+  EXPECT_EQ(metas[0].min_ts, 0);
+  EXPECT_EQ(metas[0].max_ts, static_cast<int64_t>(metas[0].count) - 1);
+  EXPECT_TRUE(store_->Get(kBlockBloomTable, metas[0].key).has_value());
+  std::optional<Extent> first = BlockExtent(metas[0].key);
+  std::optional<Extent> second = BlockExtent(metas[1].key);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->end, second->start);
+  EXPECT_EQ(second->end, blocks_.file_end);
+
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 300u);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(sel.events[i].message, big + "#" + std::to_string(i));
+  auto p = filter::Pattern::Compile("\"#299\"");
+  ASSERT_TRUE(p.ok());
+  sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.blocks_read, 1u);
+  EXPECT_EQ(sel.blocks_skipped, 1u);
+  // Insights' scan sees the same events.
+  size_t seen = 0;
+  ForEachEvent(
+      *store_, {{kStream, "s"}}, INT64_MIN, INT64_MAX,
+      [](void* ctx, uint32_t, const EventRef&) {
+        ++*static_cast<size_t*>(ctx);
+        return true;
+      },
+      &seen);
+  EXPECT_EQ(seen, 300u);
+}
+
+TEST_F(FileEventStoreTest, LargeBatchIsAWholeBlockWithItsBloomFilter) {
+  std::vector<std::string> msgs;
+  for (int i = 0; i < 2500; ++i) msgs.push_back("event " + std::to_string(i));
+  std::vector<NewEvent> batch;
+  for (int i = 0; i < 2500; ++i) batch.push_back({i, msgs[i]});
+  Put(batch);
+  EXPECT_EQ(Rows(kBlockBloomTable), 1u);
+  EXPECT_EQ(blocks_.tail_segments, 0u);
+  Put({{3000, "after the block"}});
+  EXPECT_EQ(Rows(kBlocksTable), 1u);
+  auto p = filter::Pattern::Compile("after");
+  ASSERT_TRUE(p.ok());
+  Selection sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.events[0].message, "after the block");
+  EXPECT_EQ(All().events.size(), 2501u);
+}
+
+// A batch whose transaction does not commit leaves its bytes past the committed end (the
+// stream's blocks as they were), where the next batch writes over them.
+TEST_F(FileEventStoreTest, ARolledBackBatchLeavesNoVisibleEvents) {
+  Put({{1, "committed"}});
+  StreamBlocks before = blocks_;
+  std::vector<store::Write> dropped;
+  std::vector<NewEvent> batch = {{2, "rolled back, longer than the next"}};
+  ASSERT_TRUE(AppendEvents(*store_, kStream, blocks_, batch, 1000, seq_, dropped).ok());
+  blocks_ = before;  // not applied: the stream row keeps its committed end
+  Put({{3, "next"}});
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 2u);
+  EXPECT_EQ(sel.events[0].message, "committed");
+  EXPECT_EQ(sel.events[1].message, "next");
+}
+
+TEST_F(FileEventStoreTest, BlocksOfTheRowsFormStayReadableWhenTheStreamGetsAFile) {
+  blocks_.file.clear();
+  Put({{1, "old one"}});
+  Put({{2, "old two"}});  // a segment row of the open block
+  ASSERT_EQ(Rows(kBlockSegmentsTable), 2u);
+  blocks_.file = "f-1";
+  Put({{3, "new three"}});
+  EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);  // the old open block was closed (merged)
+  Put({{4, "new four"}});
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 2u);
+  EXPECT_FALSE(BlockExtent(metas[0].key).has_value());
+  EXPECT_TRUE(BlockExtent(metas[1].key).has_value());
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 4u);
+  EXPECT_EQ(sel.events[0].message, "old one");
+  EXPECT_EQ(sel.events[3].message, "new four");
+}
+
+TEST_F(FileEventStoreTest, ExpiredBlocksGiveBackTheirRanges) {
+  std::string big(2000, 'y');
+  for (int i = 0; i < 200; ++i) Put({{i, big}});
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 2u);
+  std::vector<store::Write> writes;
+  std::vector<Extent> released;
+  EXPECT_EQ(DropExpired(*store_, kStream, 1000, writes, &released), 1u);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].start, 0u);
+  ASSERT_TRUE(store_->Apply(writes).ok());
+  ReleaseAfterCommit(*store_, released);  // no transaction: at once
+  std::string bytes;
+  ASSERT_TRUE(store_->Files().Read("f-1", 0, 16, bytes));
+  EXPECT_EQ(bytes, std::string(16, '\0'));
+  EXPECT_EQ(All().events.size(), 200u - metas[0].count);  // the open block's events
+  RemoveFilesAfterCommit(*store_, {"f-1"});
+  EXPECT_FALSE(store_->Files().Read("f-1", 0, 1, bytes));
+}
+
+TEST(ExtentTest, RoundTripsAndRefusesOtherRows) {
+  Extent x{"abc-1", 10, 20};
+  std::optional<Extent> back = Extent::Decode(x.Encode());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->file, "abc-1");
+  EXPECT_EQ(back->start, 10u);
+  EXPECT_EQ(back->end, 20u);
+  for (const char* bad : {"", "LB1", "LX1:", "LX1::1:2", "LX1:a:1", "LX1:a:2:1", "LX1:a:1:2x"})
+    EXPECT_FALSE(Extent::Decode(bad).has_value()) << bad;
 }
 
 TEST(BlockReaderTest, RefusesWhatIsNotABlock) {

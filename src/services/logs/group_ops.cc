@@ -58,12 +58,19 @@ Result<Value> DeleteLogGroup(Call& call, const Value& input) {
   std::vector<store::Write> writes;
   std::string prefix = g.Key() + ":";
   DeleteBlocks(call.env.store, prefix, writes);
+  std::vector<std::string> files;  // the streams' append files, removed once this commits
   for (const char* table : {kStreamsTable.data(), kMetricFiltersTable.data()}) {
-    for (store::Row& row : call.env.store.Scan(table, prefix))
+    for (store::Row& row : call.env.store.Scan(table, prefix)) {
+      if (std::string_view(table) == kStreamsTable) {
+        std::optional<StreamRow> s = StreamRow::Decode(row.value);
+        if (s && !s->file.empty()) files.push_back(std::move(s->file));
+      }
       writes.push_back({table, std::move(row.key), std::nullopt});
+    }
   }
   writes.push_back({std::string(kGroupsTable), g.Key(), std::nullopt});
   ORGTRAIL_CHECK(call.env.store.Apply(writes));
+  RemoveFilesAfterCommit(call.env.store, std::move(files));
   return Value::MakeMap();
 }
 

@@ -83,15 +83,18 @@ namespace {
 // declaration order, then the name's bytes. A JSON object (rows of earlier versions) starts with
 // '{', never with this byte.
 constexpr char kStreamRowBinary = '\x01';
+// The layout of schema 5: after the fields above, the append file's committed end and the open
+// block's start (uint64), the file id's length (uint8) and bytes, then the name.
+constexpr char kStreamRowBinaryFile = '\x02';
 
 }  // namespace
 
 std::string StreamRow::Encode() const {
   // Binary: this row is rewritten by every PutLogEvents and read back by the next one.
   std::string out;
-  out.reserve(1 + 4 * sizeof(int64_t) + 3 * sizeof(uint64_t) + 2 * sizeof(uint32_t) + 1 +
-              name.size());
-  out += kStreamRowBinary;
+  out.reserve(1 + 4 * sizeof(int64_t) + 5 * sizeof(uint64_t) + 2 * sizeof(uint32_t) + 2 +
+              file.size() + name.size());
+  out += kStreamRowBinaryFile;
   AppendPod<int64_t>(out, creation_ms);
   AppendPod<uint8_t>(out, has_events ? 1 : 0);
   AppendPod<int64_t>(out, first_event_ts);
@@ -102,6 +105,10 @@ std::string StreamRow::Encode() const {
   AppendPod<uint32_t>(out, tail_count);
   AppendPod<uint64_t>(out, tail_bytes);
   AppendPod<uint32_t>(out, tail_segments);
+  AppendPod<uint64_t>(out, file_end);
+  AppendPod<uint64_t>(out, tail_start);
+  AppendPod<uint8_t>(out, static_cast<uint8_t>(file.size()));
+  out += file;
   out += name;
   return out;
 }
@@ -110,6 +117,7 @@ namespace {
 
 // Reads the binary layout; false if `text` is too short for it.
 bool DecodeBinaryStream(std::string_view text, StreamRow& s) {
+  const bool with_file = text.front() == kStreamRowBinaryFile;
   text.remove_prefix(1);
   uint8_t has_events = 0;
   bool ok = TakePod(text, s.creation_ms) && TakePod(text, has_events) &&
@@ -118,6 +126,15 @@ bool DecodeBinaryStream(std::string_view text, StreamRow& s) {
             TakePod(text, s.next_block) && TakePod(text, s.tail_count) &&
             TakePod(text, s.tail_bytes) && TakePod(text, s.tail_segments);
   if (!ok) return false;
+  if (with_file) {
+    uint8_t file_size = 0;
+    if (!TakePod(text, s.file_end) || !TakePod(text, s.tail_start) || !TakePod(text, file_size) ||
+        text.size() < file_size) {
+      return false;
+    }
+    s.file.assign(text.substr(0, file_size));
+    text.remove_prefix(file_size);
+  }
   s.has_events = has_events != 0;
   s.name.assign(text);
   return true;
@@ -126,7 +143,7 @@ bool DecodeBinaryStream(std::string_view text, StreamRow& s) {
 }  // namespace
 
 std::optional<StreamRow> StreamRow::Decode(std::string_view text) {
-  if (!text.empty() && text.front() == kStreamRowBinary) {
+  if (!text.empty() && (text.front() == kStreamRowBinary || text.front() == kStreamRowBinaryFile)) {
     StreamRow s;
     if (!DecodeBinaryStream(text, s)) return std::nullopt;
     return s;

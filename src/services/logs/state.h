@@ -60,7 +60,13 @@ struct StreamRow {
   uint64_t next_block = 0;
   uint32_t tail_count = 0;
   uint64_t tail_bytes = 0;
-  uint32_t tail_segments = 0;  // segment rows of the open block not yet merged into it
+  uint32_t tail_segments = 0;  // segment rows of the open block not yet merged into it, or
+                               // (file form) batches appended to it since its meta was true
+  // The stream's append file (event_store.h; "" until its first batch), its committed end, and
+  // where its open block starts in it (kNoTailStart: not in the file).
+  std::string file;
+  uint64_t file_end = 0;
+  uint64_t tail_start = UINT64_MAX;
 
   std::string Encode() const;
   static std::optional<StreamRow> Decode(std::string_view text);

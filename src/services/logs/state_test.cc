@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "core/bytes.h"
+
 namespace orgtrail::services::logs {
 namespace {
 
@@ -23,6 +25,9 @@ StreamRow SampleStream(std::string name) {
   s.tail_count = 4095;
   s.tail_bytes = 262143;
   s.tail_segments = 73;
+  s.file = "k3v9x0q2m7a1b5c8d4e6";
+  s.file_end = 987654321;
+  s.tail_start = 987000000;
   return s;
 }
 
@@ -38,6 +43,32 @@ void ExpectSame(const StreamRow& a, const StreamRow& b) {
   EXPECT_EQ(a.tail_count, b.tail_count);
   EXPECT_EQ(a.tail_bytes, b.tail_bytes);
   EXPECT_EQ(a.tail_segments, b.tail_segments);
+  EXPECT_EQ(a.file, b.file);
+  EXPECT_EQ(a.file_end, b.file_end);
+  EXPECT_EQ(a.tail_start, b.tail_start);
+}
+
+// Binary rows of schema 4 (byte 0x01, no append file) still read: the stream has no file yet.
+TEST(StreamRowTest, ReadsTheBinaryRowsOfSchema4) {
+  std::string row = "\x01";
+  AppendPod<int64_t>(row, 5);    // creation
+  AppendPod<uint8_t>(row, 1);    // has events
+  AppendPod<int64_t>(row, 10);   // first
+  AppendPod<int64_t>(row, 20);   // last
+  AppendPod<int64_t>(row, 30);   // ingestion
+  AppendPod<uint64_t>(row, 40);  // stored bytes
+  AppendPod<uint64_t>(row, 2);   // next block
+  AppendPod<uint32_t>(row, 7);   // tail count
+  AppendPod<uint64_t>(row, 70);  // tail bytes
+  AppendPod<uint32_t>(row, 3);   // tail segments
+  row += "old";
+  auto s = StreamRow::Decode(row);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->name, "old");
+  EXPECT_EQ(s->next_block, 2u);
+  EXPECT_EQ(s->tail_segments, 3u);
+  EXPECT_EQ(s->file, "");
+  EXPECT_EQ(s->tail_start, UINT64_MAX);
 }
 
 TEST(StreamRowTest, RoundTripsAnyNameAndReadsTheJsonRowsOfEarlierVersions) {

@@ -45,11 +45,13 @@ Result<Value> DeleteLogStream(Call& call, const Value& input) {
   std::lock_guard lock(WriteMutex());
   ORGTRAIL_TRY(GroupRow g, LoadGroup(call, input.GetString("logGroupName")));
   std::string key = StreamKey(g.Key(), input.GetString("logStreamName"));
-  if (!call.env.store.Get(kStreamsTable, key)) return errors::StreamNotFound();
+  std::optional<StreamRow> stream = LoadStream(call.env.store, key);
+  if (!stream) return errors::StreamNotFound();
   std::vector<store::Write> writes;
   DeleteBlocks(call.env.store, key + ":", writes);
   writes.push_back({std::string(kStreamsTable), key, std::nullopt});
   ORGTRAIL_CHECK(call.env.store.Apply(writes));
+  if (!stream->file.empty()) RemoveFilesAfterCommit(call.env.store, {std::move(stream->file)});
   return Value::MakeMap();
 }
 
