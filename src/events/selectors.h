@@ -3,6 +3,7 @@
 // validates them (InvalidEventSelectorsException), this only decides.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,7 @@ struct SelectorFacts {
   bool management_event = true;
   std::string_view error_code;
   std::string_view user_identity_arn;
-  std::vector<RecordResource> resources;
+  std::span<const RecordResource> resources;  // a view too: matching copies no resource
 };
 
 // True when any selector matches (spec §6).

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+#include <vector>
+
 #include "core/json.h"
 
 namespace orgtrail::events {
@@ -24,7 +27,10 @@ SelectorFacts S3Object(std::string arn, bool read_only) {
   f.event_category = "Data";
   f.management_event = false;
   f.read_only = read_only;
-  f.resources = {{"arn:aws:s3:::b", "1", "AWS::S3::Bucket"}, {arn, "1", "AWS::S3::Object"}};
+  // The facts view their resources: kept for the whole test run.
+  static std::deque<std::vector<RecordResource>> kept;
+  f.resources = kept.emplace_back(std::vector<RecordResource>{
+      {"arn:aws:s3:::b", "1", "AWS::S3::Bucket"}, {std::move(arn), "1", "AWS::S3::Object"}});
   return f;
 }
 
