@@ -346,20 +346,28 @@ Status Journal::CommitGroup(Group group, uint64_t generation) {
   if (count == 0) return Ok();
   std::unique_ptr<store::Transaction> txn = store_.Begin();
   uint64_t last = 0;
-  uint64_t hwm = 0;
+  int64_t newest = 0;  // the journal's newest event time before this group
   {
+    // Only the numbers under the lock: the rows (cold memory, written by the request threads)
+    // get their high water marks after it, so request threads queueing records do not wait.
     std::lock_guard lock(mu_);
     if (generation != generation_) return Ok();  // built before an admin reset: dropped
-    for (size_t i = 0; i < count; ++i) {
-      last = next_seq_++;
-      newest_ms_ = std::max(newest_ms_, group.times[i]);
-      oldest_ms_ = std::min(oldest_ms_, group.times[i]);
-      // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
-      hwm = static_cast<uint64_t>(std::max<int64_t>(newest_ms_, 0));
-      const size_t at = group.starts[i];
-      if (at + 1 + kHwmDigits <= group.text.size() && group.text[at] == kRowFormat)
-        WriteHex16(group.text.data() + at + 1, hwm);
+    newest = newest_ms_;
+    next_seq_ += count;
+    last = next_seq_ - 1;
+    for (int64_t t : group.times) {
+      newest_ms_ = std::max(newest_ms_, t);
+      oldest_ms_ = std::min(oldest_ms_, t);
     }
+  }
+  uint64_t hwm = 0;
+  for (size_t i = 0; i < count; ++i) {
+    newest = std::max(newest, group.times[i]);
+    // Every row up to this one is at most as new as its high water mark (Lookup relies on it).
+    hwm = static_cast<uint64_t>(std::max<int64_t>(newest, 0));
+    const size_t at = group.starts[i];
+    if (at + 1 + kHwmDigits <= group.text.size() && group.text[at] == kRowFormat)
+      WriteHex16(group.text.data() + at + 1, hwm);
   }
   std::vector<store::Write> writes;
   // The row's text, held for ReadAfter once committed (by its last sequence number).
