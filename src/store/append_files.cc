@@ -2,6 +2,8 @@
 #include "store/append_files.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "store/append_file_view.h"
 
 namespace orgtrail::store {
 namespace {
@@ -28,14 +32,27 @@ AwsError AppendFileError(std::string_view what, std::string_view id) {
                          std::strerror(errno));
 }
 
+// A read-only mapping of a file, at its size when mapped; unmapped when the last view lets go.
+struct AppendFileMapping {
+  AppendFileMapping(void* b, size_t n) : base(b), size(n) {}
+  AppendFileMapping(const AppendFileMapping&) = delete;
+  AppendFileMapping& operator=(const AppendFileMapping&) = delete;
+  ~AppendFileMapping() { ::munmap(base, size); }
+  void* const base;
+  const size_t size;
+};
+
 // An open descriptor, closed when the last user lets go (a read may run while the file is
-// removed or the descriptor evicted).
+// removed or the descriptor evicted), and its latest mapping (mapped again, at the file's size
+// then, when a view reaches past it).
 struct OpenAppendFile {
   explicit OpenAppendFile(int descriptor) : fd(descriptor) {}
   OpenAppendFile(const OpenAppendFile&) = delete;
   OpenAppendFile& operator=(const OpenAppendFile&) = delete;
   ~OpenAppendFile() { ::close(fd); }
   const int fd;
+  std::mutex map_mu;
+  std::shared_ptr<AppendFileMapping> map;  // guarded by map_mu
 };
 
 class DiskAppendFiles final : public AppendFiles {
@@ -112,6 +129,34 @@ class DiskAppendFiles final : public AppendFiles {
       std::error_code ignored;
       std::filesystem::remove(entry.path(), ignored);
     }
+  }
+
+  bool View(std::string_view id, uint64_t offset, uint64_t length, AppendFileView& out) {
+    if (!ValidAppendFileId(id)) return false;
+    out.hold.reset();
+    if (length == 0) {
+      out.bytes = {};
+      return true;
+    }
+    std::shared_ptr<OpenAppendFile> f = Open(id, /*create=*/false);
+    if (!f) return false;
+    std::shared_ptr<AppendFileMapping> m;
+    {
+      std::lock_guard lock(f->map_mu);
+      m = f->map;
+      if (!m || m->size < offset + length) {
+        struct stat st;
+        if (::fstat(f->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset + length)
+          return false;
+        void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, f->fd, 0);
+        if (p == MAP_FAILED) return false;
+        m = std::make_shared<AppendFileMapping>(p, static_cast<size_t>(st.st_size));
+        f->map = m;
+      }
+    }
+    out.bytes = std::string_view(static_cast<const char*>(m->base) + offset, length);
+    out.hold = std::move(m);
+    return true;
   }
 
   Status Sync() override {
@@ -225,6 +270,17 @@ class MemoryAppendFiles final : public AppendFiles {
 };
 
 }  // namespace
+
+bool ViewAppendFile(AppendFiles& files, std::string_view id, uint64_t offset, uint64_t length,
+                    AppendFileView& out) {
+  if (auto* disk = dynamic_cast<DiskAppendFiles*>(&files)) {
+    if (disk->View(id, offset, length, out)) return true;
+  }
+  out.hold.reset();
+  if (!files.Read(id, offset, length, out.buf)) return false;
+  out.bytes = out.buf;
+  return true;
+}
 
 Result<std::unique_ptr<AppendFiles>> OpenDiskAppendFiles(const std::string& dir) {
   std::error_code ec;

@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "core/bytes.h"
+#include "store/append_file_view.h"
 
 namespace orgtrail::services::logs {
 namespace {
@@ -204,14 +205,16 @@ bool AssembleBlock(store::Store& store, const std::string& key, std::string& out
 
 constexpr std::string_view kExtentMagic = "LX1:";
 
-// Reads the block of `meta` into `buf` (its block row into `row`) and opens its layouts.
+// Reads the block of `meta` and opens its layouts: a range of a file in place (`view`, a
+// mapping of the file), a block row of the rows form in `buf` (its block row read into `row`).
 bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std::string& buf,
-               BlockParts& parts) {
+               store::AppendFileView& view, BlockParts& parts) {
   const bool has_row = store.GetInto(kBlocksTable, meta.key, row);
   if (has_row && row.starts_with(kExtentMagic)) {
     std::optional<Extent> x = Extent::Decode(row);
-    if (!x || !store.Files().Read(x->file, x->start, x->end - x->start, buf)) return false;
-    return parts.Open(buf);
+    if (!x || !store::ViewAppendFile(store.Files(), x->file, x->start, x->end - x->start, view))
+      return false;
+    return parts.Open(view.bytes);
   }
   if (meta.segments > 0) {
     if (!AssembleBlock(store, meta.key, buf, nullptr)) return false;
@@ -628,6 +631,7 @@ Selection Select(store::Store& store, const SelectQuery& q) {
   std::string row;
   std::string buf;
   std::string bloom;
+  store::AppendFileView view;
   BlockParts parts;
 
   int64_t from = q.from;
@@ -655,7 +659,7 @@ Selection Select(store::Store& store, const SelectQuery& q) {
           continue;
         }
       }
-      if (!ReadBlock(store, meta, row, buf, parts)) continue;
+      if (!ReadBlock(store, meta, row, buf, view, parts)) continue;
       ++out.blocks_read;
       bool searched = false;
       for (size_t part = 0; part < parts.size(); ++part) {
@@ -733,11 +737,12 @@ uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& stre
   uint64_t bytes = 0;
   std::string row;
   std::string buf;
+  store::AppendFileView view;
   BlockParts parts;
   for (uint32_t s = 0; s < streams.size(); ++s) {
     for (const BlockMeta& meta : ListBlocks(store, streams[s].key)) {
       if (meta.max_ts < from || meta.min_ts > to) continue;
-      if (!ReadBlock(store, meta, row, buf, parts)) continue;
+      if (!ReadBlock(store, meta, row, buf, view, parts)) continue;
       for (size_t part = 0; part < parts.size(); ++part) {
         const BlockReader& block = parts[part];
         for (uint32_t i = 0; i < block.count(); ++i) {
