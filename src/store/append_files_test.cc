@@ -37,8 +37,8 @@ class AppendFilesTest : public ::testing::Test {
   std::unique_ptr<AppendFiles> files_ = maker_.Make();
 };
 
-using Implementations = ::testing::Types<DiskFiles, MemoryFiles>;
-TYPED_TEST_SUITE(AppendFilesTest, Implementations);
+using AppendFilesKinds = ::testing::Types<DiskFiles, MemoryFiles>;
+TYPED_TEST_SUITE(AppendFilesTest, AppendFilesKinds);
 
 TYPED_TEST(AppendFilesTest, WritesAtOffsetsAndReadsRanges) {
   AppendFiles& f = *this->files_;
