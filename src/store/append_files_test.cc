@@ -3,6 +3,9 @@
 #include "store/append_files.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -134,6 +137,40 @@ TEST(SqliteAppendFilesTest, FilesLiveUnderLogsAndSurviveReopenUntilReset) {
   EXPECT_EQ(out, "events");
   ASSERT_TRUE((*s)->Clear().ok());
   EXPECT_TRUE(fs::is_empty(fs::path(tmp.path()) / "logs"));
+}
+
+// Bytes written before the transaction that refers to them commits survive SIGKILL right after
+// it ends, with the row; a later write at the committed end replaces bytes written past it.
+TEST(SqliteAppendFilesTest, BytesReferredToByACommittedRowSurviveKill9) {
+  TempDir tmp("orgtrail-append-kill");
+  { ASSERT_TRUE(OpenSqliteStore(tmp.path()).ok()); }
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto r = OpenSqliteStore(tmp.path());
+    if (!r.ok()) _exit(2);
+    Store& s = **r;
+    {
+      auto txn = s.Begin();
+      if (!s.Files().Write("stream-1", 0, "acknowledged").ok()) _exit(3);
+      if (!s.Put("logs_streams", "k", "end=12").ok()) _exit(4);
+    }
+    if (!s.Files().Write("stream-1", 12, " and not committed").ok()) _exit(5);
+    kill(getpid(), SIGKILL);
+    _exit(6);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  auto s = OpenSqliteStore(tmp.path());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->Get("logs_streams", "k"), "end=12");
+  std::string out;
+  ASSERT_TRUE((*s)->Files().Read("stream-1", 0, 12, out));
+  EXPECT_EQ(out, "acknowledged");
+  ASSERT_TRUE((*s)->Files().Write("stream-1", 12, "!").ok());
+  ASSERT_TRUE((*s)->Files().Read("stream-1", 0, 13, out));
+  EXPECT_EQ(out, "acknowledged!");
 }
 
 }  // namespace
