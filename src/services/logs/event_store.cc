@@ -250,18 +250,19 @@ void SummarizeParts(const BlockParts& parts, BlockMeta& meta, std::string& bloom
 
 // Adds the writes that close the open block `key` of a file, [start, end): its true meta row
 // and its Bloom filter, from its bytes read back once.
-Status CloseFileBlock(store::Store& store, const std::string& key, const Extent& x,
-                      std::vector<store::Write>& writes) {
+// A range that cannot be read back (bytes lost with the machine's power before a checkpoint
+// synced them) keeps its open marker: reads skip it when they cannot parse it, and the stream
+// goes on with its next block.
+void CloseFileBlock(store::Store& store, const std::string& key, const Extent& x,
+                    std::vector<store::Write>& writes) {
   std::string buf;
   BlockParts parts;
-  if (!store.Files().Read(x.file, x.start, x.end - x.start, buf) || !parts.Open(buf))
-    return InternalFailure("logs: the open block of " + key + " cannot be read back");
+  if (!store.Files().Read(x.file, x.start, x.end - x.start, buf) || !parts.Open(buf)) return;
   BlockMeta meta;
   std::string bloom;
   SummarizeParts(parts, meta, bloom);
   writes.push_back({std::string(kBlockBloomTable), key, std::move(bloom)});
   writes.push_back({std::string(kBlockMetaTable), key, MetaValue(meta)});
-  return Ok();
 }
 
 // Adds the writes that merge the open block `key` (block row and segments) into one block row
@@ -498,8 +499,7 @@ Status AppendToFile(store::Store& store, const std::string& stream_key, StreamBl
   if (has_open && blocks.tail_segments > 0) {
     std::string key = BlockKey(stream_key, blocks.next_block - 1);
     if (file_tail) {
-      ORGTRAIL_CHECK(
-          CloseFileBlock(store, key, Extent{blocks.file, blocks.tail_start, at}, writes));
+      CloseFileBlock(store, key, Extent{blocks.file, blocks.tail_start, at}, writes);
     } else {
       CloseBlock(store, key, writes);  // segment rows written before the stream had a file
     }

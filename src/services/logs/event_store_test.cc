@@ -424,6 +424,21 @@ TEST_F(FileEventStoreTest, ExpiredBlocksGiveBackTheirRanges) {
   EXPECT_FALSE(store_->Files().Read("f-1", 0, 1, bytes));
 }
 
+// Bytes of the open block lost (a power loss before a checkpoint synced them): the stream goes
+// on, the lost range is skipped, the events written after it read back.
+TEST_F(FileEventStoreTest, ALostRangeIsSkippedAndTheStreamGoesOn) {
+  Put({{1, "lost one"}});
+  Put({{2, "lost two"}});
+  store_->Files().Release("f-1", 0, blocks_.file_end);  // reads as zeros now
+  std::string big(kMaxBlockBytes - 8, 'k');
+  Put({{3, big}});  // does not fit: closes the unreadable block, starts another
+  Put({{4, "kept"}});
+  Selection sel = All();
+  ASSERT_EQ(sel.events.size(), 2u);
+  EXPECT_EQ(sel.events[0].message, big);
+  EXPECT_EQ(sel.events[1].message, "kept");
+}
+
 TEST(ExtentTest, RoundTripsAndRefusesOtherRows) {
   Extent x{"abc-1", 10, 20};
   std::optional<Extent> back = Extent::Decode(x.Encode());
