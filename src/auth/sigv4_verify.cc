@@ -98,7 +98,7 @@ std::optional<AuthError> CompareSignature(const VerifyOptions& opts, const Compu
                                   {"CanonicalRequestBytes", SpacedHex(c.canonical_request)}});
 }
 
-bool AllDigits(std::string_view s) {
+bool DigitsOnly(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -207,7 +207,7 @@ VerifyResult VerifySigV4Query(http::Request& req, const VerifyOptions& opts,
     return params_error(kPresignMissing);
   if (*algorithm != kAlgorithm)
     return params_error("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
-  if (!AllDigits(*expires) || expires->size() > 12)
+  if (!DigitsOnly(*expires) || expires->size() > 12)
     return params_error("X-Amz-Expires should be a number");
   const int64_t expires_s = std::stoll(*expires);
   if (expires_s > kMaxPresignExpiresSeconds)

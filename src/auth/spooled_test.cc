@@ -31,7 +31,7 @@ using testing::SignedBody;
 using testing::StreamingExample;
 using testing::VerifiedOf;
 
-const int64_t kNow = AmzMs("20260301T100000Z");
+const int64_t kSpoolNow = AmzMs("20260301T100000Z");
 
 // A private directory for spooled bodies.
 struct SpoolDir : TempDir {
@@ -92,7 +92,7 @@ TEST(SpooledPayload, BadSignatureInTheMiddleLeavesNoDecodedFile) {
   EXPECT_EQ(dir.Files(), 0u);
 }
 
-http::Request UnsignedTrailer(std::string body, std::string_view crc32) {
+http::Request Crc32TrailerRequest(std::string body, std::string_view crc32) {
   std::string decoded = std::to_string(body.size());
   std::string framed = HexEncode(std::string(1, static_cast<char>(body.size() >> 8))) +
                        HexEncode(std::string(1, static_cast<char>(body.size() & 0xff))) + "\r\n" +
@@ -105,7 +105,7 @@ http::Request UnsignedTrailer(std::string body, std::string_view crc32) {
                                    {"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
                                    {"x-amz-sdk-checksum-algorithm", "CRC32"}},
                                   std::move(framed));
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kSpoolNow);
   return req;
 }
 
@@ -120,16 +120,16 @@ TEST(SpooledPayload, UnsignedTrailerChecksumVerifiedFromTheStream) {
   SpoolDir dir;
   Keys keys;
   const std::string data(3000, 'z');
-  http::Request ok = UnsignedTrailer(data, Crc32Base64(data));
+  http::Request ok = Crc32TrailerRequest(data, Crc32Base64(data));
   Spool(ok, dir);
-  VerifiedOf(Verify(ok, Options("s3", true, kNow), keys.Lookup()));
+  VerifiedOf(Verify(ok, Options("s3", true, kSpoolNow), keys.Lookup()));
   EXPECT_EQ(FileBytes(*ok.spooled), data);
   EXPECT_EQ(HeaderOf(ok, "x-amz-checksum-crc32"), Crc32Base64(data));
   ASSERT_TRUE(ok.spooled->Digest("crc32"));
 
-  http::Request bad = UnsignedTrailer(data, Crc32Base64("other"));
+  http::Request bad = Crc32TrailerRequest(data, Crc32Base64("other"));
   Spool(bad, dir);
-  AuthError e = ErrorOf(Verify(bad, Options("s3", true, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(bad, Options("s3", true, kSpoolNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kBadDigest);
   EXPECT_EQ(e.message, "The CRC32 you specified did not match the calculated checksum.");
 }
@@ -143,19 +143,19 @@ TEST(SpooledPayload, HexPayloadHashAndContentMd5) {
                                    {"Content-MD5", Base64Encode(Md5(data))},
                                    {"x-amz-checksum-sha256", Base64Encode(Sha256(data))}},
                                   data);
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kSpoolNow);
   ASSERT_EQ(HeaderOf(req, "X-Amz-Content-SHA256"), Sha256Hex(data));
   Spool(req, dir);
-  VerifiedOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  VerifiedOf(Verify(req, Options("s3", true, kSpoolNow), keys.Lookup()));
   EXPECT_EQ(*req.spooled->Digest("md5"), Md5(data));
   EXPECT_EQ(*req.spooled->Digest("sha256"), Sha256(data));
 
   // One byte changed on disk: the payload hash no longer matches.
   http::Request changed = MakeRequest("PUT", "/b/k", {{"Host", "h"}}, data);
-  SignRequest(changed, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  SignRequest(changed, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kSpoolNow);
   changed.body[5000] = 'r';
   Spool(changed, dir);
-  EXPECT_EQ(ErrorOf(Verify(changed, Options("s3", true, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(changed, Options("s3", true, kSpoolNow), keys.Lookup())).kind,
             AuthErrorKind::kContentSha256Mismatch);
 
   http::Request md5 = MakeRequest("PUT", "/b/k",
@@ -163,9 +163,9 @@ TEST(SpooledPayload, HexPayloadHashAndContentMd5) {
                                    {"Content-MD5", Base64Encode(Md5("x"))},
                                    {"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}},
                                   data);
-  SignRequest(md5, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  SignRequest(md5, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kSpoolNow);
   Spool(md5, dir);
-  EXPECT_EQ(ErrorOf(Verify(md5, Options("s3", true, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(md5, Options("s3", true, kSpoolNow), keys.Lookup())).kind,
             AuthErrorKind::kBadDigest);
 }
 

@@ -22,7 +22,7 @@ using testing::Options;
 using testing::VerifiedOf;
 
 constexpr int64_t kMinute = 60 * 1000;
-const int64_t kNow = AmzMs("20260301T100000Z");
+const int64_t kVerifyNow = AmzMs("20260301T100000Z");
 
 // A request for `service` signed at `at` by `key`.
 http::Request Signed(std::string_view service, int64_t at, std::string_view key = "AKIDEXAMPLE",
@@ -43,7 +43,7 @@ TEST(Detect, UnsignedRequestsAreAnonymous) {
   Keys keys;
   for (bool s3 : {false, true}) {
     http::Request req = MakeRequest("GET", "/?Action=ConfirmSubscription&Token=t", {{"Host", "h"}});
-    Verified v = VerifiedOf(Verify(req, Options(s3 ? "s3" : "sns", s3, kNow), keys.Lookup()));
+    Verified v = VerifiedOf(Verify(req, Options(s3 ? "s3" : "sns", s3, kVerifyNow), keys.Lookup()));
     EXPECT_EQ(v.method, AuthMethod::kAnonymous);
     EXPECT_EQ(v.access_key_id, "");
     EXPECT_EQ(PeekScope(req).method, AuthMethod::kAnonymous);
@@ -59,12 +59,12 @@ TEST(Detect, SigV4aIsNotImplemented) {
                    {"Authorization",
                     "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20260301/s3/aws4_request, "
                     "SignedHeaders=host;x-amz-date, Signature=3045"}});
-  EXPECT_EQ(ErrorOf(Verify(header, Options("s3", true, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(header, Options("s3", true, kVerifyNow), keys.Lookup())).kind,
             AuthErrorKind::kNotImplemented);
   EXPECT_EQ(PeekScope(header).method, AuthMethod::kSigV4Header);
   EXPECT_EQ(PeekScope(header).service, "s3");
   http::Request query = MakeRequest("GET", "/b/k?X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256", {});
-  EXPECT_EQ(ErrorOf(Verify(query, Options("s3", true, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(query, Options("s3", true, kVerifyNow), keys.Lookup())).kind,
             AuthErrorKind::kNotImplemented);
 }
 
@@ -74,7 +74,7 @@ TEST(Malformed, MissingEqualSign) {
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/us-east-1/sts/aws4_request, "
       "SignedHeaders, Signature=abc";
   http::Request req = MakeRequest("POST", "/", {{"Host", "h"}, {"Authorization", auth}});
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kMalformedAuthorization);
   EXPECT_EQ(e.message,
             "'SignedHeaders' not a valid key=value pair (missing equal-sign) in "
@@ -86,7 +86,7 @@ TEST(Malformed, MissingPartsAreAllNamed) {
   Keys keys;
   http::Request req =
       MakeRequest("POST", "/", {{"Host", "h"}, {"Authorization", "AWS4-HMAC-SHA256 Foo=bar"}});
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kMalformedAuthorization);
   EXPECT_EQ(e.message,
             "Authorization header requires 'Credential' parameter. Authorization header requires "
@@ -94,7 +94,7 @@ TEST(Malformed, MissingPartsAreAllNamed) {
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
             "header. Authorization=AWS4-HMAC-SHA256 Foo=bar");
   // S3 words it as AuthorizationHeaderMalformed.
-  AuthError s3 = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError s3 = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(s3.kind, AuthErrorKind::kMalformedAuthorization);
   EXPECT_EQ(s3.message.rfind("The authorization header is malformed; Authorization header "
                              "requires 'Credential' parameter.",
@@ -105,16 +105,16 @@ TEST(Malformed, MissingPartsAreAllNamed) {
 
 TEST(Malformed, CredentialShape) {
   Keys keys;
-  http::Request req = Signed("sts", kNow);
+  http::Request req = Signed("sts", kVerifyNow);
   std::string& auth = HeaderRef(req, "Authorization");
   const std::string good = auth;
   auth.replace(auth.find("/aws4_request"), 13, "/aws5_request");
-  EXPECT_EQ(ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup())).message,
+  EXPECT_EQ(ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup())).message,
             "Credential should be scoped with a valid terminator: 'aws4_request', not "
             "'aws5_request'.");
   auth = good;
   auth.replace(auth.find("/us-west-2"), 10, "");
-  EXPECT_EQ(ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup())).message,
+  EXPECT_EQ(ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup())).message,
             "Credential must have exactly 5 slash-delimited elements, e.g. "
             "keyid/date/region/service/term, got 'AKIDEXAMPLE/20260301/sts/aws4_request'");
 }
@@ -128,7 +128,7 @@ TEST(Malformed, HostMustBeSigned) {
                    {"Authorization",
                     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/us-east-1/sts/aws4_request, "
                     "SignedHeaders=x-amz-date, Signature=abc"}});
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kMalformedAuthorization);
   EXPECT_EQ(e.message, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 }
@@ -142,13 +142,13 @@ TEST(MissingDate, QueryAndS3Wording) {
                                   {{"Host", "h"},
                                    {"Authorization", auth},
                                    {"X-Amz-Content-SHA256", std::string(testing::kEmptySha256)}});
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kMissingDate);
   EXPECT_EQ(e.message,
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
             "Authorization=" +
                 auth);
-  AuthError s3 = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError s3 = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(s3.kind, AuthErrorKind::kMissingDate);
   EXPECT_EQ(s3.message, "AWS authentication requires a valid Date or x-amz-date header");
 }
@@ -166,31 +166,31 @@ TEST(DateHeader, AnRfc1123DateSignsInPlaceOfXAmzDate) {
                            StringToSign("20260301T095930Z", scope, cr.text)));
   req.headers.push_back({"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + scope +
                                               ", SignedHeaders=date;host, Signature=" + sig});
-  Verified v = VerifiedOf(Verify(req, Options("service", false, kNow), keys.Lookup()));
+  Verified v = VerifiedOf(Verify(req, Options("service", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(v.request_time_ms, at);
 }
 
 TEST(MissingContentSha256, S3HeaderAuthRequiresIt) {
   Keys keys;
-  http::Request req = Signed("s3", kNow);
+  http::Request req = Signed("s3", kVerifyNow);
   std::erase_if(req.headers,
                 [](const http::Header& h) { return IEquals(h.name, "X-Amz-Content-SHA256"); });
-  AuthError e = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kMissingContentSha256);
   EXPECT_EQ(e.message, "Missing required header for this request: x-amz-content-sha256");
 }
 
 TEST(Scope, ServiceMustMatchTheRoutedService) {
   Keys keys;
-  http::Request req = Signed("sts", kNow);
-  AuthError e = ErrorOf(Verify(req, Options("iam", false, kNow), keys.Lookup()));
+  http::Request req = Signed("sts", kVerifyNow);
+  AuthError e = ErrorOf(Verify(req, Options("iam", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kWrongScope);
   EXPECT_EQ(e.message, "Credential should be scoped to correct service: 'iam'.");
 }
 
 TEST(Scope, DateMustMatchTheRequestDate) {
   Keys keys;
-  http::Request req = Signed("sts", kNow);
+  http::Request req = Signed("sts", kVerifyNow);
   HeaderRef(req, "X-Amz-Date") = "20260302T000100Z";
   AuthError e =
       ErrorOf(Verify(req, Options("sts", false, AmzMs("20260302T000100Z")), keys.Lookup()));
@@ -203,8 +203,8 @@ TEST(Scope, DateMustMatchTheRequestDate) {
 TEST(Scope, AnyRegionIsAcceptedAndReported) {
   Keys keys;
   http::Request req = MakeRequest("POST", "/", {{"Host", "h"}}, "{}");
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "ap-southeast-7", "logs", kNow);
-  EXPECT_EQ(VerifiedOf(Verify(req, Options("logs", false, kNow), keys.Lookup())).region,
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "ap-southeast-7", "logs", kVerifyNow);
+  EXPECT_EQ(VerifiedOf(Verify(req, Options("logs", false, kVerifyNow), keys.Lookup())).region,
             "ap-southeast-7");
 }
 
@@ -255,12 +255,12 @@ TEST(Skew, S3ReportsTheTimesAndTheWindow) {
 
 TEST(Keys, UnknownKey) {
   Keys keys;
-  http::Request req = Signed("sts", kNow, "AKIAUNKNOWN", "whatever");
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  http::Request req = Signed("sts", kVerifyNow, "AKIAUNKNOWN", "whatever");
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kUnknownKey);
   EXPECT_EQ(e.message, "The security token included in the request is invalid.");
-  http::Request s3 = Signed("s3", kNow, "AKIAUNKNOWN", "whatever");
-  AuthError s = ErrorOf(Verify(s3, Options("s3", true, kNow), keys.Lookup()));
+  http::Request s3 = Signed("s3", kVerifyNow, "AKIAUNKNOWN", "whatever");
+  AuthError s = ErrorOf(Verify(s3, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(s.kind, AuthErrorKind::kUnknownKey);
   EXPECT_EQ(s.message, "The AWS Access Key Id you provided does not exist in our records.");
   EXPECT_EQ(FieldOf(s, "AWSAccessKeyId"), "AKIAUNKNOWN");
@@ -271,8 +271,8 @@ TEST(Keys, SessionTokenRules) {
   keys.Add("ASIASESSION", "session-secret", "issued-token");
   keys.Add("ASIAOLD", "old-secret", "old-token", /*expired=*/true);
   auto kind = [&](std::string_view key, std::string_view secret, std::string_view token) {
-    http::Request req = Signed("sts", kNow, key, secret, token);
-    auto r = Verify(req, Options("sts", false, kNow), keys.Lookup());
+    http::Request req = Signed("sts", kVerifyNow, key, secret, token);
+    auto r = Verify(req, Options("sts", false, kVerifyNow), keys.Lookup());
     if (std::holds_alternative<Verified>(r)) {
       EXPECT_EQ(std::get<Verified>(r).session_token, token);
       return std::string("ok");
@@ -290,32 +290,32 @@ TEST(Keys, SessionTokenRules) {
             "The security token included in the request is expired");
   EXPECT_EQ(kind("ASIAOLD", "old-secret", "wrong"),
             "The security token included in the request is invalid.");
-  http::Request s3 = Signed("s3", kNow, "ASIAOLD", "old-secret", "old-token");
-  AuthError e = ErrorOf(Verify(s3, Options("s3", true, kNow), keys.Lookup()));
+  http::Request s3 = Signed("s3", kVerifyNow, "ASIAOLD", "old-secret", "old-token");
+  AuthError e = ErrorOf(Verify(s3, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kExpiredToken);
   EXPECT_EQ(e.message, "The provided token has expired.");
 }
 
 TEST(HeadersNotSigned, S3ListsTheUnsignedAmzHeaders) {
   Keys keys;
-  http::Request req = Signed("s3", kNow);
+  http::Request req = Signed("s3", kVerifyNow);
   req.headers.push_back({"x-amz-meta-color", "blue"});
   req.headers.push_back({"X-Amz-Decoded-Content-Length", "2"});
   req.headers.push_back({"x-amz-meta-color", "red"});
-  AuthError e = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kHeadersNotSigned);
   EXPECT_EQ(e.message, "There were headers present in the request which were not signed");
   EXPECT_EQ(FieldOf(e, "HeadersNotSigned"), "x-amz-decoded-content-length, x-amz-meta-color");
   // Other services do not check (the signature still covers what was signed).
-  http::Request json = Signed("logs", kNow);
+  http::Request json = Signed("logs", kVerifyNow);
   json.headers.push_back({"x-amz-meta-color", "blue"});
-  VerifiedOf(Verify(json, Options("logs", false, kNow), keys.Lookup()));
+  VerifiedOf(Verify(json, Options("logs", false, kVerifyNow), keys.Lookup()));
 }
 
 TEST(SignatureMismatch, QueryAndJsonWording) {
   Keys keys;
-  http::Request req = Signed("sts", kNow, "AKIDEXAMPLE", "not-the-secret");
-  AuthError e = ErrorOf(Verify(req, Options("sts", false, kNow), keys.Lookup()));
+  http::Request req = Signed("sts", kVerifyNow, "AKIDEXAMPLE", "not-the-secret");
+  AuthError e = ErrorOf(Verify(req, Options("sts", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kSignatureMismatch);
   EXPECT_EQ(e.message,
             "The request signature we calculated does not match the signature you provided. "
@@ -327,8 +327,8 @@ TEST(SignatureMismatch, QueryAndJsonWording) {
 TEST(SignatureMismatch, S3ReportsTheCanonicalRequest) {
   Keys keys;
   http::Request req = MakeRequest("GET", "/b/k", {{"Host", "h"}});
-  SignRequest(req, "AKIDEXAMPLE", "not-the-secret", "us-east-1", "s3", kNow);
-  AuthError e = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  SignRequest(req, "AKIDEXAMPLE", "not-the-secret", "us-east-1", "s3", kVerifyNow);
+  AuthError e = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kSignatureMismatch);
   EXPECT_EQ(e.message,
             "The request signature we calculated does not match the signature you provided. "
@@ -355,19 +355,19 @@ TEST(SignatureMismatch, S3ReportsTheCanonicalRequest) {
 TEST(SignatureMismatch, AbsentSignedHeader) {
   Keys keys;
   http::Request req = MakeRequest("POST", "/", {{"Host", "h"}, {"X-Extra", "1"}}, "{}");
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "logs", kNow);
-  VerifiedOf(Verify(req, Options("logs", false, kNow), keys.Lookup()));
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "logs", kVerifyNow);
+  VerifiedOf(Verify(req, Options("logs", false, kVerifyNow), keys.Lookup()));
   std::erase_if(req.headers, [](const http::Header& h) { return h.name == "X-Extra"; });
-  EXPECT_EQ(ErrorOf(Verify(req, Options("logs", false, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(req, Options("logs", false, kVerifyNow), keys.Lookup())).kind,
             AuthErrorKind::kSignatureMismatch);
 }
 
 TEST(S3Payload, ContentSha256MustMatchTheBody) {
   Keys keys;
   http::Request req = MakeRequest("PUT", "/b/k", {{"Host", "h"}}, "hello");
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kVerifyNow);
   req.body = "jello";
-  AuthError e = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kContentSha256Mismatch);
   EXPECT_EQ(e.message,
             "The provided 'x-amz-content-sha256' header does not match what was computed.");
@@ -379,8 +379,8 @@ TEST(S3Payload, UnsignedPayloadSkipsTheHash) {
   Keys keys;
   http::Request req = MakeRequest(
       "PUT", "/b/k", {{"Host", "h"}, {"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}}, "anything");
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
-  VerifiedOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kVerifyNow);
+  VerifiedOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
 }
 
 TEST(S3Payload, ContentMd5) {
@@ -390,8 +390,8 @@ TEST(S3Payload, ContentMd5) {
         "PUT", "/b/k",
         {{"Host", "h"}, {"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"}, {"Content-MD5", md5}},
         "hello world\n");
-    SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
-    return Verify(req, Options("s3", true, kNow), keys.Lookup());
+    SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kVerifyNow);
+    return Verify(req, Options("s3", true, kVerifyNow), keys.Lookup());
   };
   VerifiedOf(verify(Base64Encode(Md5("hello world\n"))));
   AuthError bad = ErrorOf(verify(Base64Encode(Md5("hello world"))));
@@ -410,8 +410,8 @@ TEST(S3Payload, ChecksumHeaders) {
                     std::string method = "PUT") {
     http::Request req =
         MakeRequest(method, target, {{"Host", "h"}, {name, value}}, "hello world\n");
-    SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
-    return Verify(req, Options("s3", true, kNow), keys.Lookup());
+    SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kVerifyNow);
+    return Verify(req, Options("s3", true, kVerifyNow), keys.Lookup());
   };
   VerifiedOf(verify("x-amz-checksum-crc32", "rwg7LQ=="));
   VerifiedOf(verify("x-amz-checksum-sha256", Base64Encode(Sha256("hello world\n"))));
@@ -438,7 +438,7 @@ TEST(Presigned, MissingParameters) {
       "%2Fs3%2Faws4_request&X-Amz-Date=20260301T100000Z&X-Amz-SignedHeaders=host&X-Amz-"
       "Signature=00",
       {{"Host", "h"}});
-  AuthError e = ErrorOf(Verify(req, Options("s3", true, kNow), keys.Lookup()));
+  AuthError e = ErrorOf(Verify(req, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(e.kind, AuthErrorKind::kPresignParamsMissing);
   EXPECT_EQ(e.message,
             "Query-string authentication version 4 requires the X-Amz-Algorithm, "
@@ -470,12 +470,13 @@ http::Request Presigned(int64_t at, std::string expires, std::string_view key = 
 
 TEST(Presigned, RoundTripExpiryAndLimits) {
   Keys keys;
-  http::Request ok = Presigned(kNow, "3600");
-  Verified v = VerifiedOf(Verify(ok, Options("s3", true, kNow + 3600 * 1000), keys.Lookup()));
+  http::Request ok = Presigned(kVerifyNow, "3600");
+  Verified v = VerifiedOf(Verify(ok, Options("s3", true, kVerifyNow + 3600 * 1000), keys.Lookup()));
   EXPECT_EQ(v.region, "eu-central-1");
   EXPECT_EQ(v.method, AuthMethod::kSigV4Query);
 
-  AuthError expired = ErrorOf(Verify(ok, Options("s3", true, kNow + 3601 * 1000), keys.Lookup()));
+  AuthError expired =
+      ErrorOf(Verify(ok, Options("s3", true, kVerifyNow + 3601 * 1000), keys.Lookup()));
   EXPECT_EQ(expired.kind, AuthErrorKind::kPresignExpired);
   EXPECT_EQ(expired.message, "Request has expired");
   EXPECT_EQ(FieldOf(expired, "X-Amz-Expires"), "3600");
@@ -484,36 +485,37 @@ TEST(Presigned, RoundTripExpiryAndLimits) {
   ASSERT_EQ(expired.fields.size(), 3u);
   EXPECT_EQ(expired.fields[0].first, "X-Amz-Expires");
 
-  AuthError early = ErrorOf(Verify(ok, Options("s3", true, kNow - 16 * kMinute), keys.Lookup()));
+  AuthError early =
+      ErrorOf(Verify(ok, Options("s3", true, kVerifyNow - 16 * kMinute), keys.Lookup()));
   EXPECT_EQ(early.kind, AuthErrorKind::kPresignExpired);
   EXPECT_EQ(early.message, "Request is not valid yet");
 
-  http::Request week = Presigned(kNow, "604801");
-  AuthError too_large = ErrorOf(Verify(week, Options("s3", true, kNow), keys.Lookup()));
+  http::Request week = Presigned(kVerifyNow, "604801");
+  AuthError too_large = ErrorOf(Verify(week, Options("s3", true, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(too_large.kind, AuthErrorKind::kPresignExpiresTooLarge);
   EXPECT_EQ(too_large.message,
             "X-Amz-Expires must be less than a week (in seconds); that is, the given "
             "X-Amz-Expires must be less than 604800 seconds");
-  http::Request max_week = Presigned(kNow, "604800");
-  VerifiedOf(Verify(max_week, Options("s3", true, kNow), keys.Lookup()));
+  http::Request max_week = Presigned(kVerifyNow, "604800");
+  VerifiedOf(Verify(max_week, Options("s3", true, kVerifyNow), keys.Lookup()));
 
-  AuthError scope = ErrorOf(Verify(ok, Options("lambda", false, kNow), keys.Lookup()));
+  AuthError scope = ErrorOf(Verify(ok, Options("lambda", false, kVerifyNow), keys.Lookup()));
   EXPECT_EQ(scope.kind, AuthErrorKind::kWrongScope);
 
   http::Request tampered = ok;
   tampered.SetTarget(ok.target + "&extra=1");
-  EXPECT_EQ(ErrorOf(Verify(tampered, Options("s3", true, kNow), keys.Lookup())).kind,
+  EXPECT_EQ(ErrorOf(Verify(tampered, Options("s3", true, kVerifyNow), keys.Lookup())).kind,
             AuthErrorKind::kSignatureMismatch);
 }
 
 TEST(Presigned, SessionTokenTravelsInTheQuery) {
   Keys keys;
   keys.Add("ASIAPRESIGN", "presign-secret", "tok/en+1");
-  http::Request ok = Presigned(kNow, "60", "ASIAPRESIGN", "presign-secret", "tok/en+1");
-  EXPECT_EQ(VerifiedOf(Verify(ok, Options("s3", true, kNow), keys.Lookup())).session_token,
+  http::Request ok = Presigned(kVerifyNow, "60", "ASIAPRESIGN", "presign-secret", "tok/en+1");
+  EXPECT_EQ(VerifiedOf(Verify(ok, Options("s3", true, kVerifyNow), keys.Lookup())).session_token,
             "tok/en+1");
-  http::Request without = Presigned(kNow, "60", "ASIAPRESIGN", "presign-secret");
-  EXPECT_EQ(ErrorOf(Verify(without, Options("s3", true, kNow), keys.Lookup())).kind,
+  http::Request without = Presigned(kVerifyNow, "60", "ASIAPRESIGN", "presign-secret");
+  EXPECT_EQ(ErrorOf(Verify(without, Options("s3", true, kVerifyNow), keys.Lookup())).kind,
             AuthErrorKind::kUnknownKey);
 }
 
@@ -527,7 +529,7 @@ TEST(PeekScope, ReadsEveryMethod) {
   http::Request broken = MakeRequest("GET", "/", {{"Authorization", "AWS4-HMAC-SHA256 garbage"}});
   EXPECT_EQ(PeekScope(broken).method, AuthMethod::kSigV4Header);
   EXPECT_EQ(PeekScope(broken).service, "");
-  http::Request monitoring = Signed("monitoring", kNow);
+  http::Request monitoring = Signed("monitoring", kVerifyNow);
   Scope s = PeekScope(monitoring);
   EXPECT_EQ(s.service, "monitoring");
   EXPECT_EQ(s.region, "us-west-2");

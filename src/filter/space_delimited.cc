@@ -26,9 +26,9 @@ namespace {
 
 bool IsFieldNameChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '_'; }
 
-class Parser {
+class DelimParser {
  public:
-  explicit Parser(std::string_view s) : s_(s) {}
+  explicit DelimParser(std::string_view s) : s_(s) {}
 
   Result<DelimMatcher> Run() {
     DelimMatcher m;
@@ -190,7 +190,7 @@ void Tokenize(std::string_view m, std::vector<std::string_view>* out) {
   }
 }
 
-bool Holds(const Condition& c, std::string_view token) {
+bool ConditionHolds(const Condition& c, std::string_view token) {
   switch (c.value.kind) {
     case Literal::kString: {
       bool eq = c.value.str.Matches(token);
@@ -214,7 +214,7 @@ bool FieldHolds(const Field& f, std::string_view token) {
   for (const std::vector<Condition>& group : f.any_of) {
     bool all = true;
     for (const Condition& c : group) {
-      if (!Holds(c, token)) {
+      if (!ConditionHolds(c, token)) {
         all = false;
         break;
       }
@@ -271,7 +271,7 @@ Result<std::shared_ptr<const DelimMatcher>> CompileDelimited(std::string_view te
                                                              int* regex_count,
                                                              std::vector<std::string>* literals) {
   if (text.size() < 2 || text.back() != ']') return InvalidPattern();
-  Parser parser(text.substr(1, text.size() - 2));
+  DelimParser parser(text.substr(1, text.size() - 2));
   ORGTRAIL_TRY(DelimMatcher m, parser.Run());
   *regex_count = parser.regexes();
   *literals = std::move(parser.literals());

@@ -13,7 +13,7 @@ using iam_internal::GetRow;
 using row_fields::ReadRow;
 using row_fields::WriteRow;
 
-constexpr std::string_view kAccounts = "accounts";
+constexpr std::string_view kDirectoryAccounts = "accounts";
 constexpr std::string_view kUsers = "iam_users";
 constexpr std::string_view kKeys = "access_keys";
 
@@ -21,7 +21,7 @@ std::string UserKey(std::string_view account, std::string_view name) {
   return std::string(account) + "/" + std::string(name);
 }
 
-const char* KindName(KeyKind k) {
+const char* KeyKindName(KeyKind k) {
   switch (k) {
     case KeyKind::kRoot:
       return "root";
@@ -77,7 +77,7 @@ constexpr auto kKeyFields = [](auto& io, auto& k) {
   io("AccessKeyId", k.access_key_id);
   io("Secret", k.secret);
   io("AccountId", k.account_id);
-  io.Enum("Kind", k.kind, KindName, KindFrom);
+  io.Enum("Kind", k.kind, KeyKindName, KindFrom);
   io("Status", k.status, "Active");
   io("CreatedMs", k.created_ms);
   io("UserName", k.user_name);
@@ -148,14 +148,14 @@ Status Directory::Bootstrap(const BootstrapConfig& config) {
 }
 
 std::optional<Account> Directory::FindAccount(std::string_view id) const {
-  auto v = GetRow(store_, kAccounts, id);
+  auto v = GetRow(store_, kDirectoryAccounts, id);
   if (!v) return std::nullopt;
   return AccountFromValue(*v);
 }
 
 std::vector<Account> Directory::ListAccounts() const {
   std::vector<Account> out;
-  for (const store::Row& row : store_.Scan(kAccounts)) {
+  for (const store::Row& row : store_.Scan(kDirectoryAccounts)) {
     auto v = ParseJson(row.value);
     if (v.ok()) out.push_back(AccountFromValue(*v));
   }
@@ -163,7 +163,7 @@ std::vector<Account> Directory::ListAccounts() const {
 }
 
 Status Directory::PutAccount(const Account& account) {
-  return store_.Put(kAccounts, account.id, AccountToValue(account).ToJson());
+  return store_.Put(kDirectoryAccounts, account.id, AccountToValue(account).ToJson());
 }
 
 std::string Directory::NewAccountId() const {

@@ -89,8 +89,9 @@ Status Iam::AttachPolicy(std::string_view account_id, EntityKind kind, std::stri
   auto policy = FindPolicy(account_id, policy_arn);
   if (!policy) return NotAttachable(policy_arn);
   std::string prefix = EntityPrefix(account_id, kind, entity);
-  if (store_.Get(kAttachments, prefix + std::string(policy_arn))) return Ok();
-  if (store_.Scan(kAttachments, prefix).size() >= static_cast<size_t>(kMaxAttachedPolicies))
+  if (store_.Get(iam_internal::kAttachments, prefix + std::string(policy_arn))) return Ok();
+  if (store_.Scan(iam_internal::kAttachments, prefix).size() >=
+      static_cast<size_t>(kMaxAttachedPolicies))
     return AwsError("LimitExceeded",
                     std::string("Cannot exceed quota for ") + QuotaName(kind) + ": 10");
   return AttachUnchecked(account_id, kind, entity, *policy);
@@ -103,8 +104,8 @@ Status Iam::AttachUnchecked(std::string_view account_id, EntityKind kind, std::s
                   .Set("PolicyName", policy.name)
                   .Set("EntityKind", KindName(kind))
                   .Set("EntityName", entity);
-  return store_.Put(kAttachments, EntityPrefix(account_id, kind, entity) + policy.Arn(),
-                    row.ToJson());
+  return store_.Put(iam_internal::kAttachments,
+                    EntityPrefix(account_id, kind, entity) + policy.Arn(), row.ToJson());
 }
 
 Status Iam::DetachPolicy(std::string_view account_id, EntityKind kind, std::string_view entity,
@@ -113,8 +114,8 @@ Status Iam::DetachPolicy(std::string_view account_id, EntityKind kind, std::stri
   ORGTRAIL_CHECK(CheckEntity(account_id, kind, entity));
   ORGTRAIL_CHECK(CheckModifiable(*this, account_id, kind, entity));
   std::string key = EntityPrefix(account_id, kind, entity) + std::string(policy_arn);
-  if (!store_.Get(kAttachments, key)) return NoSuchPolicy(policy_arn);
-  return store_.Delete(kAttachments, key);
+  if (!store_.Get(iam_internal::kAttachments, key)) return NoSuchPolicy(policy_arn);
+  return store_.Delete(iam_internal::kAttachments, key);
 }
 
 Result<std::vector<AttachedPolicy>> Iam::AttachedPolicies(std::string_view account_id,
@@ -122,7 +123,8 @@ Result<std::vector<AttachedPolicy>> Iam::AttachedPolicies(std::string_view accou
                                                           std::string_view entity) const {
   ORGTRAIL_CHECK(CheckEntity(account_id, kind, entity));
   std::vector<AttachedPolicy> out;
-  for (const Value& v : ScanRows(store_, kAttachments, EntityPrefix(account_id, kind, entity)))
+  for (const Value& v :
+       ScanRows(store_, iam_internal::kAttachments, EntityPrefix(account_id, kind, entity)))
     out.push_back({v.GetString("PolicyName"), v.GetString("PolicyArn")});
   return out;
 }
@@ -211,7 +213,7 @@ std::vector<std::string> Iam::IdentityPolicies(const auth::Principal& principal)
     std::string prefix = EntityPrefix(principal.account_id, kind, entity);
     for (const Value& v : ScanRows(store_, kInline, prefix))
       docs.push_back(v.GetString("Document"));
-    for (const Value& v : ScanRows(store_, kAttachments, prefix)) {
+    for (const Value& v : ScanRows(store_, iam_internal::kAttachments, prefix)) {
       auto doc = DefaultDocument(principal.account_id, v.GetString("PolicyArn"));
       if (doc) docs.push_back(std::move(*doc));
     }

@@ -47,7 +47,7 @@ Status Iam::DeleteGroup(std::string_view account_id, std::string_view name) {
     return AwsError("DeleteConflict", "Cannot delete entity, must remove users from group first.");
   if (!store_.Scan(kInline, Key(account_id, "group", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
-  if (!store_.Scan(kAttachments, Key(account_id, "group", name) + "/", "", 1).empty())
+  if (!store_.Scan(iam_internal::kAttachments, Key(account_id, "group", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
   return store_.Delete(kGroups, Key(account_id, name));
 }

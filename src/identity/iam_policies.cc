@@ -41,7 +41,7 @@ Result<ManagedPolicy> Iam::CreatePolicy(std::string_view account_id, std::string
                                         const std::vector<Tag>& tags) {
   std::lock_guard lock(mu_);
   ORGTRAIL_CHECK(ValidateManaged(document));
-  if (store_.Get(kPolicies, Key(account_id, name)))
+  if (store_.Get(iam_internal::kPolicies, Key(account_id, name)))
     return AwsError("EntityAlreadyExists", "A policy called " + std::string(name) +
                                                " already exists. Duplicate names are not allowed.");
   ORGTRAIL_TRY(std::vector<Tag> merged, MergeTags({}, tags));
@@ -57,7 +57,7 @@ Result<ManagedPolicy> Iam::CreatePolicy(std::string_view account_id, std::string
   p.tags = std::move(merged);
   PolicyVersion v{"v1", std::string(document), true, p.created_ms};
   ORGTRAIL_CHECK(store_.Apply({
-      {std::string(kPolicies), Key(account_id, name), PolicyToRow(p).ToJson()},
+      {std::string(iam_internal::kPolicies), Key(account_id, name), PolicyToRow(p).ToJson()},
       {std::string(kVersions), Key(account_id, name, "v1"), VersionToRow(v).ToJson()},
   }));
   return p;
@@ -69,7 +69,7 @@ std::optional<ManagedPolicy> Iam::FindPolicy(std::string_view account_id,
   if (!parts) return std::nullopt;
   if (parts->account_id == "aws") return FindAwsManagedPolicy(policy_arn);
   if (parts->account_id != account_id) return std::nullopt;
-  auto v = GetRow(store_, kPolicies, Key(account_id, parts->name));
+  auto v = GetRow(store_, iam_internal::kPolicies, Key(account_id, parts->name));
   if (!v) return std::nullopt;
   ManagedPolicy p = PolicyFromRow(*v);
   if (p.path != parts->path) return std::nullopt;
@@ -94,7 +94,7 @@ std::vector<ManagedPolicy> Iam::ListPolicies(std::string_view account_id, Policy
     all.insert(all.end(), aws.begin(), aws.end());
   }
   if (scope != PolicyScope::kAws) {
-    for (const Value& v : ScanRows(store_, kPolicies, std::string(account_id) + "/"))
+    for (const Value& v : ScanRows(store_, iam_internal::kPolicies, std::string(account_id) + "/"))
       all.push_back(PolicyFromRow(v));
   }
   std::vector<ManagedPolicy> out;
@@ -119,7 +119,8 @@ Status Iam::DeletePolicy(std::string_view account_id, std::string_view policy_ar
                     "This policy has more than one version. Before you delete a policy, you must "
                     "delete the policy's versions. The default version is deleted with the "
                     "policy.");
-  std::vector<store::Write> writes{{std::string(kPolicies), Key(account_id, p.name), std::nullopt}};
+  std::vector<store::Write> writes{
+      {std::string(iam_internal::kPolicies), Key(account_id, p.name), std::nullopt}};
   for (const store::Row& row : versions)
     writes.push_back({std::string(kVersions), row.key, std::nullopt});
   return store_.Apply(writes);
@@ -146,7 +147,7 @@ Result<PolicyVersion> Iam::CreatePolicyVersion(std::string_view account_id,
     p.updated_ms = v.created_ms;
   }
   ORGTRAIL_CHECK(store_.Apply({
-      {std::string(kPolicies), Key(account_id, p.name), PolicyToRow(p).ToJson()},
+      {std::string(iam_internal::kPolicies), Key(account_id, p.name), PolicyToRow(p).ToJson()},
       {std::string(kVersions), Key(account_id, p.name, v.version_id), VersionToRow(v).ToJson()},
   }));
   return v;
@@ -208,12 +209,12 @@ Status Iam::SetDefaultPolicyVersion(std::string_view account_id, std::string_vie
     return NoSuchVersion(policy_arn, version_id);
   p.default_version = std::string(version_id);
   p.updated_ms = clock_.NowMillis();
-  return store_.Put(kPolicies, Key(account_id, p.name), PolicyToRow(p).ToJson());
+  return store_.Put(iam_internal::kPolicies, Key(account_id, p.name), PolicyToRow(p).ToJson());
 }
 
 int Iam::AttachmentCount(std::string_view account_id, std::string_view policy_arn) const {
   int n = 0;
-  for (const Value& v : ScanRows(store_, kAttachments, std::string(account_id) + "/"))
+  for (const Value& v : ScanRows(store_, iam_internal::kAttachments, std::string(account_id) + "/"))
     if (v.GetString("PolicyArn") == policy_arn) ++n;
   return n;
 }

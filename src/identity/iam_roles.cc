@@ -89,7 +89,7 @@ Status Iam::DeleteRole(std::string_view account_id, std::string_view name) {
   std::lock_guard lock(mu_);
   ORGTRAIL_TRY(Role role, GetRole(account_id, name));
   if (role.service_linked()) return ProtectedRole(name);
-  if (!store_.Scan(kAttachments, Key(account_id, "role", name) + "/", "", 1).empty())
+  if (!store_.Scan(iam_internal::kAttachments, Key(account_id, "role", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
   if (!store_.Scan(kInline, Key(account_id, "role", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");

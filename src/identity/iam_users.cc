@@ -37,7 +37,7 @@ Status Iam::DeleteUser(std::string_view account_id, std::string_view name) {
     return AwsError("DeleteConflict", "Cannot delete entity, must delete access keys first.");
   if (!store_.Scan(kInline, Key(account_id, "user", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
-  if (!store_.Scan(kAttachments, Key(account_id, "user", name) + "/", "", 1).empty())
+  if (!store_.Scan(iam_internal::kAttachments, Key(account_id, "user", name) + "/", "", 1).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
   if (!GroupsForUser(account_id, name).empty())
     return AwsError("DeleteConflict", "Cannot delete entity, must remove users from group first.");
@@ -65,7 +65,7 @@ Status Iam::UpdateUser(std::string_view account_id, std::string_view name,
         {std::string(kMembers), Key(account_id, g.name, *new_name),
          Value::MakeMap().Set("GroupName", g.name).Set("UserName", *new_name).ToJson()});
   }
-  for (std::string_view table : {kInline, kAttachments}) {
+  for (std::string_view table : {kInline, iam_internal::kAttachments}) {
     std::string old_prefix = Key(account_id, "user", name) + "/";
     for (const store::Row& row : store_.Scan(table, old_prefix)) {
       writes.push_back({std::string(table), row.key, std::nullopt});

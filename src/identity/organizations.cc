@@ -221,14 +221,14 @@ Status Organizations::DeleteOrganization(const OrgInfo& org) {
     drop(kOus, v.GetString("Id"));
     drop(kTags, v.GetString("Id"));
   }
-  for (const Value& v : Scan(store_, kPolicies)) {
+  for (const Value& v : Scan(store_, org_rows::kPolicies)) {
     if (v.GetString("OrgId") != org.id) continue;
-    drop(kPolicies, v.GetString("Id"));
+    drop(org_rows::kPolicies, v.GetString("Id"));
     drop(kTags, v.GetString("Id"));
   }
-  for (const Value& v : Scan(store_, kAttachments))
+  for (const Value& v : Scan(store_, org_rows::kAttachments))
     if (v.GetString("OrgId") == org.id)
-      drop(kAttachments, AttachmentKey(v.GetString("TargetId"), v.GetString("PolicyId")));
+      drop(org_rows::kAttachments, AttachmentKey(v.GetString("TargetId"), v.GetString("PolicyId")));
   for (const Value& v : Scan(store_, kRequests))
     if (v.GetString("OrgId") == org.id) drop(kRequests, v.GetString("Id"));
   for (const store::Row& row : store_.Scan(kServiceAccess, org.id + "/"))

@@ -47,14 +47,14 @@ Status CheckContent(std::string_view content) {
 }  // namespace
 
 std::optional<OrgPolicy> Organizations::PolicyRow(std::string_view policy_id) const {
-  auto v = Get(store_, kPolicies, policy_id);
+  auto v = Get(store_, org_rows::kPolicies, policy_id);
   if (!v) return std::nullopt;
   return PolicyFromValue(*v);
 }
 
 std::vector<std::string> Organizations::AttachedIds(std::string_view target_id) const {
   std::vector<std::string> out;
-  for (const Value& v : Scan(store_, kAttachments, std::string(target_id) + "/"))
+  for (const Value& v : Scan(store_, org_rows::kAttachments, std::string(target_id) + "/"))
     out.push_back(v.GetString("PolicyId"));
   return out;
 }
@@ -65,13 +65,13 @@ Status Organizations::Attach(const OrgInfo& org, std::string_view policy_id,
                   .Set("TargetId", std::string(target_id))
                   .Set("PolicyId", std::string(policy_id))
                   .Set("OrgId", org.id);
-  return store_.Put(kAttachments, AttachmentKey(target_id, policy_id), row.ToJson());
+  return store_.Put(org_rows::kAttachments, AttachmentKey(target_id, policy_id), row.ToJson());
 }
 
 Status Organizations::DropTarget(std::string_view target_id) {
   std::vector<store::Write> writes;
-  for (const store::Row& row : store_.Scan(kAttachments, std::string(target_id) + "/"))
-    writes.push_back({std::string(kAttachments), row.key, std::nullopt});
+  for (const store::Row& row : store_.Scan(org_rows::kAttachments, std::string(target_id) + "/"))
+    writes.push_back({std::string(org_rows::kAttachments), row.key, std::nullopt});
   return store_.Apply(writes);
 }
 
@@ -110,7 +110,7 @@ Result<OrgPolicy> Organizations::CreatePolicy(const OrgInfo& org, std::string_vi
   p.description = std::string(description);
   p.type = std::string(type);
   p.content = std::string(content);
-  ORGTRAIL_CHECK(store_.Put(kPolicies, p.id, PolicyToValue(p).ToJson()));
+  ORGTRAIL_CHECK(store_.Put(org_rows::kPolicies, p.id, PolicyToValue(p).ToJson()));
   if (!tags.empty()) ORGTRAIL_CHECK(PutTags(p.id, tags));
   return p;
 }
@@ -133,7 +133,7 @@ Result<OrgPolicy> Organizations::UpdatePolicy(const OrgInfo& org, std::string_vi
     ORGTRAIL_CHECK(CheckContent(*content));
     p.content = *content;
   }
-  ORGTRAIL_CHECK(store_.Put(kPolicies, p.id, PolicyToValue(p).ToJson()));
+  ORGTRAIL_CHECK(store_.Put(org_rows::kPolicies, p.id, PolicyToValue(p).ToJson()));
   return p;
 }
 
@@ -145,7 +145,7 @@ Status Organizations::DeletePolicy(const OrgInfo& org, std::string_view policy_i
   ORGTRAIL_TRY(auto targets, TargetsOf(org, policy_id));
   if (!targets.empty()) return AwsError("PolicyInUseException", "");
   ORGTRAIL_CHECK(store_.Delete(kTags, p.id));
-  return store_.Delete(kPolicies, p.id);
+  return store_.Delete(org_rows::kPolicies, p.id);
 }
 
 Result<OrgPolicy> Organizations::FindPolicy(const OrgInfo& org, std::string_view policy_id) const {
@@ -159,7 +159,7 @@ Result<OrgPolicy> Organizations::FindPolicy(const OrgInfo& org, std::string_view
 std::vector<OrgPolicy> Organizations::Policies(const OrgInfo& org) const {
   std::lock_guard lock(mu_);
   std::vector<OrgPolicy> out{FullAwsAccess(org)};
-  for (const Value& v : Scan(store_, kPolicies))
+  for (const Value& v : Scan(store_, org_rows::kPolicies))
     if (v.GetString("OrgId") == org.id) out.push_back(PolicyFromValue(v));
   return out;
 }
@@ -196,7 +196,7 @@ Status Organizations::DetachPolicy(const OrgInfo& org, std::string_view policy_i
                     "You cannot remove the last service control policy from a target; every "
                     "root, OU and account must have at least one attached.")
         .With("Reason", "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
-  return store_.Delete(kAttachments, AttachmentKey(target_id, p.id));
+  return store_.Delete(org_rows::kAttachments, AttachmentKey(target_id, p.id));
 }
 
 Result<std::vector<std::string>> Organizations::TargetsOf(const OrgInfo& org,
@@ -204,7 +204,7 @@ Result<std::vector<std::string>> Organizations::TargetsOf(const OrgInfo& org,
   std::lock_guard lock(mu_);
   ORGTRAIL_TRY(OrgPolicy p, FindPolicy(org, policy_id));
   std::vector<std::string> out;
-  for (const Value& v : Scan(store_, kAttachments))
+  for (const Value& v : Scan(store_, org_rows::kAttachments))
     if (v.GetString("OrgId") == org.id && v.GetString("PolicyId") == p.id)
       out.push_back(v.GetString("TargetId"));
   return out;
@@ -253,9 +253,9 @@ Result<OrgInfo> Organizations::DisablePolicyType(const OrgInfo& org, std::string
   if (type != kScpType) return OnlyScps();
   if (!org.scp_enabled) return AwsError("PolicyTypeNotEnabledException", "");
   std::vector<store::Write> writes;
-  for (const Value& v : Scan(store_, kAttachments))
+  for (const Value& v : Scan(store_, org_rows::kAttachments))
     if (v.GetString("OrgId") == org.id)
-      writes.push_back({std::string(kAttachments),
+      writes.push_back({std::string(org_rows::kAttachments),
                         AttachmentKey(v.GetString("TargetId"), v.GetString("PolicyId")),
                         std::nullopt});
   OrgInfo updated = org;

@@ -7,7 +7,7 @@
 namespace orgtrail::protocol {
 namespace {
 
-const spec::Catalog& Models() {
+const spec::Catalog& JsonCodecModels() {
   static const auto* catalog = spec::Catalog::LoadEmbedded().value().release();
   return *catalog;
 }
@@ -22,24 +22,24 @@ http::Request JsonCall(std::string target, std::string body) {
   return req;
 }
 
-Route RouteFor(const http::Request& req) { return RouteRequest(req, Models(), ""); }
+Route RouteFor(const http::Request& req) { return RouteRequest(req, JsonCodecModels(), ""); }
 
-Result<Value> Parse(const std::string& target, const std::string& body) {
+Result<Value> ParseJsonCall(const std::string& target, const std::string& body) {
   auto req = JsonCall(target, body);
   return ParseInput(req, RouteFor(req));
 }
 
-std::string Header(const http::Response& resp, std::string_view name) {
+std::string JsonHeader(const http::Response& resp, std::string_view name) {
   const std::string* v = resp.FindHeader(name);
   return v ? *v : "<absent>";
 }
 
-ResponseContext Ctx() { return ResponseContext{"req-1", "", false}; }
+ResponseContext JsonCtx() { return ResponseContext{"req-1", "", false}; }
 
 TEST(JsonCodecTest, ParsesMembersAndIgnoresUnknown) {
-  auto v = Parse("Logs_20140328.PutLogEvents",
-                 R"({"logGroupName":"g","logStreamName":"s","bogus":1,)"
-                 R"("logEvents":[{"timestamp":1700000000000,"message":"hello"}]})");
+  auto v = ParseJsonCall("Logs_20140328.PutLogEvents",
+                         R"({"logGroupName":"g","logStreamName":"s","bogus":1,)"
+                         R"("logEvents":[{"timestamp":1700000000000,"message":"hello"}]})");
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->ToJson(), R"({"logGroupName":"g","logStreamName":"s",)"
                          R"("logEvents":[{"timestamp":1700000000000,"message":"hello"}]})");
@@ -47,7 +47,7 @@ TEST(JsonCodecTest, ParsesMembersAndIgnoresUnknown) {
 
 TEST(JsonCodecTest, EmptyBodyIsEmptyObject) {
   for (const char* body : {"", "  ", "{}"}) {
-    auto v = Parse("Logs_20140328.DescribeLogGroups", body);
+    auto v = ParseJsonCall("Logs_20140328.DescribeLogGroups", body);
     ASSERT_TRUE(v.ok()) << body;
     EXPECT_EQ(v->ToJson(), "{}");
   }
@@ -77,7 +77,7 @@ TEST(JsonCodecTest, TypeMismatchesAreSerializationExceptions) {
        "START_ARRAY can not be converted to a Structure"},
   };
   for (const Case& c : cases) {
-    auto v = Parse(c.target, c.body);
+    auto v = ParseJsonCall(c.target, c.body);
     ASSERT_FALSE(v.ok()) << c.body;
     EXPECT_EQ(v.error().code, "SerializationException") << c.body;
     EXPECT_EQ(v.error().status, 400);
@@ -86,14 +86,14 @@ TEST(JsonCodecTest, TypeMismatchesAreSerializationExceptions) {
 }
 
 TEST(JsonCodecTest, IntegralDoublesAreIntegers) {
-  auto v = Parse("Logs_20140328.DescribeLogGroups", R"({"limit":5.0})");
+  auto v = ParseJsonCall("Logs_20140328.DescribeLogGroups", R"({"limit":5.0})");
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v.value()["limit"].is_int());
   EXPECT_EQ(v.value()["limit"].AsInt(), 5);
 }
 
 TEST(JsonCodecTest, MalformedJson) {
-  auto v = Parse("Logs_20140328.DescribeLogGroups", "{\"limit\":");
+  auto v = ParseJsonCall("Logs_20140328.DescribeLogGroups", "{\"limit\":");
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, "SerializationException");
   EXPECT_EQ(v.error().status, 400);
@@ -128,7 +128,7 @@ TEST(JsonCodecTest, TimestampsAndBlobs) {
 }
 
 TEST(JsonCodecTest, ParseInputValidates) {
-  auto v = Parse("Logs_20140328.CreateLogGroup", "{}");
+  auto v = ParseJsonCall("Logs_20140328.CreateLogGroup", "{}");
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, "InvalidParameterException");
   EXPECT_EQ(v.error().message,
@@ -146,10 +146,10 @@ TEST(JsonCodecTest, SerializesOutputWithTimestampsAndSkipsNulls) {
       .Set("StartLoggingTime", int64_t{1441139000})
       .Set("LatestDeliveryError", Value())
       .Set("NotInModel", "x");
-  http::Response resp = SerializeOutput(route, out, Ctx());
+  http::Response resp = SerializeOutput(route, out, JsonCtx());
   EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(Header(resp, "Content-Type"), "application/x-amz-json-1.1");
-  EXPECT_EQ(Header(resp, "x-amzn-RequestId"), "req-1");
+  EXPECT_EQ(JsonHeader(resp, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_EQ(JsonHeader(resp, "x-amzn-RequestId"), "req-1");
   EXPECT_EQ(
       resp.body,
       R"({"IsLogging":true,"LatestDeliveryTime":1441139757.497,"StartLoggingTime":1441139000})");
@@ -166,15 +166,15 @@ TEST(JsonCodecTest, SerializesBlobsAsBase64AndJson10ContentType) {
   msg.Set("MessageId", "m1").Set("MessageAttributes", attrs);
   Value out = Value::MakeMap();
   out.Set("Messages", Value::List{msg});
-  http::Response resp = SerializeOutput(route, out, Ctx());
-  EXPECT_EQ(Header(resp, "Content-Type"), "application/x-amz-json-1.0");
+  http::Response resp = SerializeOutput(route, out, JsonCtx());
+  EXPECT_EQ(JsonHeader(resp, "Content-Type"), "application/x-amz-json-1.0");
   EXPECT_EQ(resp.body, R"({"Messages":[{"MessageId":"m1","MessageAttributes":)"
                        R"({"bin":{"DataType":"Binary","BinaryValue":"AAEC"}}}]})");
 }
 
 TEST(JsonCodecTest, NoOutputShapeIsEmptyObject) {
   auto req = JsonCall("Logs_20140328.CreateLogGroup", "{}");
-  http::Response resp = SerializeOutput(RouteFor(req), Value::MakeMap(), Ctx());
+  http::Response resp = SerializeOutput(RouteFor(req), Value::MakeMap(), JsonCtx());
   EXPECT_EQ(resp.body, "{}");
 }
 
@@ -183,18 +183,19 @@ TEST(JsonCodecTest, ModelledErrorUsesShapeAndDefaultMessage) {
   Route route = RouteFor(req);
   http::Response resp = SerializeError(
       route, AwsError("ResourceNotFoundException", "The specified log group does not exist."),
-      Ctx());
+      JsonCtx());
   EXPECT_EQ(resp.status, 400);
-  EXPECT_EQ(Header(resp, "X-Amzn-ErrorType"), "ResourceNotFoundException");
-  EXPECT_EQ(Header(resp, "x-amzn-RequestId"), "req-1");
-  EXPECT_EQ(Header(resp, "Content-Type"), "application/x-amz-json-1.1");
-  EXPECT_EQ(Header(resp, "x-amzn-query-error"), "<absent>");
+  EXPECT_EQ(JsonHeader(resp, "X-Amzn-ErrorType"), "ResourceNotFoundException");
+  EXPECT_EQ(JsonHeader(resp, "x-amzn-RequestId"), "req-1");
+  EXPECT_EQ(JsonHeader(resp, "Content-Type"), "application/x-amz-json-1.1");
+  EXPECT_EQ(JsonHeader(resp, "x-amzn-query-error"), "<absent>");
   EXPECT_EQ(
       resp.body,
       R"({"__type":"ResourceNotFoundException","message":"The specified log group does not exist."})");
 
   auto ct = JsonCall("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus", "{}");
-  http::Response dflt = SerializeError(RouteFor(ct), AwsError("TrailNotFoundException", ""), Ctx());
+  http::Response dflt =
+      SerializeError(RouteFor(ct), AwsError("TrailNotFoundException", ""), JsonCtx());
   Value body = ParseJson(dflt.body).value();
   EXPECT_EQ(body["__type"].AsString(), "TrailNotFoundException");
   EXPECT_FALSE(body["message"].AsString().empty());  // the model's first documentation sentence
@@ -204,7 +205,7 @@ TEST(JsonCodecTest, ExtraFieldsAndMessageCasing) {
   auto req = JsonCall("AWSOrganizationsV20161128.CreateAccount", "{}");
   AwsError err("InvalidInputException", "bad");
   err.With("Reason", "INVALID_ENUM");
-  http::Response resp = SerializeError(RouteFor(req), err, Ctx());
+  http::Response resp = SerializeError(RouteFor(req), err, JsonCtx());
   EXPECT_EQ(resp.body,
             R"({"__type":"InvalidInputException","Message":"bad","Reason":"INVALID_ENUM"})");
 }
@@ -226,36 +227,37 @@ TEST(JsonCodecTest, QueryCompatibleCloudWatchErrors) {
       {"ValidationError", 400, "ValidationError;Sender"},
   };
   for (const Case& c : cases) {
-    http::Response resp = SerializeError(route, AwsError(c.code, "m"), Ctx());
+    http::Response resp = SerializeError(route, AwsError(c.code, "m"), JsonCtx());
     EXPECT_EQ(resp.status, c.status) << c.code;
-    EXPECT_EQ(Header(resp, "x-amzn-query-error"), c.header) << c.code;
-    EXPECT_EQ(Header(resp, "X-Amzn-ErrorType"), c.code);
-    EXPECT_EQ(Header(resp, "Content-Type"), "application/x-amz-json-1.0");
+    EXPECT_EQ(JsonHeader(resp, "x-amzn-query-error"), c.header) << c.code;
+    EXPECT_EQ(JsonHeader(resp, "X-Amzn-ErrorType"), c.code);
+    EXPECT_EQ(JsonHeader(resp, "Content-Type"), "application/x-amz-json-1.0");
   }
-  http::Response fault = SerializeError(route, AwsError("InternalServiceFault", "boom"), Ctx());
+  http::Response fault = SerializeError(route, AwsError("InternalServiceFault", "boom"), JsonCtx());
   EXPECT_EQ(fault.body, R"({"__type":"InternalServiceFault","Message":"boom"})");
 }
 
 TEST(JsonCodecTest, QueryCompatibleSqsErrorsUseLegacyQueryCodes) {
   auto req = JsonCall("AmazonSQS.GetQueueUrl", "{}");
-  Route route = RouteRequest(req, Models(), "sqs");
+  Route route = RouteRequest(req, JsonCodecModels(), "sqs");
   http::Response resp = SerializeError(
-      route, AwsError("QueueDoesNotExist", "The specified queue does not exist."), Ctx());
+      route, AwsError("QueueDoesNotExist", "The specified queue does not exist."), JsonCtx());
   EXPECT_EQ(resp.status, 400);
-  EXPECT_EQ(Header(resp, "x-amzn-query-error"), "AWS.SimpleQueueService.NonExistentQueue;Sender");
+  EXPECT_EQ(JsonHeader(resp, "x-amzn-query-error"),
+            "AWS.SimpleQueueService.NonExistentQueue;Sender");
   EXPECT_EQ(resp.body,
             R"({"__type":"QueueDoesNotExist","message":"The specified queue does not exist."})");
 
-  http::Response over = SerializeError(route, AwsError("OverLimit", "x"), Ctx());
+  http::Response over = SerializeError(route, AwsError("OverLimit", "x"), JsonCtx());
   EXPECT_EQ(over.status, 403);
-  EXPECT_EQ(Header(over, "x-amzn-query-error"), "OverLimit;Sender");
-  http::Response exists = SerializeError(route, AwsError("QueueNameExists", "x"), Ctx());
-  EXPECT_EQ(Header(exists, "x-amzn-query-error"), "QueueAlreadyExists;Sender");
-  http::Response plain = SerializeError(route, AwsError("ReceiptHandleIsInvalid", "x"), Ctx());
-  EXPECT_EQ(Header(plain, "x-amzn-query-error"), "ReceiptHandleIsInvalid;Sender");
-  http::Response denied = SerializeError(route, AwsError("AccessDenied", "no", 403), Ctx());
+  EXPECT_EQ(JsonHeader(over, "x-amzn-query-error"), "OverLimit;Sender");
+  http::Response exists = SerializeError(route, AwsError("QueueNameExists", "x"), JsonCtx());
+  EXPECT_EQ(JsonHeader(exists, "x-amzn-query-error"), "QueueAlreadyExists;Sender");
+  http::Response plain = SerializeError(route, AwsError("ReceiptHandleIsInvalid", "x"), JsonCtx());
+  EXPECT_EQ(JsonHeader(plain, "x-amzn-query-error"), "ReceiptHandleIsInvalid;Sender");
+  http::Response denied = SerializeError(route, AwsError("AccessDenied", "no", 403), JsonCtx());
   EXPECT_EQ(denied.status, 403);
-  EXPECT_EQ(Header(denied, "x-amzn-query-error"), "AccessDenied;Sender");
+  EXPECT_EQ(JsonHeader(denied, "x-amzn-query-error"), "AccessDenied;Sender");
 }
 
 TEST(JsonCodecTest, UnknownOperationAndNotImplemented) {
@@ -264,20 +266,21 @@ TEST(JsonCodecTest, UnknownOperationAndNotImplemented) {
   auto parsed = ParseInput(req, route);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().code, "UnknownOperationException");
-  http::Response resp = SerializeError(route, parsed.error(), Ctx());
+  http::Response resp = SerializeError(route, parsed.error(), JsonCtx());
   EXPECT_EQ(resp.status, 400);
   EXPECT_EQ(resp.body, R"({"__type":"UnknownOperationException"})");
 
   auto unknown_svc = JsonCall("Nope_2020.Op", "{}");
   Route none = RouteFor(unknown_svc);
-  http::Response r2 = SerializeError(none, UnknownOperationError(none), Ctx());
+  http::Response r2 = SerializeError(none, UnknownOperationError(none), JsonCtx());
   EXPECT_EQ(r2.status, 400);
-  EXPECT_EQ(Header(r2, "X-Amzn-ErrorType"), "UnknownOperationException");
+  EXPECT_EQ(JsonHeader(r2, "X-Amzn-ErrorType"), "UnknownOperationException");
 
   auto known = JsonCall("Logs_20140328.CreateDelivery", "{}");
   http::Response ni = SerializeError(
       RouteFor(known),
-      AwsError("NotImplemented", "orgtrail does not implement logs.CreateDelivery", 501), Ctx());
+      AwsError("NotImplemented", "orgtrail does not implement logs.CreateDelivery", 501),
+      JsonCtx());
   EXPECT_EQ(ni.status, 501);
   EXPECT_EQ(
       ni.body,

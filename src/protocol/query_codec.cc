@@ -17,7 +17,7 @@
 namespace orgtrail::protocol::internal {
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxQueryDepth = 64;
 
 using ParamMap = std::map<std::string, std::string, std::less<>>;
 
@@ -47,7 +47,7 @@ class Reader {
   // Reads the value of `shape` at `prefix`; a null Value when nothing is there.
   Result<Value> Read(const spec::Shape& shape, bool flattened, const std::string& prefix,
                      int depth) {
-    if (depth > kMaxDepth)
+    if (depth > kMaxQueryDepth)
       return AwsError("MalformedQueryString", "Parameters nested too deeply", 400);
     switch (shape.type) {
       case spec::ShapeType::kStructure:
@@ -235,7 +235,7 @@ void WriteMembers(QueryXmlWriter& w, const spec::Shape& shape, const Value& v, i
 
 void WriteValue(QueryXmlWriter& w, const spec::Shape& shape, const spec::Member& traits,
                 bool flattened, std::string_view name, const Value& v, int depth) {
-  if (depth > kMaxDepth) return;
+  if (depth > kMaxQueryDepth) return;
   switch (shape.type) {
     case spec::ShapeType::kStructure:
       w.Open(name);

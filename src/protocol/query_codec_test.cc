@@ -6,12 +6,12 @@
 namespace orgtrail::protocol {
 namespace {
 
-const spec::Catalog& Models() {
+const spec::Catalog& QueryCodecModels() {
   static const auto* catalog = spec::Catalog::LoadEmbedded().value().release();
   return *catalog;
 }
 
-http::Request Form(std::string body) {
+http::Request QueryForm(std::string body) {
   http::Request req;
   req.method = "POST";
   req.SetTarget("/");
@@ -27,19 +27,19 @@ struct Call {
 };
 
 Call QueryCall(std::string body) {
-  Call c{Form(std::move(body)), {}};
-  c.route = RouteRequest(c.req, Models(), "");
+  Call c{QueryForm(std::move(body)), {}};
+  c.route = RouteRequest(c.req, QueryCodecModels(), "");
   return c;
 }
 
-Result<Value> Parse(std::string body) {
+Result<Value> ParseQueryCall(std::string body) {
   Call c = QueryCall(std::move(body));
   return ParseInput(c.req, c.route);
 }
 
-ResponseContext Ctx() { return ResponseContext{"req-1", "", false}; }
+ResponseContext QueryCtx() { return ResponseContext{"req-1", "", false}; }
 
-std::string Header(const http::Response& resp, std::string_view name) {
+std::string QueryHeader(const http::Response& resp, std::string_view name) {
   const std::string* v = resp.FindHeader(name);
   return v ? *v : "<absent>";
 }
@@ -50,10 +50,10 @@ TEST(QueryCodecTest, StsGetCallerIdentityResponse) {
   out.Set("Arn", "arn:aws:iam::111111111111:user/alice")
       .Set("UserId", "AIDAEXAMPLE")
       .Set("Account", "111111111111");
-  http::Response resp = SerializeOutput(c.route, out, Ctx());
+  http::Response resp = SerializeOutput(c.route, out, QueryCtx());
   EXPECT_EQ(resp.status, 200);
-  EXPECT_EQ(Header(resp, "Content-Type"), "text/xml");
-  EXPECT_EQ(Header(resp, "x-amzn-RequestId"), "req-1");
+  EXPECT_EQ(QueryHeader(resp, "Content-Type"), "text/xml");
+  EXPECT_EQ(QueryHeader(resp, "x-amzn-RequestId"), "req-1");
   EXPECT_EQ(resp.body,
             "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
             "<GetCallerIdentityResult><UserId>AIDAEXAMPLE</UserId><Account>111111111111</Account>"
@@ -71,7 +71,7 @@ TEST(QueryCodecTest, TimestampsInIsoMillis) {
       .Set("Expiration", int64_t{1767225600});
   Value out = Value::MakeMap();
   out.Set("Credentials", creds).Set("PackedPolicySize", 6);
-  http::Response resp = SerializeOutput(c.route, out, Ctx());
+  http::Response resp = SerializeOutput(c.route, out, QueryCtx());
   EXPECT_EQ(resp.body,
             "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
             "<AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>"
@@ -84,7 +84,7 @@ TEST(QueryCodecTest, TimestampsInIsoMillis) {
 
 TEST(QueryCodecTest, NoOutputMeansNoResultElement) {
   Call c = QueryCall("Action=DeleteTopic&Version=2010-03-31&TopicArn=t");
-  http::Response resp = SerializeOutput(c.route, Value::MakeMap(), Ctx());
+  http::Response resp = SerializeOutput(c.route, Value::MakeMap(), QueryCtx());
   EXPECT_EQ(resp.body,
             "<DeleteTopicResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
             "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>"
@@ -92,7 +92,7 @@ TEST(QueryCodecTest, NoOutputMeansNoResultElement) {
 }
 
 TEST(QueryCodecTest, ParsesNestedListsAndScalars) {
-  auto v = Parse(
+  auto v = ParseQueryCall(
       "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr"
       "&RoleSessionName=s1&DurationSeconds=900&Tags.member.2.Key=k2&Tags.member.2.Value=v2"
       "&Tags.member.1.Key=k1&Tags.member.1.Value=v1&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3A1%"
@@ -108,7 +108,7 @@ TEST(QueryCodecTest, ListIndicesSortNumerically) {
   std::string body = "Action=DescribeAlarms&Version=2010-08-01";
   for (int i = 1; i <= 11; ++i)
     body += "&AlarmNames.member." + std::to_string(i) + "=a" + std::to_string(i);
-  auto v = Parse(body);
+  auto v = ParseQueryCall(body);
   ASSERT_TRUE(v.ok()) << v.error().message;
   const Value& names = v.value()["AlarmNames"];
   ASSERT_EQ(names.size(), 11u);
@@ -117,7 +117,7 @@ TEST(QueryCodecTest, ListIndicesSortNumerically) {
 }
 
 TEST(QueryCodecTest, SqsFlattenedAttributesAndTags) {
-  auto v = Parse(
+  auto v = ParseQueryCall(
       "Action=CreateQueue&Version=2012-11-05&QueueName=q1"
       "&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=30"
       "&Attribute.2.Name=DelaySeconds&Attribute.2.Value=5&Tag.1.Key=team&Tag.1.Value=audit");
@@ -126,7 +126,7 @@ TEST(QueryCodecTest, SqsFlattenedAttributesAndTags) {
             R"({"QueueName":"q1","Attributes":{"VisibilityTimeout":"30","DelaySeconds":"5"},)"
             R"("tags":{"team":"audit"}})");
 
-  auto r = Parse(
+  auto r = ParseQueryCall(
       "Action=ReceiveMessage&Version=2012-11-05&QueueUrl=http%3A%2F%2Fh%2F1%2Fq"
       "&AttributeName.1=All&MessageAttributeName.1=a&MessageAttributeName.2=b"
       "&MaxNumberOfMessages=5");
@@ -136,7 +136,7 @@ TEST(QueryCodecTest, SqsFlattenedAttributesAndTags) {
 }
 
 TEST(QueryCodecTest, SqsQueryAndJsonGiveTheSameValue) {
-  auto q = Parse(
+  auto q = ParseQueryCall(
       "Action=SendMessageBatch&Version=2012-11-05&QueueUrl=u"
       "&SendMessageBatchRequestEntry.1.Id=e1&SendMessageBatchRequestEntry.1.MessageBody=hello"
       "&SendMessageBatchRequestEntry.1.MessageAttribute.1.Name=color"
@@ -158,13 +158,13 @@ TEST(QueryCodecTest, SqsQueryAndJsonGiveTheSameValue) {
               R"("color":{"StringValue":"red","DataType":"String"},)"
               R"("raw":{"BinaryValue":"AAEC","DataType":"Binary"}}},)"
               R"({"Id":"e2","MessageBody":"bye","DelaySeconds":3}]})";
-  auto j = ParseInput(json, RouteRequest(json, Models(), "sqs"));
+  auto j = ParseInput(json, RouteRequest(json, QueryCodecModels(), "sqs"));
   ASSERT_TRUE(j.ok()) << j.error().message;
   EXPECT_EQ(q.value(), j.value()) << q->ToJson() << "\n" << j->ToJson();
 }
 
 TEST(QueryCodecTest, CloudWatchQueryAndJsonGiveTheSameValue) {
-  auto q = Parse(
+  auto q = ParseQueryCall(
       "Action=PutMetricData&Version=2010-08-01&Namespace=Audit"
       "&MetricData.member.1.MetricName=Denied&MetricData.member.1.Value=1.5"
       "&MetricData.member.1.Timestamp=2026-01-01T00%3A00%3A00Z"
@@ -178,13 +178,13 @@ TEST(QueryCodecTest, CloudWatchQueryAndJsonGiveTheSameValue) {
   json.body = R"({"Namespace":"Audit","MetricData":[{"MetricName":"Denied",)"
               R"("Dimensions":[{"Name":"Trail","Value":"org"}],"Timestamp":1767225600,"Value":1.5,)"
               R"("Unit":"Count"}]})";
-  auto j = ParseInput(json, RouteRequest(json, Models(), "monitoring"));
+  auto j = ParseInput(json, RouteRequest(json, QueryCodecModels(), "monitoring"));
   ASSERT_TRUE(j.ok()) << j.error().message;
   EXPECT_EQ(q.value(), j.value()) << q->ToJson() << "\n" << j->ToJson();
 }
 
 TEST(QueryCodecTest, SnsNonFlattenedMaps) {
-  auto v = Parse(
+  auto v = ParseQueryCall(
       "Action=Publish&Version=2010-03-31&TopicArn=t&Message=hi"
       "&MessageAttributes.entry.1.Name=k&MessageAttributes.entry.1.Value.DataType=String"
       "&MessageAttributes.entry.1.Value.StringValue=v");
@@ -192,7 +192,7 @@ TEST(QueryCodecTest, SnsNonFlattenedMaps) {
   EXPECT_EQ(v->ToJson(), R"({"TopicArn":"t","Message":"hi","MessageAttributes":)"
                          R"({"k":{"DataType":"String","StringValue":"v"}}})");
 
-  auto t = Parse(
+  auto t = ParseQueryCall(
       "Action=CreateTopic&Version=2010-03-31&Name=t"
       "&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=Audit+alerts");
   ASSERT_TRUE(t.ok()) << t.error().message;
@@ -200,27 +200,28 @@ TEST(QueryCodecTest, SnsNonFlattenedMaps) {
 }
 
 TEST(QueryCodecTest, BooleansAndEmptyLists) {
-  auto v = Parse(
+  auto v = ParseQueryCall(
       "Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a&ActionsEnabled=false&AlarmActions=");
   ASSERT_TRUE(v.ok()) << v.error().message;
   EXPECT_EQ(v->ToJson(), R"({"AlarmName":"a","ActionsEnabled":false,"AlarmActions":[]})");
 }
 
 TEST(QueryCodecTest, MalformedScalars) {
-  auto v =
-      Parse("Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleSessionName=s&DurationSeconds=x");
+  auto v = ParseQueryCall(
+      "Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleSessionName=s&DurationSeconds=x");
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, "MalformedQueryString");
   EXPECT_EQ(v.error().status, 400);
   EXPECT_EQ(v.error().message,
             "Value 'x' for parameter 'DurationSeconds' can not be converted to an Integer");
-  auto b = Parse("Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a&ActionsEnabled=maybe");
+  auto b =
+      ParseQueryCall("Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a&ActionsEnabled=maybe");
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().code, "MalformedQueryString");
 }
 
 TEST(QueryCodecTest, ParseInputValidates) {
-  auto v = Parse("Action=GetRole&Version=2010-05-08");
+  auto v = ParseQueryCall("Action=GetRole&Version=2010-05-08");
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, "ValidationError");
   EXPECT_EQ(v.error().message,
@@ -244,7 +245,7 @@ TEST(QueryCodecTest, SqsFlattenedOutput) {
       .Set("MessageAttributes", mattrs);
   Value out = Value::MakeMap();
   out.Set("Messages", Value::List{msg});
-  http::Response resp = SerializeOutput(c.route, out, Ctx());
+  http::Response resp = SerializeOutput(c.route, out, QueryCtx());
   EXPECT_EQ(resp.body,
             "<ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
             "<ReceiveMessageResult><Message><MessageId>m1</MessageId>"
@@ -260,7 +261,7 @@ TEST(QueryCodecTest, SqsFlattenedOutput) {
   Call l = QueryCall("Action=ListQueues&Version=2012-11-05");
   Value urls = Value::MakeMap();
   urls.Set("QueueUrls", Value::List{"http://h/1/a", "http://h/1/b"});
-  EXPECT_EQ(SerializeOutput(l.route, urls, Ctx()).body,
+  EXPECT_EQ(SerializeOutput(l.route, urls, QueryCtx()).body,
             "<ListQueuesResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
             "<ListQueuesResult><QueueUrl>http://h/1/a</QueueUrl><QueueUrl>http://h/1/b</QueueUrl>"
             "</ListQueuesResult>"
@@ -274,7 +275,7 @@ TEST(QueryCodecTest, MemberListsAndEntryMaps) {
   t1.Set("TopicArn", "arn:1");
   Value out = Value::MakeMap();
   out.Set("Topics", Value::List{t1}).Set("NextToken", Value());
-  EXPECT_EQ(SerializeOutput(c.route, out, Ctx()).body,
+  EXPECT_EQ(SerializeOutput(c.route, out, QueryCtx()).body,
             "<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
             "<ListTopicsResult><Topics><member><TopicArn>arn:1</TopicArn></member></Topics>"
             "</ListTopicsResult>"
@@ -286,7 +287,7 @@ TEST(QueryCodecTest, MemberListsAndEntryMaps) {
   attrs.Set("DisplayName", "a\"b'");
   Value ga = Value::MakeMap();
   ga.Set("Attributes", attrs);
-  EXPECT_EQ(SerializeOutput(g.route, ga, Ctx()).body,
+  EXPECT_EQ(SerializeOutput(g.route, ga, QueryCtx()).body,
             "<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
             "<GetTopicAttributesResult><Attributes><entry><key>DisplayName</key>"
             "<value>a&quot;b&apos;</value></entry></Attributes></GetTopicAttributesResult>"
@@ -305,7 +306,7 @@ TEST(QueryCodecTest, CloudWatchQueryOutput) {
       .Set("Threshold", 1.0);
   Value out = Value::MakeMap();
   out.Set("MetricAlarms", Value::List{alarm});
-  std::string body = SerializeOutput(c.route, out, Ctx()).body;
+  std::string body = SerializeOutput(c.route, out, QueryCtx()).body;
   EXPECT_EQ(body,
             "<DescribeAlarmsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\">"
             "<DescribeAlarmsResult><MetricAlarms><member><AlarmName>a</AlarmName>"
@@ -323,10 +324,10 @@ TEST(QueryCodecTest, IamErrorResponse) {
   http::Response resp = SerializeError(
       c.route,
       AwsError("NoSuchEntityException", "The role with name example-missing cannot be found."),
-      Ctx());
+      QueryCtx());
   EXPECT_EQ(resp.status, 404);
-  EXPECT_EQ(Header(resp, "Content-Type"), "text/xml");
-  EXPECT_EQ(Header(resp, "x-amzn-RequestId"), "req-1");
+  EXPECT_EQ(QueryHeader(resp, "Content-Type"), "text/xml");
+  EXPECT_EQ(QueryHeader(resp, "x-amzn-RequestId"), "req-1");
   EXPECT_EQ(resp.body,
             "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
             "<Error><Type>Sender</Type><Code>NoSuchEntity</Code>"
@@ -337,11 +338,11 @@ TEST(QueryCodecTest, IamErrorResponse) {
 TEST(QueryCodecTest, ErrorCodesFaultsAndDetail) {
   Call sns = QueryCall("Action=Publish&Version=2010-03-31");
   http::Response auth =
-      SerializeError(sns.route, AwsError("AuthorizationErrorException", "no"), Ctx());
+      SerializeError(sns.route, AwsError("AuthorizationErrorException", "no"), QueryCtx());
   EXPECT_EQ(auth.status, 403);
   EXPECT_NE(auth.body.find("<Code>AuthorizationError</Code>"), std::string::npos);
   // Handlers may also name the error by its Query code.
-  http::Response inval = SerializeError(sns.route, AwsError("InvalidParameter", "bad"), Ctx());
+  http::Response inval = SerializeError(sns.route, AwsError("InvalidParameter", "bad"), QueryCtx());
   EXPECT_EQ(inval.status, 400);
   EXPECT_NE(inval.body.find("<Code>InvalidParameter</Code>"), std::string::npos);
 
@@ -349,7 +350,7 @@ TEST(QueryCodecTest, ErrorCodesFaultsAndDetail) {
   http::Response missing = SerializeError(
       sqs.route,
       AwsError("QueueDoesNotExist", "The specified queue does not exist for this wsdl version."),
-      Ctx());
+      QueryCtx());
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.body,
             "<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
@@ -358,14 +359,14 @@ TEST(QueryCodecTest, ErrorCodesFaultsAndDetail) {
             "<Detail/></Error><RequestId>req-1</RequestId></ErrorResponse>");
 
   Call sts = QueryCall("Action=GetCallerIdentity&Version=2011-06-15");
-  http::Response internal = SerializeError(sts.route, InternalFailure("boom"), Ctx());
+  http::Response internal = SerializeError(sts.route, InternalFailure("boom"), QueryCtx());
   EXPECT_EQ(internal.status, 500);
   EXPECT_NE(internal.body.find("<Type>Receiver</Type><Code>InternalFailure</Code>"),
             std::string::npos);
 
   AwsError extra("AccessDenied", "x", 403);
   extra.With("Resource", "a<b");
-  http::Response with = SerializeError(sts.route, extra, Ctx());
+  http::Response with = SerializeError(sts.route, extra, QueryCtx());
   EXPECT_NE(with.body.find("<Message>x</Message><Resource>a&lt;b</Resource></Error>"),
             std::string::npos);
 }
@@ -374,7 +375,7 @@ TEST(QueryCodecTest, UnknownActionAndUnknownService) {
   Call c = QueryCall("Action=MakeCoffee&Version=2011-06-15");
   auto parsed = ParseInput(c.req, c.route);
   ASSERT_FALSE(parsed.ok());
-  http::Response resp = SerializeError(c.route, parsed.error(), Ctx());
+  http::Response resp = SerializeError(c.route, parsed.error(), QueryCtx());
   EXPECT_EQ(resp.status, 400);
   EXPECT_EQ(resp.body,
             "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
@@ -383,7 +384,7 @@ TEST(QueryCodecTest, UnknownActionAndUnknownService) {
             "<RequestId>req-1</RequestId></ErrorResponse>");
 
   Call none = QueryCall("Action=Foo&Version=1999-01-01");
-  http::Response r2 = SerializeError(none.route, UnknownOperationError(none.route), Ctx());
+  http::Response r2 = SerializeError(none.route, UnknownOperationError(none.route), QueryCtx());
   EXPECT_EQ(r2.body,
             "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"
             "<Message>The action Foo is not valid for this web service.</Message></Error>"
@@ -392,7 +393,7 @@ TEST(QueryCodecTest, UnknownActionAndUnknownService) {
   Call ni = QueryCall("Action=GetSessionToken&Version=2011-06-15");
   http::Response r3 = SerializeError(
       ni.route, AwsError("NotImplemented", "orgtrail does not implement sts.GetSessionToken", 501),
-      Ctx());
+      QueryCtx());
   EXPECT_EQ(r3.status, 501);
   EXPECT_NE(r3.body.find("<Code>NotImplemented</Code>"), std::string::npos);
 }

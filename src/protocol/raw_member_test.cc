@@ -14,7 +14,7 @@
 namespace orgtrail::protocol {
 namespace {
 
-const spec::Catalog& Models() {
+const spec::Catalog& RawMemberModels() {
   static const auto* catalog = spec::Catalog::LoadEmbedded().value().release();
   return *catalog;
 }
@@ -27,7 +27,7 @@ Result<Value> ParsePutLogEvents(const std::string& body) {
   req.headers = {{"X-Amz-Target", "Logs_20140328.PutLogEvents"},
                  {"Content-Type", "application/x-amz-json-1.1"}};
   req.body = body;
-  return ParseInput(req, RouteRequest(req, Models(), ""));
+  return ParseInput(req, RouteRequest(req, RawMemberModels(), ""));
 }
 
 std::string Outcome(const std::string& body) {

@@ -13,7 +13,7 @@
 namespace orgtrail::protocol::internal {
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxRestJsonDepth = 64;
 constexpr std::string_view kContentTypeJson = "application/json";
 
 AwsError InvalidContent(std::string message) {
@@ -26,7 +26,8 @@ bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 // wrong JSON type are kept as they are for validation to report.
 Result<Value> FromWire(const Value& j, const spec::Shape& shape, std::string_view ts_format,
                        int depth) {
-  if (depth > kMaxDepth) return InvalidContent("Could not parse request body into json: too deep");
+  if (depth > kMaxRestJsonDepth)
+    return InvalidContent("Could not parse request body into json: too deep");
   switch (shape.type) {
     case spec::ShapeType::kStructure: {
       if (!j.is_map()) return j;

@@ -16,7 +16,7 @@
 namespace orgtrail::protocol::internal {
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxXmlDepth = 64;
 constexpr std::string_view kContentTypeXml = "application/xml";
 
 AwsError MalformedXml() {
@@ -168,7 +168,7 @@ Result<Value> ReadScalar(pugi::xml_node node, const spec::Shape& shape,
 
 Result<Value> ReadNode(pugi::xml_node node, const spec::Shape& shape, std::string_view ts_format,
                        int depth) {
-  if (depth > kMaxDepth) return MalformedXml();
+  if (depth > kMaxXmlDepth) return MalformedXml();
   switch (shape.type) {
     case spec::ShapeType::kStructure:
       return ReadStructure(node, shape, depth);
@@ -210,7 +210,7 @@ Result<Value> ReadDocument(std::string_view body, const spec::Shape& shape) {
   return ReadStructure(root, shape, 0);
 }
 
-bool IsBlank(std::string_view s) { return Trim(s).empty(); }
+bool IsBlankText(std::string_view s) { return Trim(s).empty(); }
 
 // --- writing ---------------------------------------------------------------------------------
 
@@ -441,13 +441,13 @@ Result<Value> ParseRestXmlInput(const http::Request& req, const Route& route) {
       }
     } else if (req.spooled) {
       return TooBigForDocument();
-    } else if (!IsBlank(req.body) && payload->shape) {
+    } else if (!IsBlankText(req.body) && payload->shape) {
       ORGTRAIL_TRY(Value v, ReadDocument(req.body, *payload->shape));
       out.Set(payload->name, std::move(v));
     }
   } else if (req.spooled) {
     return TooBigForDocument();
-  } else if (rest::HasBodyMembers(*input) && !IsBlank(req.body)) {
+  } else if (rest::HasBodyMembers(*input) && !IsBlankText(req.body)) {
     ORGTRAIL_TRY(Value v, ReadDocument(req.body, *input));
     for (auto& [k, e] : v.MutableMap()) out.Set(k, std::move(e));
   }

@@ -8,13 +8,13 @@
 namespace orgtrail::protocol {
 namespace {
 
-const spec::Catalog& Models() {
+const spec::Catalog& ValidateModels() {
   static const auto* catalog = spec::Catalog::LoadEmbedded().value().release();
   return *catalog;
 }
 
 Status Check(std::string_view service, std::string_view op, std::string_view json) {
-  const spec::Service* svc = Models().Find(service);
+  const spec::Service* svc = ValidateModels().Find(service);
   EXPECT_NE(svc, nullptr) << service;
   const spec::Operation* o = svc->FindOperation(op);
   EXPECT_NE(o, nullptr) << op;
@@ -137,14 +137,14 @@ TEST(ValidateTest, ValidationCodePerService) {
       {"kms", "ValidationException"},
   };
   for (const Case& c : cases) {
-    const spec::Service* svc = Models().Find(c.id);
+    const spec::Service* svc = ValidateModels().Find(c.id);
     ASSERT_NE(svc, nullptr) << c.id;
     EXPECT_EQ(ValidationErrorCode(*svc), c.code) << c.id;
   }
 }
 
 TEST(ValidateTest, SnsValidationRendersAsModelledQueryCode) {
-  const spec::Service* sns = Models().Find("sns");
+  const spec::Service* sns = ValidateModels().Find("sns");
   internal::ErrorFacts f =
       internal::ResolveError(sns, AwsError(std::string(ValidationErrorCode(*sns)), "m"));
   EXPECT_EQ(f.query_code, "InvalidParameter");
@@ -153,7 +153,7 @@ TEST(ValidateTest, SnsValidationRendersAsModelledQueryCode) {
 }
 
 TEST(ValidateTest, ResolveErrorFacts) {
-  const spec::Service* iam = Models().Find("iam");
+  const spec::Service* iam = ValidateModels().Find("iam");
   internal::ErrorFacts f = internal::ResolveError(iam, AwsError("NoSuchEntityException", ""));
   EXPECT_EQ(f.status, 404);
   EXPECT_EQ(f.query_code, "NoSuchEntity");

@@ -15,7 +15,7 @@
 namespace orgtrail::gateway {
 namespace {
 
-struct Reply {
+struct TrailReply {
   int status = 0;
   Value body;
   std::string Code() const { return body.GetString("__type"); }
@@ -47,32 +47,32 @@ class CloudTrailTest : public InProcessTest {
                  R"("Resource":["arn:aws:s3:::logs","arn:aws:s3:::logs/*"]}]})"),
               204);
   }
-  Reply Do(std::string_view service, std::string_view target, std::string body,
-           std::string_view key, std::string_view secret) {
+  TrailReply Do(std::string_view service, std::string_view target, std::string body,
+                std::string_view key, std::string_view secret) {
     http::Response r =
         Send(JsonRequest(std::string(target), std::move(body)), service, key, secret);
-    Reply out;
+    TrailReply out;
     out.status = r.status;
     auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
     if (parsed.ok()) out.body = std::move(parsed).value();
     return out;
   }
-  Reply Ct(std::string_view op, std::string body = "{}", std::string_view key = "test",
-           std::string_view secret = "test") {
+  TrailReply Ct(std::string_view op, std::string body = "{}", std::string_view key = "test",
+                std::string_view secret = "test") {
     return Do("cloudtrail",
               "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101." + std::string(op),
               std::move(body), key, secret);
   }
-  Reply Org(std::string_view op, std::string body = "{}") {
+  TrailReply Org(std::string_view op, std::string body = "{}") {
     return Do("organizations", "AWSOrganizationsV20161128." + std::string(op), std::move(body),
               "test", "test");
   }
   std::string NewAccount(const std::string& name) {
-    Reply r = Org("CreateAccount",
-                  R"({"Email":")" + name + R"(@example.com","AccountName":")" + name + R"("})");
+    TrailReply r = Org("CreateAccount", R"({"Email":")" + name +
+                                            R"(@example.com","AccountName":")" + name + R"("})");
     EXPECT_EQ(r.status, 200) << r.body.ToJson();
     clock_.Advance(1000);
-    Reply done = Org(
+    TrailReply done = Org(
         "DescribeCreateAccountStatus",
         R"({"CreateAccountRequestId":")" + r.body["CreateAccountStatus"].GetString("Id") + R"("})");
     return done.body["CreateAccountStatus"].GetString("AccountId");
@@ -89,35 +89,36 @@ class CloudTrailTest : public InProcessTest {
 };
 
 TEST_F(CloudTrailTest, AccountTrailLifecycle) {
-  Reply bad = Ct("CreateTrail", R"({"Name":"a..b","S3BucketName":"logs"})");
+  TrailReply bad = Ct("CreateTrail", R"({"Name":"a..b","S3BucketName":"logs"})");
   EXPECT_EQ(bad.Code(), "InvalidTrailNameException");
   EXPECT_EQ(Ct("CreateTrail", R"({"Name":"10.0.0.1","S3BucketName":"logs"})").Code(),
             "InvalidTrailNameException");
   EXPECT_EQ(Ct("CreateTrail", R"({"Name":"-ab","S3BucketName":"logs"})").Code(),
             "InvalidTrailNameException");
 
-  Reply created = Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs","S3KeyPrefix":"p"})");
+  TrailReply created =
+      Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs","S3KeyPrefix":"p"})");
   ASSERT_EQ(created.status, 200) << created.body.ToJson();
   EXPECT_EQ(created.body.GetString("TrailARN"),
             "arn:aws:cloudtrail:us-east-1:000000000000:trail/main");
   EXPECT_FALSE(created.body.Has("HomeRegion"));
   EXPECT_TRUE(created.body["IncludeGlobalServiceEvents"].AsBool());
   EXPECT_FALSE(created.body["IsMultiRegionTrail"].AsBool());
-  Reply dup = Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs"})");
+  TrailReply dup = Ct("CreateTrail", R"({"Name":"main","S3BucketName":"logs"})");
   EXPECT_EQ(dup.Code(), "TrailAlreadyExistsException");
   EXPECT_EQ(dup.Message(), "Trail main already exists for customer: 000000000000");
 
-  Reply got = Ct("GetTrail", R"({"Name":"main"})");
+  TrailReply got = Ct("GetTrail", R"({"Name":"main"})");
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.body["Trail"].GetString("HomeRegion"), "us-east-1");
   EXPECT_FALSE(got.body["Trail"]["HasCustomEventSelectors"].AsBool());
-  Reply missing = Ct("GetTrail", R"({"Name":"nope"})");
+  TrailReply missing = Ct("GetTrail", R"({"Name":"nope"})");
   EXPECT_EQ(missing.Code(), "TrailNotFoundException");
   EXPECT_EQ(missing.Message(),
             "Unknown trail: arn:aws:cloudtrail:us-east-1:000000000000:trail/nope for the user: "
             "000000000000");
 
-  Reply status = Ct("GetTrailStatus", R"({"Name":"main"})");
+  TrailReply status = Ct("GetTrailStatus", R"({"Name":"main"})");
   EXPECT_FALSE(status.body["IsLogging"].AsBool());
   ASSERT_EQ(Ct("StartLogging", R"({"Name":"main"})").status, 200);
   status = Ct("GetTrailStatus", R"({"Name":"main"})");
@@ -126,10 +127,10 @@ TEST_F(CloudTrailTest, AccountTrailLifecycle) {
   ASSERT_EQ(Ct("StopLogging", R"({"Name":"main"})").status, 200);
   EXPECT_FALSE(Ct("GetTrailStatus", R"({"Name":"main"})").body["IsLogging"].AsBool());
 
-  Reply sel = Ct("GetEventSelectors", R"({"TrailName":"main"})");
+  TrailReply sel = Ct("GetEventSelectors", R"({"TrailName":"main"})");
   EXPECT_EQ(sel.body["EventSelectors"].AsList().at(0).GetString("ReadWriteType"), "All");
-  Reply put = Ct("PutEventSelectors",
-                 R"({"TrailName":"main","EventSelectors":[{"ReadWriteType":"WriteOnly",
+  TrailReply put = Ct("PutEventSelectors",
+                      R"({"TrailName":"main","EventSelectors":[{"ReadWriteType":"WriteOnly",
                      "DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::b/"]}]}]})");
   ASSERT_EQ(put.status, 200) << put.body.ToJson();
   EXPECT_TRUE(
@@ -139,8 +140,9 @@ TEST_F(CloudTrailTest, AccountTrailLifecycle) {
          R"({"TrailName":"main","EventSelectors":[{"DataResources":[{"Type":"AWS::X","Values":["a"]}]}]})")
           .Code(),
       "InvalidEventSelectorsException");
-  Reply adv = Ct("PutEventSelectors",
-                 R"({"TrailName":"main","AdvancedEventSelectors":[{"Name":"m","FieldSelectors":[
+  TrailReply adv =
+      Ct("PutEventSelectors",
+         R"({"TrailName":"main","AdvancedEventSelectors":[{"Name":"m","FieldSelectors":[
                      {"Field":"eventCategory","Equals":["Management"]}]}]})");
   ASSERT_EQ(adv.status, 200) << adv.body.ToJson();
   EXPECT_TRUE(
@@ -150,7 +152,7 @@ TEST_F(CloudTrailTest, AccountTrailLifecycle) {
   ASSERT_EQ(Ct("AddTags", R"({"ResourceId":")" + arn + R"(","TagsList":[{"Key":"k","Value":"v"}]})")
                 .status,
             200);
-  Reply tags = Ct("ListTags", R"({"ResourceIdList":[")" + arn + R"("]})");
+  TrailReply tags = Ct("ListTags", R"({"ResourceIdList":[")" + arn + R"("]})");
   EXPECT_EQ(tags.body["ResourceTagList"].AsList().at(0)["TagsList"].AsList().at(0).GetString("Key"),
             "k");
   ASSERT_EQ(Ct("RemoveTags", R"({"ResourceId":")" + arn + R"(","TagsList":[{"Key":"k"}]})").status,
@@ -191,18 +193,18 @@ TEST_F(CloudTrailTest, OrganizationTrailRules) {
   EXPECT_EQ(
       Ct("RegisterOrganizationDelegatedAdmin", R"({"MemberAccountId":")" + log + "\"}").Code(),
       "AccountRegisteredException");
-  Reply admins =
+  TrailReply admins =
       Org("ListDelegatedAdministrators", R"({"ServicePrincipal":"cloudtrail.amazonaws.com"})");
   EXPECT_EQ(admins.body["DelegatedAdministrators"].AsList().at(0).GetString("Id"), log);
 
   // The delegated admin creates the trail; the management account owns it.
-  Reply created = Ct("CreateTrail", OrgTrailBody(), log_key, log_secret);
+  TrailReply created = Ct("CreateTrail", OrgTrailBody(), log_key, log_secret);
   ASSERT_EQ(created.status, 200) << created.body.ToJson();
   const std::string arn = "arn:aws:cloudtrail:us-east-1:000000000000:trail/org-trail";
   EXPECT_EQ(created.body.GetString("TrailARN"), arn);
   EXPECT_TRUE(created.body["IsOrganizationTrail"].AsBool());
 
-  Reply by_name = Ct("StartLogging", R"({"Name":"org-trail"})", log_key, log_secret);
+  TrailReply by_name = Ct("StartLogging", R"({"Name":"org-trail"})", log_key, log_secret);
   EXPECT_EQ(by_name.Code(), "TrailNotFoundException");
   EXPECT_EQ(by_name.Message(), "Unknown trail: arn:aws:cloudtrail:us-east-1:" + log +
                                    ":trail/org-trail for the user: " + log);
@@ -215,7 +217,7 @@ TEST_F(CloudTrailTest, OrganizationTrailRules) {
             "NotOrganizationMasterAccountException");
 
   // Members see the trail (shadow) and cannot change it.
-  Reply described = Ct("DescribeTrails", "{}", mem_key, mem_secret);
+  TrailReply described = Ct("DescribeTrails", "{}", mem_key, mem_secret);
   ASSERT_EQ(described.body["trailList"].size(), 1u);
   EXPECT_EQ(described.body["trailList"].AsList()[0].GetString("TrailARN"), arn);
   EXPECT_EQ(Ct("DescribeTrails", R"({"includeShadowTrails":false})", mem_key, mem_secret)
@@ -223,7 +225,7 @@ TEST_F(CloudTrailTest, OrganizationTrailRules) {
                 .size(),
             0u);
   EXPECT_EQ(Ct("GetTrail", R"({"Name":")" + arn + "\"}", mem_key, mem_secret).status, 200);
-  Reply denied = Ct("StopLogging", R"({"Name":")" + arn + "\"}", mem_key, mem_secret);
+  TrailReply denied = Ct("StopLogging", R"({"Name":")" + arn + "\"}", mem_key, mem_secret);
   EXPECT_EQ(denied.Code(), "CloudTrailARNInvalidException");
   EXPECT_EQ(
       denied.Message(),
@@ -247,7 +249,7 @@ TEST_F(CloudTrailTest, OrganizationTrailRules) {
 }
 
 TEST_F(CloudTrailTest, ListPublicKeysServesPkcs1Der) {
-  Reply keys = Ct("ListPublicKeys");
+  TrailReply keys = Ct("ListPublicKeys");
   ASSERT_EQ(keys.status, 200) << keys.body.ToJson();
   ASSERT_EQ(keys.body["PublicKeyList"].size(), 1u);
   const Value& k = keys.body["PublicKeyList"].AsList()[0];

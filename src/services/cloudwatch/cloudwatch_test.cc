@@ -13,7 +13,7 @@ namespace orgtrail::gateway {
 namespace {
 
 // 2026-01-01T00:00:00Z, the fake clock's start.
-constexpr int64_t kT0 = 1767225600;
+constexpr int64_t kT0Seconds = 1767225600;
 
 using Reply = JsonReply;
 
@@ -34,8 +34,8 @@ class CloudWatchTest : public InProcessTest {
     ASSERT_EQ(r.status, 200) << r.raw;
   }
 
-  Reply Stats(const std::string& extra, int64_t start = kT0 - 3600, int64_t end = kT0 + 3600,
-              int period = 60) {
+  Reply Stats(const std::string& extra, int64_t start = kT0Seconds - 3600,
+              int64_t end = kT0Seconds + 3600, int period = 60) {
     return Call("GetMetricStatistics", R"({"Namespace":"App","MetricName":"Latency","StartTime":)" +
                                            std::to_string(start) + R"(,"EndTime":)" +
                                            std::to_string(end) + R"(,"Period":)" +
@@ -45,24 +45,24 @@ class CloudWatchTest : public InProcessTest {
 
 TEST_F(CloudWatchTest, PutThenStatisticsPerPeriodAscending) {
   Put(R"({"MetricName":"Latency","Value":10,"Unit":"Milliseconds","Timestamp":)" +
-      std::to_string(kT0 - 120) + "}");
+      std::to_string(kT0Seconds - 120) + "}");
   Put(R"({"MetricName":"Latency","Value":30,"Unit":"Milliseconds","Timestamp":)" +
-      std::to_string(kT0 - 100) + "}");
+      std::to_string(kT0Seconds - 100) + "}");
   Put(R"({"MetricName":"Latency","Value":5,"Unit":"Milliseconds","Timestamp":)" +
-      std::to_string(kT0 - 10) + "}");
+      std::to_string(kT0Seconds - 10) + "}");
   Reply r = Stats(R"(,"Statistics":["Sum","Average","SampleCount","Minimum","Maximum"])");
   ASSERT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body.GetString("Label"), "Latency");
   const Value::List& dps = r.body["Datapoints"].AsList();
   ASSERT_EQ(dps.size(), 2u) << r.raw;
-  EXPECT_EQ(dps[0]["Timestamp"].AsInt(), kT0 - 120);
+  EXPECT_EQ(dps[0]["Timestamp"].AsInt(), kT0Seconds - 120);
   EXPECT_EQ(dps[0]["Sum"].AsDouble(), 40);
   EXPECT_EQ(dps[0]["Average"].AsDouble(), 20);
   EXPECT_EQ(dps[0]["SampleCount"].AsDouble(), 2);
   EXPECT_EQ(dps[0]["Minimum"].AsDouble(), 10);
   EXPECT_EQ(dps[0]["Maximum"].AsDouble(), 30);
   EXPECT_EQ(dps[0].GetString("Unit"), "Milliseconds");
-  EXPECT_EQ(dps[1]["Timestamp"].AsInt(), kT0 - 60);
+  EXPECT_EQ(dps[1]["Timestamp"].AsInt(), kT0Seconds - 60);
   EXPECT_EQ(dps[1]["Sum"].AsDouble(), 5);
 }
 
@@ -117,7 +117,7 @@ TEST_F(CloudWatchTest, PutMetricDataErrorsAsAws) {
             "mutually exclusive and you have specified both.");
   Reply old = Call("PutMetricData",
                    R"({"Namespace":"App","MetricData":[{"MetricName":"m","Value":1,"Timestamp":)" +
-                       std::to_string(kT0 - 15 * 86400) + "}]}");
+                       std::to_string(kT0Seconds - 15 * 86400) + "}]}");
   EXPECT_EQ(
       old.Message(),
       "The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks.");
@@ -137,11 +137,11 @@ TEST_F(CloudWatchTest, GetMetricStatisticsErrorsAsAws) {
   Reply none = Stats("");
   EXPECT_EQ(none.query_error, "MissingParameter;Sender");
   EXPECT_EQ(none.Message(), "Must specify either Statistics or ExtendedStatistics.");
-  Reply period = Stats(R"(,"Statistics":["Sum"])", kT0 - 3600, kT0, 7);
+  Reply period = Stats(R"(,"Statistics":["Sum"])", kT0Seconds - 3600, kT0Seconds, 7);
   EXPECT_EQ(period.Message(), "The parameter Period must be a multiple of 60.");
-  Reply order = Stats(R"(,"Statistics":["Sum"])", kT0, kT0 - 60);
+  Reply order = Stats(R"(,"Statistics":["Sum"])", kT0Seconds, kT0Seconds - 60);
   EXPECT_EQ(order.Message(), "The parameter StartTime must be less than the parameter EndTime.");
-  Reply many = Stats(R"(,"Statistics":["Sum"])", kT0 - 86400, kT0 + 60, 60);
+  Reply many = Stats(R"(,"Statistics":["Sum"])", kT0Seconds - 86400, kT0Seconds + 60, 60);
   EXPECT_EQ(many.query_error, "InvalidParameterCombination;Sender");
   EXPECT_EQ(many.Message(),
             "You have requested up to 1,441 datapoints, which exceeds the limit of 1,440. You may "
@@ -175,10 +175,10 @@ TEST_F(CloudWatchTest, QueryProtocolRoundTrip) {
 TEST_F(CloudWatchTest, GetMetricDataScanByAndPages) {
   for (int i = 0; i < 5; ++i)
     Put(R"({"MetricName":"Latency","Value":)" + std::to_string(i) + R"(,"Timestamp":)" +
-        std::to_string(kT0 - 300 + i * 60) + "}");
+        std::to_string(kT0Seconds - 300 + i * 60) + "}");
   const std::string q =
       R"({"MetricDataQueries":[{"Id":"a","MetricStat":{"Metric":{"Namespace":"App","MetricName":"Latency"},"Period":60,"Stat":"Sum"}}],"StartTime":)" +
-      std::to_string(kT0 - 3600) + R"(,"EndTime":)" + std::to_string(kT0);
+      std::to_string(kT0Seconds - 3600) + R"(,"EndTime":)" + std::to_string(kT0Seconds);
   Reply desc = Call("GetMetricData", q + "}");
   ASSERT_EQ(desc.status, 200) << desc.raw;
   const Value& res = desc.body["MetricDataResults"].AsList()[0];
@@ -186,7 +186,7 @@ TEST_F(CloudWatchTest, GetMetricDataScanByAndPages) {
   EXPECT_EQ(res.GetString("StatusCode"), "Complete");
   ASSERT_EQ(res["Values"].size(), 5u);
   EXPECT_EQ(res["Values"].AsList()[0].AsDouble(), 4);
-  EXPECT_EQ(res["Timestamps"].AsList()[0].AsInt(), kT0 - 60);
+  EXPECT_EQ(res["Timestamps"].AsList()[0].AsInt(), kT0Seconds - 60);
 
   Reply page1 = Call("GetMetricData", q + R"(,"ScanBy":"TimestampAscending","MaxDatapoints":3})");
   ASSERT_EQ(page1.status, 200) << page1.raw;
@@ -205,16 +205,16 @@ TEST_F(CloudWatchTest, GetMetricDataScanByAndPages) {
   EXPECT_EQ(r2["Values"].AsList()[1].AsDouble(), 4);
   EXPECT_FALSE(page2.body.Has("NextToken"));
 
-  Reply expr =
-      Call("GetMetricData",
-           R"j({"MetricDataQueries":[{"Id":"e","Expression":"SUM(METRICS())"}],"StartTime":)j" +
-               std::to_string(kT0 - 60) + R"(,"EndTime":)" + std::to_string(kT0) + "}");
+  Reply expr = Call(
+      "GetMetricData",
+      R"j({"MetricDataQueries":[{"Id":"e","Expression":"SUM(METRICS())"}],"StartTime":)j" +
+          std::to_string(kT0Seconds - 60) + R"(,"EndTime":)" + std::to_string(kT0Seconds) + "}");
   EXPECT_EQ(expr.query_error, "InvalidParameterValue;Sender");
   EXPECT_EQ(expr.Message(), "orgtrail does not support metric math expressions.");
   Reply badid = Call(
       "GetMetricData",
       R"({"MetricDataQueries":[{"Id":"Bad","MetricStat":{"Metric":{"Namespace":"App","MetricName":"Latency"},"Period":60,"Stat":"Sum"}}],"StartTime":)" +
-          std::to_string(kT0 - 60) + R"(,"EndTime":)" + std::to_string(kT0) + "}");
+          std::to_string(kT0Seconds - 60) + R"(,"EndTime":)" + std::to_string(kT0Seconds) + "}");
   EXPECT_EQ(badid.Message(),
             "The value Bad for parameter MetricDataQueries.member.1.Id is invalid.");
 }
@@ -222,7 +222,8 @@ TEST_F(CloudWatchTest, GetMetricDataScanByAndPages) {
 TEST_F(CloudWatchTest, ListMetricsFiltersAndRecentlyActive) {
   Put(R"({"MetricName":"Latency","Value":1,"Dimensions":[{"Name":"Host","Value":"a"}]})");
   Put(R"({"MetricName":"Latency","Value":1,"Dimensions":[{"Name":"Host","Value":"b"}]})");
-  Put(R"({"MetricName":"Errors","Value":1,"Timestamp":)" + std::to_string(kT0 - 5 * 3600) + "}");
+  Put(R"({"MetricName":"Errors","Value":1,"Timestamp":)" + std::to_string(kT0Seconds - 5 * 3600) +
+      "}");
   Put(R"({"MetricName":"Other","Value":1})", "Other");
   EXPECT_EQ(Call("ListMetrics", "{}").body["Metrics"].size(), 4u);
   EXPECT_EQ(Call("ListMetrics", R"({"Namespace":"App"})").body["Metrics"].size(), 3u);
@@ -265,14 +266,14 @@ TEST_F(CloudWatchTest, MetricFiltersPublishThroughCallInternalAsLogs) {
           .Set("MetricData", Value::MakeList().Append(Value::MakeMap()
                                                           .Set("MetricName", "CreateBucketCount")
                                                           .Set("Value", 1.0)
-                                                          .Set("Timestamp", Value(kT0))));
+                                                          .Set("Timestamp", Value(kT0Seconds))));
   Result<Value> r =
       registry_.CallInternal(env_, logs, "cloudwatch", "PutMetricData", input, "us-east-1");
   ASSERT_TRUE(r.ok()) << r.error().message;
   // Stored in the account the service acted for, not the caller's own.
   services::cloudwatch::MetricStore theirs(*store_, "111111111111", "us-east-1");
   auto buckets = theirs.Aggregate({"CloudTrailMetrics", "CreateBucketCount", {}},
-                                  kT0 * 1000 - 60000, kT0 * 1000 + 60000, 60, "");
+                                  kT0Seconds * 1000 - 60000, kT0Seconds * 1000 + 60000, 60, "");
   ASSERT_EQ(buckets.size(), 1u);
   EXPECT_EQ(buckets[0].sum, 1);
   EXPECT_EQ(Call("ListMetrics", "{}").body["Metrics"].size(), 0u);

@@ -13,7 +13,7 @@ namespace orgtrail::gateway {
 namespace {
 
 // 2026-01-01T00:00:00Z in milliseconds, the fake clock's start.
-constexpr int64_t kT0 = 1767225600000;
+constexpr int64_t kT0Millis = 1767225600000;
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kDay = 86'400'000;
@@ -70,12 +70,12 @@ class LogsOpsTest : public InProcessTest {
 };
 
 TEST_F(LogsOpsTest, PutLogEventsUnknownGroupOrStream) {
-  Reply no_group = Put(Event(kT0, "x"), "nope");
+  Reply no_group = Put(Event(kT0Millis, "x"), "nope");
   EXPECT_EQ(no_group.status, 400) << no_group.raw;
   EXPECT_EQ(no_group.Code(), "ResourceNotFoundException");
   EXPECT_EQ(no_group.Message(), "The specified log group does not exist.");
   MakeStream();
-  Reply no_stream = Put(Event(kT0, "x"), "app", "nope");
+  Reply no_stream = Put(Event(kT0Millis, "x"), "app", "nope");
   EXPECT_EQ(no_stream.status, 400) << no_stream.raw;
   EXPECT_EQ(no_stream.Code(), "ResourceNotFoundException");
   EXPECT_EQ(no_stream.Message(), "The specified log stream does not exist.");
@@ -88,20 +88,20 @@ TEST_F(LogsOpsTest, PutLogEventsRefusesEmptyAndUnorderedBatchesAndStoresNothing)
   EXPECT_EQ(empty.Code(), "InvalidParameterException") << empty.raw;
   EXPECT_NE(empty.Message().find("'logEvents'"), std::string::npos) << empty.raw;
 
-  Reply unordered = Put(Event(kT0, "b") + "," + Event(kT0 - 1000, "a"));
+  Reply unordered = Put(Event(kT0Millis, "b") + "," + Event(kT0Millis - 1000, "a"));
   EXPECT_EQ(unordered.status, 400) << unordered.raw;
   EXPECT_EQ(unordered.Code(), "InvalidParameterException");
   EXPECT_EQ(unordered.Message(),
             "Log events in a single PutLogEvents request must be in chronological order.");
 
-  Reply span = Put(Event(kT0 - 25 * kHour, "a") + "," + Event(kT0, "b"));
+  Reply span = Put(Event(kT0Millis - 25 * kHour, "a") + "," + Event(kT0Millis, "b"));
   EXPECT_EQ(span.Code(), "InvalidParameterException") << span.raw;
   EXPECT_EQ(span.Message(),
             "The batch of log events in a single PutLogEvents request cannot span more than 24 "
             "hours.");
 
   // Equal timestamps are in order.
-  Reply same = Put(Event(kT0, "c") + "," + Event(kT0, "d"));
+  Reply same = Put(Event(kT0Millis, "c") + "," + Event(kT0Millis, "d"));
   EXPECT_EQ(same.status, 200) << same.raw;
   Reply all = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1"})");
   EXPECT_EQ(Messages(all), (std::vector<std::string>{"c", "d"})) << all.raw;
@@ -109,8 +109,9 @@ TEST_F(LogsOpsTest, PutLogEventsRefusesEmptyAndUnorderedBatchesAndStoresNothing)
 
 TEST_F(LogsOpsTest, PutLogEventsRejectsTooOldAndTooNewIndividually) {
   MakeStream();
-  Reply r = Put(Event(kT0 - 15 * kDay, "old") + "," + Event(kT0 - 2 * kHour, "kept1") + "," +
-                Event(kT0 + kHour, "kept2") + "," + Event(kT0 + 3 * kHour, "new"));
+  Reply r =
+      Put(Event(kT0Millis - 15 * kDay, "old") + "," + Event(kT0Millis - 2 * kHour, "kept1") + "," +
+          Event(kT0Millis + kHour, "kept2") + "," + Event(kT0Millis + 3 * kHour, "new"));
   ASSERT_EQ(r.status, 200) << r.raw;
   EXPECT_FALSE(r.body.GetString("nextSequenceToken").empty());
   const Value& info = r.body["rejectedLogEventsInfo"];
@@ -124,7 +125,7 @@ TEST_F(LogsOpsTest, PutLogEventsRejectsTooOldAndTooNewIndividually) {
   // Retention makes events older than it "expired".
   ASSERT_EQ(Logs("PutRetentionPolicy", R"({"logGroupName":"app","retentionInDays":1})").status,
             200);
-  Reply exp = Put(Event(kT0 - 2 * kDay, "gone") + "," + Event(kT0 - 1000, "ok"));
+  Reply exp = Put(Event(kT0Millis - 2 * kDay, "gone") + "," + Event(kT0Millis - 1000, "ok"));
   ASSERT_EQ(exp.status, 200) << exp.raw;
   EXPECT_EQ(exp.body["rejectedLogEventsInfo"]["expiredLogEventEndIndex"].AsInt(), 1) << exp.raw;
   EXPECT_FALSE(exp.body["rejectedLogEventsInfo"].Has("tooOldLogEventEndIndex")) << exp.raw;
@@ -132,7 +133,7 @@ TEST_F(LogsOpsTest, PutLogEventsRejectsTooOldAndTooNewIndividually) {
 
 TEST_F(LogsOpsTest, GetLogEventsForwardAndBackwardTokens) {
   MakeStream();
-  PutMany(5, kT0 - 10'000);
+  PutMany(5, kT0Millis - 10'000);
   // Default (startFromHead=false): the newest page, ascending within the page.
   Reply tail = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1","limit":2})");
   ASSERT_EQ(tail.status, 200) << tail.raw;
@@ -178,8 +179,8 @@ TEST_F(LogsOpsTest, GetLogEventsForwardAndBackwardTokens) {
   // endTime is exclusive, startTime inclusive.
   Reply window = Logs("GetLogEvents", R"({"logGroupName":"app","logStreamName":"s1",)"
                                       R"("startFromHead":true,"startTime":)" +
-                                          std::to_string(kT0 - 9'000) + R"(,"endTime":)" +
-                                          std::to_string(kT0 - 7'000) + "}");
+                                          std::to_string(kT0Millis - 9'000) + R"(,"endTime":)" +
+                                          std::to_string(kT0Millis - 7'000) + "}");
   EXPECT_EQ(Messages(window), (std::vector<std::string>{"line 1", "line 2"})) << window.raw;
 
   Reply bad =
@@ -197,8 +198,8 @@ TEST_F(LogsOpsTest, GetLogEventsForwardAndBackwardTokens) {
 TEST_F(LogsOpsTest, FilterLogEventsPatternAndPages) {
   MakeStream();
   MakeStream("app", "s2");
-  PutMany(25, kT0 - 60'000, "ERROR");
-  PutMany(10, kT0 - 59'500, "INFO", "s2");
+  PutMany(25, kT0Millis - 60'000, "ERROR");
+  PutMany(10, kT0Millis - 59'500, "INFO", "s2");
   // 25 matching events, limit 20: a page of 20 and a token, then 5 and no token.
   Reply p1 =
       Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"ERROR","limit":20})");
@@ -223,7 +224,7 @@ TEST_F(LogsOpsTest, FilterLogEventsPatternAndPages) {
   // Exclusion, stream selection and an inclusive endTime.
   Reply info = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"-ERROR",)"
                                        R"("logStreamNames":["s2"],"endTime":)" +
-                                           std::to_string(kT0 - 59'500 + 1000) + "}");
+                                           std::to_string(kT0Millis - 59'500 + 1000) + "}");
   EXPECT_EQ(Messages(info), (std::vector<std::string>{"INFO 0", "INFO 1"})) << info.raw;
   Reply regex =
       Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"%ERROR 2[34]$%"})");
@@ -235,7 +236,7 @@ TEST_F(LogsOpsTest, FilterLogEventsPatternAndPages) {
 
 TEST_F(LogsOpsTest, FilterLogEventsRefusesAnInvalidPattern) {
   MakeStream();
-  PutMany(2, kT0 - 5000);
+  PutMany(2, kT0Millis - 5000);
   Reply open = Logs("FilterLogEvents", R"({"logGroupName":"app","filterPattern":"{ $.a = 1"})");
   EXPECT_EQ(open.status, 400) << open.raw;
   EXPECT_EQ(open.Code(), "InvalidParameterException");
@@ -319,7 +320,7 @@ TEST_F(LogsOpsTest, MetricFilterDatapointsReachCloudWatch) {
                    R"("metricTransformations":[{"metricName":"Latency","metricNamespace":"App",)"
                    R"("metricValue":"$.ms","unit":"Milliseconds"}]})");
   ASSERT_EQ(put.status, 200) << put.raw;
-  const int64_t minute = kT0 - 5 * kMinute;
+  const int64_t minute = kT0Millis - 5 * kMinute;
   Reply events =
       Put(Event(minute + 1000, R"({\"ms\":10})") + "," + Event(minute + 2000, "not json") + "," +
           Event(minute + 3000, R"({\"ms\":30})") + "," + Event(minute + kMinute, R"({\"ms\":5})"));
@@ -327,8 +328,8 @@ TEST_F(LogsOpsTest, MetricFilterDatapointsReachCloudWatch) {
 
   Reply stats = Monitoring("GetMetricStatistics",
                            R"({"Namespace":"App","MetricName":"Latency","Period":60,"StartTime":)" +
-                               std::to_string((kT0 - kHour) / 1000) + R"(,"EndTime":)" +
-                               std::to_string(kT0 / 1000) +
+                               std::to_string((kT0Millis - kHour) / 1000) + R"(,"EndTime":)" +
+                               std::to_string(kT0Millis / 1000) +
                                R"(,"Statistics":["Sum","SampleCount","Maximum"]})");
   ASSERT_EQ(stats.status, 200) << stats.raw;
   const Value::List& dps = stats.body["Datapoints"].AsList();
@@ -343,7 +344,7 @@ TEST_F(LogsOpsTest, MetricFilterDatapointsReachCloudWatch) {
 
 TEST_F(LogsOpsTest, RetentionHidesEventsOnceTheClockPassesIt) {
   MakeStream();
-  PutMany(3, kT0 - 10'000);
+  PutMany(3, kT0Millis - 10'000);
   ASSERT_EQ(Logs("PutRetentionPolicy", R"({"logGroupName":"app","retentionInDays":1})").status,
             200);
   Reply groups = Logs("DescribeLogGroups", "{}");
@@ -355,7 +356,7 @@ TEST_F(LogsOpsTest, RetentionHidesEventsOnceTheClockPassesIt) {
   EXPECT_EQ(before.body["events"].size(), 3u) << before.raw;
   // Half a day later, still visible; a new event after the older ones.
   clock_.Advance(kDay / 2);
-  PutMany(1, kT0 + kDay / 2, "late");
+  PutMany(1, kT0Millis + kDay / 2, "late");
   EXPECT_EQ(Logs("FilterLogEvents", R"({"logGroupName":"app"})").body["events"].size(), 4u);
   // Past one day after the first events: they are gone from every read; the late one stays.
   clock_.Advance(kDay / 2 + kMinute);
@@ -411,10 +412,10 @@ TEST_F(LogsOpsTest, AtMostFiveRegexFiltersPerGroup) {
 
 TEST_F(LogsOpsTest, StopQueryOnACompletedQuery) {
   MakeStream();
-  PutMany(3, kT0 - 10'000);
+  PutMany(3, kT0Millis - 10'000);
   Reply started = Logs("StartQuery", R"({"logGroupName":"app","startTime":)" +
-                                         std::to_string((kT0 - kHour) / 1000) + R"(,"endTime":)" +
-                                         std::to_string(kT0 / 1000) +
+                                         std::to_string((kT0Millis - kHour) / 1000) +
+                                         R"(,"endTime":)" + std::to_string(kT0Millis / 1000) +
                                          R"(,"queryString":"fields @message | limit 2"})");
   ASSERT_EQ(started.status, 200) << started.raw;
   std::string id = started.body.GetString("queryId");
@@ -451,7 +452,9 @@ TEST_F(LogsOpsTest, PutLogEventsFromTheWireAndFromAnInternalCallerStoreTheSameEv
   MakeStream("app", "wire");
   MakeStream("app", "internal");
   const std::vector<std::pair<int64_t, std::string>> events = {
-      {kT0 - 2000, "plain"}, {kT0 - 1000, "quote \" and \\ slash"}, {kT0, "caf\xC3\xA9 \t tab"}};
+      {kT0Millis - 2000, "plain"},
+      {kT0Millis - 1000, "quote \" and \\ slash"},
+      {kT0Millis, "caf\xC3\xA9 \t tab"}};
   Value list = Value::MakeList();
   for (const auto& e : events)
     list.Append(Value::MakeMap().Set("timestamp", Value(e.first)).Set("message", e.second));

@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::string_view kDenied = "You don't have permissions to access this resource.";
 
-struct Reply {
+struct OrgReply {
   int status = 0;
   Value body;
   std::string Code() const { return body.GetString("__type"); }
@@ -31,12 +31,12 @@ struct Reply {
 
 class OrganizationsServiceTest : public InProcessTest {
  protected:
-  Reply Call(std::string_view operation, std::string body = "{}", std::string_view key = "test",
-             std::string_view secret = "test") {
+  OrgReply Call(std::string_view operation, std::string body = "{}", std::string_view key = "test",
+                std::string_view secret = "test") {
     http::Response r =
         Send(JsonRequest("AWSOrganizationsV20161128." + std::string(operation), std::move(body)),
              "organizations", key, secret);
-    Reply out;
+    OrgReply out;
     out.status = r.status;
     auto parsed = ParseJson(r.body.empty() ? "{}" : r.body);
     if (parsed.ok()) out.body = std::move(parsed).value();
@@ -46,14 +46,14 @@ class OrganizationsServiceTest : public InProcessTest {
   // Creates the organization and one member account; returns the member's id.
   std::string OrgWithMember(const std::string& name = "member") {
     if (!orgs_.OrganizationOf("000000000000")) {
-      Reply created = Call("CreateOrganization");
+      OrgReply created = Call("CreateOrganization");
       EXPECT_EQ(created.status, 200) << created.body.ToJson();
     }
-    Reply r = Call("CreateAccount",
-                   R"({"Email":")" + name + R"(@example.com","AccountName":")" + name + R"("})");
+    OrgReply r = Call("CreateAccount",
+                      R"({"Email":")" + name + R"(@example.com","AccountName":")" + name + R"("})");
     EXPECT_EQ(r.status, 200) << r.body.ToJson();
     clock_.Advance(1000);
-    Reply done = Call(
+    OrgReply done = Call(
         "DescribeCreateAccountStatus",
         R"({"CreateAccountRequestId":")" + r.body["CreateAccountStatus"].GetString("Id") + R"("})");
     return done.body["CreateAccountStatus"].GetString("AccountId");
@@ -68,7 +68,7 @@ class OrganizationsServiceTest : public InProcessTest {
 };
 
 TEST_F(OrganizationsServiceTest, StandaloneAccountHasNoOrganization) {
-  Reply r = Call("DescribeOrganization");
+  OrgReply r = Call("DescribeOrganization");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.Code(), "AWSOrganizationsNotInUseException");
   EXPECT_EQ(r.Message(), "Your account is not a member of an organization.");
@@ -76,7 +76,7 @@ TEST_F(OrganizationsServiceTest, StandaloneAccountHasNoOrganization) {
 }
 
 TEST_F(OrganizationsServiceTest, CreateOrganizationAndAccounts) {
-  Reply created = Call("CreateOrganization");
+  OrgReply created = Call("CreateOrganization");
   ASSERT_EQ(created.status, 200) << created.body.ToJson();
   const Value& org = created.body["Organization"];
   EXPECT_EQ(org.GetString("FeatureSet"), "ALL");
@@ -87,27 +87,28 @@ TEST_F(OrganizationsServiceTest, CreateOrganizationAndAccounts) {
   EXPECT_EQ(org["AvailablePolicyTypes"].AsList().at(0).GetString("Type"), "SERVICE_CONTROL_POLICY");
   EXPECT_EQ(Call("CreateOrganization").Code(), "AlreadyInOrganizationException");
 
-  Reply r = Call("CreateAccount", R"({"Email":"log@example.com","AccountName":"log"})");
+  OrgReply r = Call("CreateAccount", R"({"Email":"log@example.com","AccountName":"log"})");
   ASSERT_EQ(r.status, 200) << r.body.ToJson();
   const Value& status = r.body["CreateAccountStatus"];
   EXPECT_EQ(status.GetString("State"), "IN_PROGRESS");
   EXPECT_TRUE(status["RequestedTimestamp"].is_number());
   const std::string id = status.GetString("Id");
 
-  Reply listed = Call("ListCreateAccountStatus", R"({"States":["IN_PROGRESS"]})");
+  OrgReply listed = Call("ListCreateAccountStatus", R"({"States":["IN_PROGRESS"]})");
   EXPECT_EQ(listed.body["CreateAccountStatuses"].size(), 1u);
   clock_.Advance(1000);
   EXPECT_EQ(Call("ListCreateAccountStatus", R"({"States":["IN_PROGRESS"]})")
                 .body["CreateAccountStatuses"]
                 .size(),
             0u);
-  Reply done = Call("DescribeCreateAccountStatus", R"({"CreateAccountRequestId":")" + id + "\"}");
+  OrgReply done =
+      Call("DescribeCreateAccountStatus", R"({"CreateAccountRequestId":")" + id + "\"}");
   ASSERT_EQ(done.status, 200);
   EXPECT_EQ(done.body["CreateAccountStatus"].GetString("State"), "SUCCEEDED");
   const std::string log = done.body["CreateAccountStatus"].GetString("AccountId");
   ASSERT_EQ(log.size(), 12u);
 
-  Reply accounts = Call("ListAccounts");
+  OrgReply accounts = Call("ListAccounts");
   ASSERT_EQ(accounts.status, 200);
   ASSERT_EQ(accounts.body["Accounts"].size(), 2u);
   const Value& mgmt = accounts.body["Accounts"].AsList()[0];
@@ -119,14 +120,14 @@ TEST_F(OrganizationsServiceTest, CreateOrganizationAndAccounts) {
   EXPECT_EQ(member.GetString("JoinedMethod"), "CREATED");
   EXPECT_EQ(member.GetString("Name"), "log");
 
-  Reply paged = Call("ListAccounts", R"({"MaxResults":1})");
+  OrgReply paged = Call("ListAccounts", R"({"MaxResults":1})");
   EXPECT_EQ(paged.body["Accounts"].size(), 1u);
-  Reply next = Call("ListAccounts",
-                    R"({"MaxResults":1,"NextToken":")" + paged.body.GetString("NextToken") + "\"}");
+  OrgReply next = Call("ListAccounts", R"({"MaxResults":1,"NextToken":")" +
+                                           paged.body.GetString("NextToken") + "\"}");
   EXPECT_EQ(next.body["Accounts"].AsList().at(0).GetString("Id"), log);
   EXPECT_FALSE(next.body.Has("NextToken"));
 
-  Reply described = Call("DescribeAccount", R"({"AccountId":")" + log + "\"}");
+  OrgReply described = Call("DescribeAccount", R"({"AccountId":")" + log + "\"}");
   EXPECT_EQ(described.body["Account"].GetString("Email"), "log@example.com");
   EXPECT_EQ(Call("DescribeAccount", R"({"AccountId":"123456789012"})").Code(),
             "AccountNotFoundException");
@@ -135,11 +136,11 @@ TEST_F(OrganizationsServiceTest, CreateOrganizationAndAccounts) {
 TEST_F(OrganizationsServiceTest, MembersMayDescribeButNotManage) {
   std::string member = OrgWithMember();
   auto [key, secret] = RootKeys(member);
-  Reply describe = Call("DescribeOrganization", "{}", key, secret);
+  OrgReply describe = Call("DescribeOrganization", "{}", key, secret);
   ASSERT_EQ(describe.status, 200) << describe.body.ToJson();
   EXPECT_EQ(describe.body["Organization"].GetString("MasterAccountId"), "000000000000");
 
-  Reply list = Call("ListAccounts", "{}", key, secret);
+  OrgReply list = Call("ListAccounts", "{}", key, secret);
   EXPECT_EQ(list.status, 400);
   EXPECT_EQ(list.Code(), "AccessDeniedException");
   EXPECT_EQ(list.Message(), kDenied);
@@ -153,40 +154,40 @@ TEST_F(OrganizationsServiceTest, DelegatedAdministratorsReadOnly) {
   std::string log = OrgWithMember("log");
   const std::string body =
       R"({"AccountId":")" + log + R"(","ServicePrincipal":"cloudtrail.amazonaws.com"})";
-  Reply early = Call("RegisterDelegatedAdministrator", body);
+  OrgReply early = Call("RegisterDelegatedAdministrator", body);
   EXPECT_EQ(early.Code(), "ConstraintViolationException");
   EXPECT_EQ(early.body.GetString("Reason"), "SERVICE_ACCESS_NOT_ENABLED");
 
-  Reply bad = Call("EnableAWSServiceAccess", R"({"ServicePrincipal":"nope.amazonaws.com"})");
+  OrgReply bad = Call("EnableAWSServiceAccess", R"({"ServicePrincipal":"nope.amazonaws.com"})");
   EXPECT_EQ(bad.Code(), "InvalidInputException");
   EXPECT_EQ(bad.body.GetString("Reason"), "UNRECOGNIZED_SERVICE_PRINCIPAL");
   ASSERT_EQ(
       Call("EnableAWSServiceAccess", R"({"ServicePrincipal":"cloudtrail.amazonaws.com"})").status,
       200);
   EXPECT_TRUE(iam_.FindRole("000000000000", "AWSServiceRoleForCloudTrail"));
-  Reply access = Call("ListAWSServiceAccessForOrganization");
+  OrgReply access = Call("ListAWSServiceAccessForOrganization");
   EXPECT_EQ(access.body["EnabledServicePrincipals"].AsList().at(0).GetString("ServicePrincipal"),
             "cloudtrail.amazonaws.com");
 
   ASSERT_EQ(Call("RegisterDelegatedAdministrator", body).status, 200);
-  Reply again = Call("RegisterDelegatedAdministrator", body);
+  OrgReply again = Call("RegisterDelegatedAdministrator", body);
   EXPECT_EQ(again.Code(), "AccountAlreadyRegisteredException");
   EXPECT_EQ(again.Message(),
             "The provided account is already a delegated administrator for your organization.");
-  Reply admins =
+  OrgReply admins =
       Call("ListDelegatedAdministrators", R"({"ServicePrincipal":"cloudtrail.amazonaws.com"})");
   ASSERT_EQ(admins.body["DelegatedAdministrators"].size(), 1u);
   const Value& admin = admins.body["DelegatedAdministrators"].AsList()[0];
   EXPECT_EQ(admin.GetString("Id"), log);
   EXPECT_TRUE(admin["DelegationEnabledDate"].is_number());
-  Reply services = Call("ListDelegatedServicesForAccount", R"({"AccountId":")" + log + "\"}");
+  OrgReply services = Call("ListDelegatedServicesForAccount", R"({"AccountId":")" + log + "\"}");
   EXPECT_EQ(services.body["DelegatedServices"].AsList().at(0).GetString("ServicePrincipal"),
             "cloudtrail.amazonaws.com");
 
   auto [key, secret] = RootKeys(log);
-  Reply reads = Call("ListAccounts", "{}", key, secret);
+  OrgReply reads = Call("ListAccounts", "{}", key, secret);
   EXPECT_EQ(reads.status, 200) << reads.body.ToJson();
-  Reply roots = Call("ListRoots", "{}", key, secret);
+  OrgReply roots = Call("ListRoots", "{}", key, secret);
   ASSERT_EQ(roots.status, 200);
   const std::string root = roots.body["Roots"].AsList().at(0).GetString("Id");
   EXPECT_EQ(
@@ -201,12 +202,13 @@ TEST_F(OrganizationsServiceTest, DelegatedAdministratorsReadOnly) {
 
 TEST_F(OrganizationsServiceTest, OusPoliciesAndTags) {
   std::string member = OrgWithMember();
-  Reply roots = Call("ListRoots");
+  OrgReply roots = Call("ListRoots");
   const Value& root = roots.body["Roots"].AsList().at(0);
   EXPECT_EQ(root["PolicyTypes"].AsList().at(0).GetString("Status"), "ENABLED");
   const std::string root_id = root.GetString("Id");
 
-  Reply ou = Call("CreateOrganizationalUnit", R"({"ParentId":")" + root_id + R"(","Name":"Prod"})");
+  OrgReply ou =
+      Call("CreateOrganizationalUnit", R"({"ParentId":")" + root_id + R"(","Name":"Prod"})");
   ASSERT_EQ(ou.status, 200) << ou.body.ToJson();
   const std::string ou_id = ou.body["OrganizationalUnit"].GetString("Id");
   EXPECT_EQ(
@@ -216,14 +218,15 @@ TEST_F(OrganizationsServiceTest, OusPoliciesAndTags) {
                                     R"(","DestinationParentId":")" + ou_id + "\"}")
                 .status,
             200);
-  Reply parents = Call("ListParents", R"({"ChildId":")" + member + "\"}");
+  OrgReply parents = Call("ListParents", R"({"ChildId":")" + member + "\"}");
   EXPECT_EQ(parents.body["Parents"].AsList().at(0).GetString("Type"), "ORGANIZATIONAL_UNIT");
-  Reply children = Call("ListChildren", R"({"ParentId":")" + ou_id + R"(","ChildType":"ACCOUNT"})");
+  OrgReply children =
+      Call("ListChildren", R"({"ParentId":")" + ou_id + R"(","ChildType":"ACCOUNT"})");
   EXPECT_EQ(children.body["Children"].AsList().at(0).GetString("Id"), member);
   EXPECT_EQ(Call("DeleteOrganizationalUnit", R"({"OrganizationalUnitId":")" + ou_id + "\"}").Code(),
             "OrganizationalUnitNotEmptyException");
 
-  Reply policy = Call(
+  OrgReply policy = Call(
       "CreatePolicy",
       R"({"Name":"DenyLeave","Description":"d","Type":"SERVICE_CONTROL_POLICY","Content":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}"})");
   ASSERT_EQ(policy.status, 200) << policy.body.ToJson();
@@ -234,18 +237,18 @@ TEST_F(OrganizationsServiceTest, OusPoliciesAndTags) {
       Call("AttachPolicy", R"({"PolicyId":")" + policy_id + R"(","TargetId":")" + ou_id + "\"}")
           .status,
       200);
-  Reply targets = Call("ListTargetsForPolicy", R"({"PolicyId":")" + policy_id + "\"}");
+  OrgReply targets = Call("ListTargetsForPolicy", R"({"PolicyId":")" + policy_id + "\"}");
   EXPECT_EQ(targets.body["Targets"].AsList().at(0).GetString("Name"), "Prod");
-  Reply on_ou = Call("ListPoliciesForTarget",
-                     R"({"TargetId":")" + ou_id + R"(","Filter":"SERVICE_CONTROL_POLICY"})");
+  OrgReply on_ou = Call("ListPoliciesForTarget",
+                        R"({"TargetId":")" + ou_id + R"(","Filter":"SERVICE_CONTROL_POLICY"})");
   EXPECT_EQ(on_ou.body["Policies"].size(), 2u);
-  Reply all = Call("ListPolicies", R"({"Filter":"SERVICE_CONTROL_POLICY"})");
+  OrgReply all = Call("ListPolicies", R"({"Filter":"SERVICE_CONTROL_POLICY"})");
   EXPECT_EQ(all.body["Policies"].size(), 2u);
-  Reply malformed = Call(
+  OrgReply malformed = Call(
       "CreatePolicy",
       R"({"Name":"bad","Description":"d","Type":"SERVICE_CONTROL_POLICY","Content":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}"})");
   EXPECT_EQ(malformed.Code(), "MalformedPolicyDocumentException");
-  Reply last =
+  OrgReply last =
       Call("DetachPolicy", R"({"PolicyId":"p-FullAWSAccess","TargetId":")" + member + "\"}");
   EXPECT_EQ(last.Code(), "ConstraintViolationException");
   EXPECT_EQ(last.body.GetString("Reason"), "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
@@ -254,7 +257,7 @@ TEST_F(OrganizationsServiceTest, OusPoliciesAndTags) {
                  R"({"ResourceId":")" + ou_id + R"(","Tags":[{"Key":"env","Value":"prod"}]})")
                 .status,
             200);
-  Reply tags = Call("ListTagsForResource", R"({"ResourceId":")" + ou_id + "\"}");
+  OrgReply tags = Call("ListTagsForResource", R"({"ResourceId":")" + ou_id + "\"}");
   EXPECT_EQ(tags.body["Tags"].AsList().at(0).GetString("Value"), "prod");
 }
 
