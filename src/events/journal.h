@@ -48,8 +48,10 @@
 namespace orgtrail::events {
 
 inline constexpr std::chrono::milliseconds kGroupCommitInterval{20};
-// Text of the rows committed last that the journal holds for ReadAfter, at most.
-inline constexpr size_t kRecentBytes = 8 * 1024 * 1024;
+// Text of the rows committed last that the journal holds for ReadAfter, at most: more than
+// delivery reads in one CloudWatch Logs interval (500 ms) at ~25,000 records per second (at
+// 8 MiB, rows were dropped above ~17,000, and delivery read them back and inflated them).
+inline constexpr size_t kRecentBytes = 16 * 1024 * 1024;
 inline constexpr int64_t kEventHistoryMillis = 90LL * 24 * 3600 * 1000;  // LookupEvents: 90 days
 
 // One journaled record.
