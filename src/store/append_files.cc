@@ -16,8 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "store/append_file_view.h"
-
 namespace orgtrail::store {
 namespace {
 
@@ -131,7 +129,7 @@ class DiskAppendFiles final : public AppendFiles {
     }
   }
 
-  bool View(std::string_view id, uint64_t offset, uint64_t length, AppendFileView& out) {
+  bool View(std::string_view id, uint64_t offset, uint64_t length, AppendFileView& out) override {
     if (!ValidAppendFileId(id)) return false;
     out.hold.reset();
     if (length == 0) {
@@ -270,17 +268,6 @@ class MemoryAppendFiles final : public AppendFiles {
 };
 
 }  // namespace
-
-bool ViewAppendFile(AppendFiles& files, std::string_view id, uint64_t offset, uint64_t length,
-                    AppendFileView& out) {
-  if (auto* disk = dynamic_cast<DiskAppendFiles*>(&files)) {
-    if (disk->View(id, offset, length, out)) return true;
-  }
-  out.hold.reset();
-  if (!files.Read(id, offset, length, out.buf)) return false;
-  out.bytes = out.buf;
-  return true;
-}
 
 Result<std::unique_ptr<AppendFiles>> OpenDiskAppendFiles(const std::string& dir) {
   std::error_code ec;

@@ -18,6 +18,16 @@
 
 namespace orgtrail::store {
 
+// A range of an append file read without copying where the implementation can (AppendFiles::View):
+// `bytes` views a read-only shared mapping of the file, kept alive by `hold` (a file removed
+// meanwhile stays readable until the view is dropped: files are never truncated, released ranges
+// read as zeros); otherwise the bytes are copied into `buf` and `bytes` views it.
+struct AppendFileView {
+  std::string_view bytes;
+  std::shared_ptr<const void> hold;
+  std::string buf;
+};
+
 class AppendFiles {
  public:
   virtual ~AppendFiles() = default;
@@ -26,6 +36,14 @@ class AppendFiles {
   // Bytes [offset, offset + length) of file `id` into `out`; false when the file is missing or
   // shorter.
   virtual bool Read(std::string_view id, uint64_t offset, uint64_t length, std::string& out) = 0;
+  // The same range as a view (see AppendFileView); false when the file is missing or shorter.
+  // The data-directory implementation maps the file; this default copies through Read.
+  virtual bool View(std::string_view id, uint64_t offset, uint64_t length, AppendFileView& out) {
+    out.hold.reset();
+    if (!Read(id, offset, length, out.buf)) return false;
+    out.bytes = out.buf;
+    return true;
+  }
   // Removes file `id` (after the transaction that forgot it committed); a missing file is not an
   // error.
   virtual void Remove(std::string_view id) = 0;

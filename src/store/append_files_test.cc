@@ -11,7 +11,6 @@
 #include <memory>
 #include <string>
 
-#include "store/append_file_view.h"
 #include "store/store.h"
 #include "testing/temp_dir.h"
 
@@ -92,16 +91,16 @@ TYPED_TEST(AppendFilesTest, ViewsReadRangesInPlaceAsTheFileGrows) {
   AppendFiles& f = *this->files_;
   ASSERT_TRUE(f.Write("v-1", 0, "first").ok());
   AppendFileView view;
-  ASSERT_TRUE(ViewAppendFile(f, "v-1", 1, 4, view));
+  ASSERT_TRUE(f.View("v-1", 1, 4, view));
   EXPECT_EQ(view.bytes, "irst");
   AppendFileView kept;  // a view made before the file grows stays valid, also once removed
-  ASSERT_TRUE(ViewAppendFile(f, "v-1", 1, 4, kept));
+  ASSERT_TRUE(f.View("v-1", 1, 4, kept));
   std::string more(100 * 1024, 'm');
   ASSERT_TRUE(f.Write("v-1", 5, more).ok());
-  ASSERT_TRUE(ViewAppendFile(f, "v-1", 5 + more.size() - 3, 3, view));  // past the old mapping
+  ASSERT_TRUE(f.View("v-1", 5 + more.size() - 3, 3, view));  // past the old mapping
   EXPECT_EQ(view.bytes, "mmm");
-  EXPECT_FALSE(ViewAppendFile(f, "v-1", 5 + more.size() - 3, 4, view));  // past the end
-  EXPECT_FALSE(ViewAppendFile(f, "none", 0, 1, view));
+  EXPECT_FALSE(f.View("v-1", 5 + more.size() - 3, 4, view));  // past the end
+  EXPECT_FALSE(f.View("none", 0, 1, view));
   f.Remove("v-1");
   EXPECT_EQ(kept.bytes, "irst");
 }

@@ -8,7 +8,6 @@
 #include <queue>
 
 #include "core/bytes.h"
-#include "store/append_file_view.h"
 
 namespace orgtrail::services::logs {
 namespace {
@@ -212,8 +211,7 @@ bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std
   const bool has_row = store.GetInto(kBlocksTable, meta.key, row);
   if (has_row && row.starts_with(kExtentMagic)) {
     std::optional<Extent> x = Extent::Decode(row);
-    if (!x || !store::ViewAppendFile(store.Files(), x->file, x->start, x->end - x->start, view))
-      return false;
+    if (!x || !store.Files().View(x->file, x->start, x->end - x->start, view)) return false;
     return parts.Open(view.bytes);
   }
   if (meta.segments > 0) {
