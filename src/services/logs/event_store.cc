@@ -5,9 +5,9 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <queue>
 
 #include "core/bytes.h"
+#include "services/logs/block_bloom.h"
 
 namespace orgtrail::services::logs {
 namespace {
@@ -97,87 +97,6 @@ std::string EncodeBlock(const std::vector<Entry>& entries, BlockMeta& meta) {
   return out;
 }
 
-// Block summary for literal search: a Bloom filter of the byte trigrams of the block's text
-// (kBloomBits bits). A literal of three or more bytes whose trigrams are not all present cannot
-// occur in the block, which is then skipped without being read. One bit is set per trigram
-// (the `a` probe of TrigramProbes): filters written earlier set a second bit too (`b`), which
-// reads no longer test, so they stay valid. With about 30,000 distinct trigrams in a block of
-// CloudTrail records a trigram is a false positive one time in five; a literal of n trigrams
-// passes a block lacking it with probability about 0.2^n.
-constexpr uint32_t kBloomBits = 1u << 17;
-
-inline uint32_t TrigramBit(const unsigned char* p) {
-  uint64_t h = ((uint64_t{p[0]} << 16) | (uint64_t{p[1]} << 8) | p[2]) * 0x9E3779B97F4A7C15ull;
-  return static_cast<uint32_t>(h >> 47);
-}
-
-// Sets the bit of the trigram held in bits kShift..kShift+23 of `b` (TrigramBit's bit).
-template <int kShift>
-inline void SetTrigramBit(unsigned char* bits, uint64_t b) {
-  uint64_t h = ((b >> kShift) & 0xFFFFFF) * 0x9E3779B97F4A7C15ull;
-  uint32_t a = static_cast<uint32_t>(h >> 47);
-  bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
-}
-
-// Adds the trigrams of `text`. `prev` is the message added just before to the same filter (or
-// empty): an 8-byte load equal to prev's at the same offset holds six trigrams prev set already
-// (prev was read with the same loads), so it is skipped. Consecutive records of one source share
-// long runs (a CloudTrail record's first ~100 bytes), which are then read but not hashed again.
-void BloomAdd(std::string& bloom, std::string_view text, std::string_view prev = {}) {
-  if (bloom.size() != kBloomBits / 8) bloom.assign(kBloomBits / 8, '\0');
-  auto* bits = reinterpret_cast<unsigned char*>(bloom.data());
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t shared = std::min(text.size(), prev.size());
-  size_t i = 0;
-  // Six trigrams per 8-byte load, the same bits as TrigramBit: byte-swapped, the load has p[i]
-  // in its top byte, and trigram k is the 24 bits below bit 64 - 8k.
-  auto add6 = [bits](uint64_t w) {
-    uint64_t b = __builtin_bswap64(w);
-    SetTrigramBit<40>(bits, b);
-    SetTrigramBit<32>(bits, b);
-    SetTrigramBit<24>(bits, b);
-    SetTrigramBit<16>(bits, b);
-    SetTrigramBit<8>(bits, b);
-    SetTrigramBit<0>(bits, b);
-  };
-  for (; i + 8 <= shared; i += 6) {
-    uint64_t w, before;
-    std::memcpy(&w, p + i, 8);
-    std::memcpy(&before, prev.data() + i, 8);
-    if (w != before) add6(w);
-  }
-  for (; i + 8 <= text.size(); i += 6) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    add6(w);
-  }
-  for (; i + 3 <= text.size(); ++i) {
-    uint32_t a = TrigramBit(p + i);
-    bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
-  }
-}
-
-bool BloomMayContain(std::string_view bloom, const std::vector<std::string>& literals) {
-  if (bloom.size() != kBloomBits / 8) return true;
-  const auto* bits = reinterpret_cast<const unsigned char*>(bloom.data());
-  for (const std::string& lit : literals) {
-    const auto* p = reinterpret_cast<const unsigned char*>(lit.data());
-    for (size_t i = 0; i + 3 <= lit.size(); ++i) {
-      uint32_t a = TrigramBit(p + i);
-      if (!(bits[a >> 3] & (1u << (a & 7)))) return false;
-    }
-  }
-  return true;
-}
-
-bool HasAll(std::string_view text, const std::vector<std::string>& literals) {
-  for (const std::string& lit : literals) {
-    if (lit.empty()) continue;
-    if (!memmem(text.data(), text.size(), lit.data(), lit.size())) return false;
-  }
-  return true;
-}
-
 // The events of a block as one encoded block: its block row (if any) followed by its segment
 // rows, in put order. `segment_keys` (if given) receives the keys of the segment rows.
 bool AssembleBlock(store::Store& store, const std::string& key, std::string& out,
@@ -203,26 +122,6 @@ bool AssembleBlock(store::Store& store, const std::string& key, std::string& out
 }
 
 constexpr std::string_view kExtentMagic = "LX1:";
-
-// Reads the block of `meta` and opens its layouts: a range of a file in place (`view`, a
-// mapping of the file), a block row of the rows form in `buf` (its block row read into `row`).
-bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std::string& buf,
-               store::AppendFileView& view, BlockParts& parts) {
-  const bool has_row = store.GetInto(kBlocksTable, meta.key, row);
-  if (has_row && row.starts_with(kExtentMagic)) {
-    std::optional<Extent> x = Extent::Decode(row);
-    if (!x || !store.Files().View(x->file, x->start, x->end - x->start, view)) return false;
-    return parts.Open(view.bytes);
-  }
-  if (meta.segments > 0) {
-    if (!AssembleBlock(store, meta.key, buf, nullptr)) return false;
-  } else if (has_row) {
-    buf.swap(row);
-  } else {
-    return false;
-  }
-  return parts.Open(buf);
-}
 
 // The true meta row and the Bloom filter of a block in a file (its layouts `parts`).
 void SummarizeParts(const BlockParts& parts, BlockMeta& meta, std::string& bloom) {
@@ -295,6 +194,24 @@ void CloseBlock(store::Store& store, const std::string& key, std::vector<store::
 }
 
 }  // namespace
+
+bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std::string& buf,
+               store::AppendFileView& view, BlockParts& parts) {
+  const bool has_row = store.GetInto(kBlocksTable, meta.key, row);
+  if (has_row && row.starts_with(kExtentMagic)) {
+    std::optional<Extent> x = Extent::Decode(row);
+    if (!x || !store.Files().View(x->file, x->start, x->end - x->start, view)) return false;
+    return parts.Open(view.bytes);
+  }
+  if (meta.segments > 0) {
+    if (!AssembleBlock(store, meta.key, buf, nullptr)) return false;
+  } else if (has_row) {
+    buf.swap(row);
+  } else {
+    return false;
+  }
+  return parts.Open(buf);
+}
 
 std::string OrderKey::Encode() const {
   return std::to_string(timestamp) + "." + std::to_string(ingestion) + "." + std::to_string(seq);
@@ -603,156 +520,6 @@ void ReleaseAfterCommit(store::Store& store, std::vector<Extent> extents) {
     if (!committed) return;
     for (const Extent& x : extents) store.Files().Release(x.file, x.start, x.end - x.start);
   });
-}
-
-Selection Select(store::Store& store, const SelectQuery& q) {
-  Selection out;
-  const size_t keep = q.limit + 1;  // one more than a page tells whether more exist
-  // Heap whose top is the worst kept event (the newest when selecting the oldest).
-  auto worse = [&q](const Selected& a, const Selected& b) {
-    return q.newest ? b.key < a.key : a.key < b.key;
-  };
-  std::priority_queue<Selected, std::vector<Selected>, decltype(worse)> heap(worse);
-  static const std::vector<std::string> kNone;
-  const std::vector<std::string>& literals = q.pattern ? q.pattern->RequiredLiterals() : kNone;
-  const bool match_all = !q.pattern || q.pattern->MatchesAll();
-  // Per-event literal checks pay off before costly matchers (JSON, regex, space-delimited).
-  const bool per_event_literals =
-      !literals.empty() && q.pattern && q.pattern->kind() != filter::PatternKind::kTerms;
-
-  // The longest required literal leads the search within a block.
-  const std::string* lead = nullptr;
-  if (!match_all) {
-    for (const std::string& lit : literals)
-      if (!lit.empty() && (lead == nullptr || lit.size() > lead->size())) lead = &lit;
-  }
-  std::string row;
-  std::string buf;
-  std::string bloom;
-  store::AppendFileView view;
-  BlockParts parts;
-
-  int64_t from = q.from;
-  int64_t to = q.to;
-  if (q.after) from = std::max(from, q.after->timestamp);
-  if (q.before) to = std::min(to, q.before->timestamp);
-
-  for (uint32_t s = 0; s < q.streams.size(); ++s) {
-    for (const BlockMeta& meta : ListBlocks(store, q.streams[s].key)) {
-      if (meta.max_ts < from || meta.min_ts > to) {
-        ++out.blocks_skipped;
-        continue;
-      }
-      if (heap.size() >= keep) {
-        const OrderKey& top = heap.top().key;
-        if (q.newest ? meta.max_ts < top.timestamp : meta.min_ts > top.timestamp) {
-          ++out.blocks_skipped;
-          continue;
-        }
-      }
-      if (!match_all && !literals.empty() && meta.segments == 0) {
-        // The open block's Bloom filter is written when the block closes.
-        if (store.GetInto(kBlockBloomTable, meta.key, bloom) && !BloomMayContain(bloom, literals)) {
-          ++out.blocks_skipped;
-          continue;
-        }
-      }
-      if (!ReadBlock(store, meta, row, buf, view, parts)) continue;
-      ++out.blocks_read;
-      bool searched = false;
-      for (size_t part = 0; part < parts.size(); ++part) {
-        const BlockReader& block = parts[part];
-        if (!match_all && !HasAll(block.text(), literals)) continue;
-        searched = true;
-        out.bytes_scanned += block.text().size();
-        auto consider = [&](uint32_t i) {
-          EventRef e = block.Event(i);
-          if (e.key.timestamp < from || e.key.timestamp > to) return;
-          if (q.after && !(*q.after < e.key)) return;
-          if (q.before && !(e.key < *q.before)) return;
-          if (heap.size() >= keep) {
-            const OrderKey& top = heap.top().key;
-            if (q.newest ? !(top < e.key) : !(e.key < top)) return;
-          }
-          if (!match_all) {
-            if (per_event_literals && !HasAll(e.message, literals)) return;
-            if (!q.pattern->Matches(e.message)) return;
-          }
-          heap.push({e.key, s, std::string(e.message)});
-          if (heap.size() > keep) heap.pop();
-        };
-        if (lead != nullptr) {
-          // Only events holding the lead literal can match: find them in the packed text.
-          std::string_view text = block.text();
-          size_t pos = 0;
-          while (pos < text.size()) {
-            const void* hit =
-                memmem(text.data() + pos, text.size() - pos, lead->data(), lead->size());
-            if (hit == nullptr) break;
-            uint32_t i =
-                block.EventAt(static_cast<size_t>(static_cast<const char*>(hit) - text.data()));
-            consider(i);
-            pos = block.MessageEnd(i);
-          }
-        } else {
-          for (uint32_t i = 0; i < block.count(); ++i) consider(i);
-        }
-      }
-      if (!searched) ++out.blocks_skipped;
-    }
-  }
-
-  std::vector<Selected> all;
-  all.reserve(heap.size());
-  while (!heap.empty()) {
-    all.push_back(std::move(const_cast<Selected&>(heap.top())));
-    heap.pop();
-  }
-  std::sort(all.begin(), all.end(),
-            [](const Selected& a, const Selected& b) { return a.key < b.key; });
-  // Page: at most `limit` events and `max_bytes`, from the oldest (or the newest) end.
-  size_t n = 0;
-  size_t bytes = 0;
-  size_t cap = std::min(all.size(), q.limit);
-  for (; n < cap; ++n) {
-    const Selected& e = q.newest ? all[all.size() - 1 - n] : all[n];
-    size_t size = e.message.size() + kEventOverhead;
-    if (n > 0 && bytes + size > q.max_bytes) break;
-    bytes += size;
-  }
-  out.more = n < all.size();
-  if (q.newest) {
-    all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(n));
-  } else {
-    all.resize(n);
-  }
-  out.events = std::move(all);
-  return out;
-}
-
-uint64_t ForEachEvent(store::Store& store, const std::vector<SelectStream>& streams, int64_t from,
-                      int64_t to, EventVisitor visit, void* ctx) {
-  uint64_t bytes = 0;
-  std::string row;
-  std::string buf;
-  store::AppendFileView view;
-  BlockParts parts;
-  for (uint32_t s = 0; s < streams.size(); ++s) {
-    for (const BlockMeta& meta : ListBlocks(store, streams[s].key)) {
-      if (meta.max_ts < from || meta.min_ts > to) continue;
-      if (!ReadBlock(store, meta, row, buf, view, parts)) continue;
-      for (size_t part = 0; part < parts.size(); ++part) {
-        const BlockReader& block = parts[part];
-        for (uint32_t i = 0; i < block.count(); ++i) {
-          EventRef e = block.Event(i);
-          if (e.key.timestamp < from || e.key.timestamp > to) continue;
-          bytes += e.message.size();
-          if (!visit(ctx, s, e)) return bytes;
-        }
-      }
-    }
-  }
-  return bytes;
 }
 
 }  // namespace orgtrail::services::logs

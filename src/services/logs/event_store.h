@@ -177,6 +177,12 @@ Status AppendEvents(store::Store& store, const std::string& stream_key, StreamBl
                     std::span<const NewEvent> events, int64_t ingestion_ms, uint64_t first_seq,
                     std::vector<store::Write>& writes);
 
+// Reads the block of `meta` and opens its layouts: a range of a file in place (`view`, a
+// mapping of the file), a block row of the rows form in `buf` (its block row read into `row`).
+// False when the block is missing or not whole.
+bool ReadBlock(store::Store& store, const BlockMeta& meta, std::string& row, std::string& buf,
+               store::AppendFileView& view, BlockParts& parts);
+
 // Blocks of one stream, in write order.
 std::vector<BlockMeta> ListBlocks(store::Store& store, const std::string& stream_key);
 // Adds the deletion of every block whose key starts with `prefix` (a stream's "<key>:" or a
