@@ -6,7 +6,6 @@
 #include "events/journal.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <utility>
 
@@ -23,64 +22,22 @@ using journal_row::DecodeView;
 using journal_row::Hex16;
 using journal_row::HighWaterMark;
 using journal_row::kHwmDigits;
+using journal_row::kJournalTable;
 using journal_row::kRowFormat;
 using journal_row::Members;
+using journal_row::ParseHex16;
 using journal_row::PeekRow;
 using journal_row::WriteHex16;
 
-constexpr std::string_view kJournal = "ct_journal";
 // The event-history index of earlier versions (one key per management event): no longer
 // written; rows left by them are removed when the journal opens.
 constexpr std::string_view kOldHistory = "ct_history";
-constexpr size_t kScanBatch = 256;
 // Read-only records waiting for the group commit; a request that finds the queue full waits
 // for the commit (backpressure), so memory stays bounded whatever the load.
 constexpr size_t kMaxQueued = 2048;
 // How often an idle group-commit thread checks for records past the event-history horizon.
 constexpr std::chrono::seconds kPruneInterval{10};
 constexpr size_t kPruneBatch = 128;
-
-// Page tokens sort newest first: the time is stored as its distance to the largest time.
-uint64_t Inverted(int64_t ms) {
-  return static_cast<uint64_t>(INT64_MAX - std::max<int64_t>(ms, 0));
-}
-
-// A LookupEvents page token (the key format of the former index, so tokens handed out before
-// stay valid): <account>/<region>/<inverted time, 16 hex>/<seq, 16 hex>
-std::string HistoryKey(std::string_view account, std::string_view region, int64_t time_ms,
-                       uint64_t seq) {
-  std::string out;
-  out.reserve(account.size() + region.size() + 35);
-  out.append(account).append("/").append(region).append("/");
-  AppendHex16(out, Inverted(time_ms));
-  out.push_back('/');
-  AppendHex16(out, seq);
-  return out;
-}
-
-std::optional<uint64_t> SeqOfKey(std::string_view key) {
-  uint64_t seq = 0;
-  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), seq, 16);
-  if (ec != std::errc() || p != key.data() + key.size()) return std::nullopt;
-  return seq;
-}
-
-bool LookupMatches(const JournalEntry& e, const std::string& key, const std::string& value) {
-  if (key.empty()) return true;
-  if (key == "ResourceType" || key == "ResourceName") {
-    for (const RecordResource& r : e.resources) {
-      if ((key == "ResourceType" ? r.type : r.arn) == value) return true;
-    }
-    return false;
-  }
-  if (key == "EventId") return e.event_id == value;
-  if (key == "EventName") return e.event_name == value;
-  if (key == "ReadOnly") return (e.read_only ? "true" : "false") == value;
-  if (key == "Username") return e.username == value;
-  if (key == "EventSource") return e.event_source == value;
-  if (key == "AccessKeyId") return e.access_key_id == value;
-  return false;
-}
 
 // The largest key of a table whose keys are 16 lower-case hex digits, "" when it is empty:
 // one digit at a time, from the top, with prefix scans (at most 256 one-row scans).
@@ -144,19 +101,19 @@ JournalEntry JournalView::ToEntry(std::string json_text) && {
 
 Journal::Journal(store::Store& store, IdSource& ids) : store_(store), ids_(ids) {
   // Rows are appended by sequence number: the SQLite store keeps them in a table of their own.
-  if (Status st = store_.DeclareSequenceTable(kJournal); !st.ok())
+  if (Status st = store_.DeclareSequenceTable(kJournalTable); !st.ok())
     log::Warn("cloudtrail: journal table: " + st.error().message);
-  std::string last = LastHexKey(store_, kJournal);
+  std::string last = LastHexKey(store_, kJournalTable);
   if (!last.empty()) {
     committed_seq_ = std::stoull(last, nullptr, 16);
     next_seq_ = committed_seq_ + 1;
-    if (auto text = store_.Get(kJournal, last)) {
+    if (auto text = store_.Get(kJournalTable, last)) {
       int64_t oldest = 0, newest = 0;
       if (RowTimes(committed_seq_, *text, oldest, newest)) newest_ms_ = newest;
       if (auto hwm = HighWaterMark(*text)) newest_ms_ = std::max(newest_ms_, *hwm);
     }
-    for (const store::Row& row : store_.Scan(kJournal, "", "", 1)) {
-      std::optional<uint64_t> seq = SeqOfKey(row.key);
+    for (const store::Row& row : store_.Scan(kJournalTable, "", "", 1)) {
+      std::optional<uint64_t> seq = ParseHex16(row.key);
       int64_t oldest = 0, newest = 0;
       if (seq && RowTimes(*seq, row.value, oldest, newest)) oldest_ms_ = oldest;
     }
@@ -329,7 +286,7 @@ Status Journal::AppendLocked(std::vector<Pending> rows, uint64_t generation) {
       if (p.row.size() >= 1 + kHwmDigits && p.row[0] == kRowFormat)
         WriteHex16(p.row.data() + 1, hwm);
       held.push_back({seq, {seq, std::make_shared<const std::string>(p.row)}});
-      writes.push_back({std::string(kJournal), Hex16(seq), std::move(p.row)});
+      writes.push_back({std::string(kJournalTable), Hex16(seq), std::move(p.row)});
     }
   }
   Status st = store_.Apply(writes);
@@ -379,15 +336,15 @@ Status Journal::CommitGroup(Group group, uint64_t generation) {
     // One record: its own row.
     std::string row = group.text.substr(group.starts[0]);
     held.push_back({last, {last, std::make_shared<const std::string>(row)}});
-    writes.push_back({std::string(kJournal), Hex16(last), std::move(row)});
+    writes.push_back({std::string(kJournalTable), Hex16(last), std::move(row)});
   } else {
     // One row for the whole group commit, under its last record's sequence number.
     WriteHex16(group.text.data() + from + 1, hwm);
     const std::string_view row = std::string_view(group.text).substr(from);
     std::string packed;
     const bool is_packed = journal_row::Pack(row, packed);
-    writes.push_back(
-        {std::string(kJournal), Hex16(last), is_packed ? std::move(packed) : std::string(row)});
+    writes.push_back({std::string(kJournalTable), Hex16(last),
+                      is_packed ? std::move(packed) : std::string(row)});
     held.push_back(
         {last,
          {last - count + 1, std::make_shared<const std::string>(std::move(group.text)), from}});
@@ -420,10 +377,10 @@ void Journal::Prune() {
   bool ok = true;
   while (true) {
     std::vector<store::Write> writes;
-    std::vector<store::Row> rows = store_.Scan(kJournal, "", "", kPruneBatch);
+    std::vector<store::Row> rows = store_.Scan(kJournalTable, "", "", kPruneBatch);
     uint64_t last = 0;
     for (const store::Row& row : rows) {
-      std::optional<uint64_t> seq = SeqOfKey(row.key);
+      std::optional<uint64_t> seq = ParseHex16(row.key);
       int64_t oldest = 0, newest = 0;
       // A group row goes once its newest record is past the horizon.
       if (seq && RowTimes(*seq, row.value, oldest, newest) && newest >= horizon) {
@@ -431,7 +388,7 @@ void Journal::Prune() {
         break;
       }
       if (seq) last = *seq;
-      writes.push_back({std::string(kJournal), row.key, std::nullopt});
+      writes.push_back({std::string(kJournalTable), row.key, std::nullopt});
     }
     const bool more = oldest_kept == INT64_MAX && rows.size() == kPruneBatch;
     if (!writes.empty() && !(ok = store_.Apply(writes).ok())) break;
@@ -528,12 +485,13 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
   std::string after = Hex16(next - 1);
   while (limit == 0 || out.entries.size() < limit) {
     const size_t want = limit == 0 ? 0 : limit - out.entries.size();
-    std::vector<store::Row>& rows = out.rows.emplace_back(store_.Scan(kJournal, "", after, want));
+    std::vector<store::Row>& rows =
+        out.rows.emplace_back(store_.Scan(kJournalTable, "", after, want));
     if (rows.empty()) break;
     size_t records = 0;
     std::vector<std::vector<std::pair<uint64_t, std::string_view>>> members(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
-      std::optional<uint64_t> s = SeqOfKey(rows[i].key);
+      std::optional<uint64_t> s = ParseHex16(rows[i].key);
       if (!s) continue;
       const std::string& value = rows[i].value;
       std::string* storage = !value.empty() && value[0] == journal_row::kRowFormatPacked
@@ -558,97 +516,6 @@ void Journal::ReadAfter(uint64_t seq, size_t limit, JournalBatch& out) const {
 void Journal::OnAppend(std::function<void()> wake) {
   std::lock_guard lock(mu_);
   wakes_.push_back(std::move(wake));
-}
-
-LookupPage Journal::Lookup(const LookupQuery& q) {
-  (void)Flush();
-  // Order: newest first, then by sequence number. The journal is read backwards in batches of
-  // sequence numbers; a matching record waits in `ready` until no row not yet read can come
-  // before it: every row at or below the lowest one read is at most as new as that row's high
-  // water mark (rows of the 'R' format have none: their own time is taken, as they were
-  // journaled nearly in time order).
-  LookupPage page;
-  int64_t upper_ms = q.end_ms;  // and, at upper_ms itself, only sequence numbers > after_seq
-  uint64_t after_seq = 0;
-  bool resume = false;
-  if (!q.after.empty()) {
-    // The token: <account>/<region>/<inverted time>/<seq> of the previous page's last event.
-    std::string_view k = q.after;
-    uint64_t inv = 0;
-    std::optional<uint64_t> seq;
-    if (k.size() < 33 ||
-        std::from_chars(k.data() + k.size() - 33, k.data() + k.size() - 17, inv, 16).ec !=
-            std::errc() ||
-        !(seq = SeqOfKey(k.substr(k.size() - 16))))
-      return page;
-    upper_ms = std::min<int64_t>(upper_ms, INT64_MAX - static_cast<int64_t>(inv));
-    after_seq = *seq;
-    resume = true;
-  }
-  auto before = [](const JournalEntry& a, const JournalEntry& b) {
-    return a.event_time_ms != b.event_time_ms ? a.event_time_ms > b.event_time_ms : a.seq < b.seq;
-  };
-  std::vector<JournalEntry> ready;  // a heap: the next event to return on top
-  auto heap_less = [&](const JournalEntry& a, const JournalEntry& b) { return before(b, a); };
-  auto emit_above = [&](int64_t bound_ms) {
-    while (!ready.empty() && ready.front().event_time_ms > bound_ms &&
-           page.events.size() <= q.max_results) {
-      std::pop_heap(ready.begin(), ready.end(), heap_less);
-      page.events.push_back(std::move(ready.back()));
-      ready.pop_back();
-    }
-  };
-  uint64_t hi = LastSeq();
-  uint64_t first = 0;  // the oldest row kept (older ones are pruned)
-  for (const store::Row& row : store_.Scan(kJournal, "", "", 1))
-    first = SeqOfKey(row.key).value_or(0);
-  while (hi >= first && hi > 0 && page.events.size() <= q.max_results) {
-    const uint64_t lo = hi > kScanBatch ? hi - kScanBatch + 1 : 1;
-    std::vector<store::Row> rows = store_.Scan(kJournal, "", Hex16(lo - 1), hi - lo + 1);
-    int64_t bound_ms = INT64_MAX;  // no row at or below the lowest read is newer
-    uint64_t next_hi = lo - 1;     // a group row read here may hold records below `lo`
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      std::optional<uint64_t> key = SeqOfKey(it->key);
-      if (!key || *key > hi) continue;
-      const std::optional<int64_t> hwm = HighWaterMark(it->value);
-      std::string storage;  // a packed group row, inflated
-      const auto members = Members(*key, it->value, &storage);
-      if (!members.empty()) next_hi = std::min(next_hi, members.front().first - 1);
-      for (auto m = members.rbegin(); m != members.rend(); ++m) {
-        const uint64_t seq = m->first;
-        const std::string_view text = m->second;
-        std::string_view account, region;
-        int64_t time_ms = 0;
-        std::optional<JournalEntry> e;
-        if (!PeekRow(text, account, region, time_ms)) {
-          e = DecodeRow(seq, text);  // first format
-          if (!e) continue;
-          account = e->account_id;
-          region = e->region;
-          time_ms = e->event_time_ms;
-        }
-        bound_ms = hwm.value_or(time_ms);
-        if (account != q.account_id || region != q.region || time_ms < q.start_ms ||
-            time_ms > upper_ms || (resume && time_ms == upper_ms && seq <= after_seq))
-          continue;
-        if (!e) e = DecodeRow(seq, text);
-        if (!e || !e->management_event || !LookupMatches(*e, q.attribute_key, q.attribute_value))
-          continue;
-        ready.push_back(std::move(*e));
-        std::push_heap(ready.begin(), ready.end(), heap_less);
-      }
-    }
-    hi = next_hi;
-    if (bound_ms < q.start_ms) break;  // nothing older can be in the time range
-    emit_above(bound_ms);
-  }
-  emit_above(INT64_MIN);
-  if (page.events.size() > q.max_results) {
-    page.events.resize(q.max_results);
-    const JournalEntry& last = page.events.back();
-    page.next = HistoryKey(q.account_id, q.region, last.event_time_ms, last.seq);
-  }
-  return page;
 }
 
 void Journal::Reset() {

@@ -118,6 +118,13 @@ void WriteHex16(char* out, uint64_t v) {
   for (int i = 15; i >= 0; --i, v >>= 4) out[i] = "0123456789abcdef"[v & 15];
 }
 
+std::optional<uint64_t> ParseHex16(std::string_view key) {
+  uint64_t seq = 0;
+  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), seq, 16);
+  if (ec != std::errc() || p != key.data() + key.size()) return std::nullopt;
+  return seq;
+}
+
 void AppendHeader(const RecordFacts<std::string_view>& facts, std::string& out) {
   // Written in place into room of an upper bound, then cut to its size.
   const auto fields = facts.Fields();

@@ -33,10 +33,15 @@ constexpr char kRowFormatGroup = 'G';
 // ~10x, so the group commit writes, and the store checkpoints, a tenth of the bytes.
 constexpr char kRowFormatPacked = 'Z';
 
+// The table of the journal's rows, keyed by sequence number (Hex16).
+inline constexpr std::string_view kJournalTable = "ct_journal";
+
 // Sequence numbers and times as 16 lower-case hex digits.
 void AppendHex16(std::string& out, uint64_t v);
 std::string Hex16(uint64_t v);
 void WriteHex16(char* out, uint64_t v);
+// A key of the journal read back as its sequence number; nullopt when it is not hex digits.
+std::optional<uint64_t> ParseHex16(std::string_view key);
 
 // Appends the header of a record's row, its high water mark digits zero until the row gets its
 // sequence number; the record's JSON text follows it to the end of the row (BuildRecordsText's
