@@ -27,8 +27,9 @@ Selection Select(store::Store& store, const SelectQuery& q) {
     return q.newest ? b.key < a.key : a.key < b.key;
   };
   std::priority_queue<Selected, std::vector<Selected>, decltype(worse)> heap(worse);
-  static const std::vector<std::string> kNone;
-  const std::vector<std::string>& literals = q.pattern ? q.pattern->RequiredLiterals() : kNone;
+  static const std::vector<std::string> no_literals;
+  const std::vector<std::string>& literals =
+      q.pattern ? q.pattern->RequiredLiterals() : no_literals;
   const bool match_all = !q.pattern || q.pattern->MatchesAll();
   // Per-event literal checks pay off before costly matchers (JSON, regex, space-delimited).
   const bool per_event_literals =
