@@ -15,11 +15,6 @@
 namespace orgtrail::services::s3 {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -67,8 +62,8 @@ Result<StoredBody> StoreFileBody(gateway::Call& call, const Value& input, const 
     if (alg.empty()) alg = std::string(default_algorithm);
     for (std::string_view a : kChecksumAlgorithms) {
       if (a != alg) continue;
-      std::string value = digests.GetString(Lower(alg));
-      if (value.empty()) value = Base64Encode(DigestOfFile(file.path, Lower(alg)));
+      std::string value = digests.GetString(ToLower(alg));
+      if (value.empty()) value = Base64Encode(DigestOfFile(file.path, ToLower(alg)));
       out.checksum = Value::MakeMap().Set("Algorithm", a).Set("Value", value);
     }
   }

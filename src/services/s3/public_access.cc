@@ -3,19 +3,13 @@
 // what counts as public ("The meaning of public") and the bucket's four settings.
 // IgnorePublicAcls is stored and returned; it changes no decision here because orgtrail never
 // grants access through ACLs (policies alone decide), so public ACLs are always ignored.
-#include <cctype>
 
+#include "core/encoding.h"
 #include "core/json.h"
 #include "services/s3/state.h"
 
 namespace orgtrail::services::s3 {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HasWildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
 
@@ -58,7 +52,7 @@ bool GrantsBadAction(const Value& statement) {
       "s3:deleteobject",  "s3:deletebucket",        "s3:putobject",       "s3:putbucketpolicy",
       "s3:restoreobject", "s3:abortmultipartupload"};
   for (const std::string& a : Strings(statement["Action"])) {
-    std::string action = Lower(a);
+    std::string action = ToLower(a);
     for (std::string_view prefix : {"s3:get", "s3:list", "s3:delete", "s3:put"})
       if (action.rfind(prefix, 0) == 0) return true;
     for (std::string_view bad : kBad)
@@ -89,13 +83,13 @@ bool ConditionRestricts(const Value& condition) {
       "aws:principalarn", "aws:sourceorgid",    "aws:principalorgpaths"};
   if (!condition.is_map()) return false;
   for (const auto& [op_name, block] : condition.AsMap()) {
-    std::string op = Lower(op_name);
+    std::string op = ToLower(op_name);
     if (op.size() >= 8 && op.compare(op.size() - 8, 8, "ifexists") == 0) continue;
     if (op.rfind("forallvalues:", 0) == 0) continue;  // true for an empty set
     if (op.rfind("foranyvalue:", 0) == 0) op = op.substr(12);
     if (!block.is_map()) continue;
     for (const auto& [key_name, values] : block.AsMap()) {
-      std::string key = Lower(key_name);
+      std::string key = ToLower(key_name);
       std::vector<std::string> vs = Strings(values);
       if (vs.empty()) continue;
       if (key == "aws:sourceip" && op == "ipaddress") {
