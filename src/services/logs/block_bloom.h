@@ -1,7 +1,7 @@
 // The Bloom filter of an event block (event_store.h, logs_block_bloom): the byte trigrams of the
 // block's text (kBloomBits bits). A literal of three or more bytes whose trigrams are not all
 // present cannot occur in the block, which is then skipped without being read. One bit is set per
-// trigram (the `a` probe of TrigramProbes): filters written earlier set a second bit too (`b`),
+// trigram (block_bloom.cc, TrigramBit): filters written earlier set a second bit too,
 // which reads no longer test, so they stay valid. With about 30,000 distinct trigrams in a block of
 // CloudTrail records a trigram is a false positive one time in five; a literal of n trigrams
 // passes a block lacking it with probability about 0.2^n.
