@@ -35,25 +35,76 @@ class EventStoreTest : public ::testing::Test {
 
   size_t Rows(std::string_view table) { return store_->Scan(table, kStream + ":").size(); }
 
+  // The range of the append file a block's row refers to (none in the rows form).
+  std::optional<Extent> BlockExtent(const std::string& key) {
+    auto row = store_->Get(kBlocksTable, key);
+    if (!row) return std::nullopt;
+    return Extent::Decode(*row);
+  }
+
   std::unique_ptr<store::Store> store_ = store::MakeMemoryStore();
   StreamBlocks blocks_;
   uint64_t seq_ = 1;
 };
 
-TEST_F(EventStoreTest, SmallBatchesAreSegmentsOfTheOpenBlock) {
+// The two forms of a stream's blocks: rows (the open block's batches are segment rows, merged
+// when it closes), written before streams had files and still read, and the stream's append
+// file (block rows refer to ranges of it). Each behaviour is checked in both.
+enum class Form { kRows, kFile };
+
+class BlockFormTest : public EventStoreTest, public ::testing::WithParamInterface<Form> {
+ protected:
+  BlockFormTest() { Reset(); }
+  static bool InFile() { return GetParam() == Form::kFile; }
+  // An empty store and a new stream of this form.
+  void Reset() {
+    store_ = store::MakeMemoryStore();
+    blocks_ = StreamBlocks{};
+    if (InFile()) blocks_.file = "f-1";
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Forms, BlockFormTest, ::testing::Values(Form::kRows, Form::kFile),
+                         [](const ::testing::TestParamInfo<Form>& form) {
+                           return form.param == Form::kFile ? "File" : "Rows";
+                         });
+
+TEST_P(BlockFormTest, SmallBatchesFormTheOpenBlock) {
   Put({{10, "alpha one"}, {11, "beta two"}});
-  Put({{12, "gamma three"}});
-  Put({{9, "delta four"}});
-  EXPECT_EQ(Rows(kBlockSegmentsTable), 3u);
-  EXPECT_EQ(Rows(kBlocksTable), 0u);
-  EXPECT_EQ(blocks_.tail_segments, 3u);
   std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
   ASSERT_EQ(metas.size(), 1u);
-  // The open block's meta row is written once, as the open marker: never skipped by time.
+  // In the file form a block of one batch has its true meta; in the rows form the open block's
+  // meta row is written once, as the open marker.
+  EXPECT_EQ(metas[0].min_ts, InFile() ? 10 : INT64_MIN);
+  Put({{12, "gamma three"}});
+  Put({{9, "delta four"}});
+  metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 1u);
+  // The open marker: never skipped by time.
   EXPECT_EQ(metas[0].min_ts, INT64_MIN);
   EXPECT_EQ(metas[0].max_ts, INT64_MAX);
   EXPECT_GT(metas[0].segments, 0u);
   EXPECT_EQ(blocks_.tail_count, 4u);
+  if (InFile()) {
+    // The open block's range of the file grows with each batch.
+    EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
+    EXPECT_EQ(Rows(kBlocksTable), 1u);
+    std::optional<Extent> x = BlockExtent(metas[0].key);
+    ASSERT_TRUE(x.has_value());
+    EXPECT_EQ(x->file, "f-1");
+    EXPECT_EQ(x->start, 0u);
+    EXPECT_EQ(x->end, blocks_.file_end);
+    std::string bytes;
+    ASSERT_TRUE(store_->Files().Read("f-1", 0, x->end, bytes));
+    BlockParts parts;
+    ASSERT_TRUE(parts.Open(bytes));
+    EXPECT_EQ(parts.size(), 3u);  // three batch layouts back to back
+  } else {
+    // Each batch is a segment row of the open block.
+    EXPECT_EQ(Rows(kBlockSegmentsTable), 3u);
+    EXPECT_EQ(Rows(kBlocksTable), 0u);
+    EXPECT_EQ(blocks_.tail_segments, 3u);
+  }
   // A time window still selects by each event's timestamp.
   SelectQuery window;
   window.streams = {{kStream, "s"}};
@@ -67,23 +118,37 @@ TEST_F(EventStoreTest, SmallBatchesAreSegmentsOfTheOpenBlock) {
   EXPECT_EQ(sel.events[1].message, "alpha one");
   EXPECT_EQ(sel.events[3].message, "gamma three");
   EXPECT_EQ(sel.events[3].key.seq, 3u);
+  auto p = filter::Pattern::Compile("gamma");
+  ASSERT_TRUE(p.ok());
+  sel = All(&*p);
+  ASSERT_EQ(sel.events.size(), 1u);
+  EXPECT_EQ(sel.events[0].message, "gamma three");
 }
 
-TEST_F(EventStoreTest, FullOpenBlockIsMergedWithItsBloomFilter) {
+TEST_P(BlockFormTest, FullOpenBlockClosesWithItsMetaAndBloomFilter) {
   std::string big(1000, 'x');
-  // 200 batches of one 1,000-byte message: the open block fills at 256 KiB.
+  // 300 batches of one 1,000-byte message: the open block fills at 256 KiB.
   for (int i = 0; i < 300; ++i) Put({{i, big + "#" + std::to_string(i)}});
   std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
   ASSERT_EQ(metas.size(), 2u);
   EXPECT_EQ(metas[0].segments, 0u);
   EXPECT_GT(metas[1].segments, 0u);
   EXPECT_EQ(metas[0].count + blocks_.tail_count, 300u);
-  // The closed block's meta row holds its true range.
+  // The closed block's meta row holds its true range; in the rows form its segments were
+  // merged into one row.
   EXPECT_EQ(metas[0].min_ts, 0);
   EXPECT_EQ(metas[0].max_ts, static_cast<int64_t>(metas[0].count) - 1);
   EXPECT_EQ(store_->Scan(kBlockSegmentsTable, metas[0].key + ":").size(), 0u);
   EXPECT_TRUE(store_->Get(kBlocksTable, metas[0].key).has_value());
   EXPECT_TRUE(store_->Get(kBlockBloomTable, metas[0].key).has_value());
+  if (InFile()) {
+    // The two blocks' ranges follow each other in the file.
+    std::optional<Extent> first = BlockExtent(metas[0].key);
+    std::optional<Extent> second = BlockExtent(metas[1].key);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->end, second->start);
+    EXPECT_EQ(second->end, blocks_.file_end);
+  }
 
   Selection sel = All();
   ASSERT_EQ(sel.events.size(), 300u);
@@ -97,12 +162,22 @@ TEST_F(EventStoreTest, FullOpenBlockIsMergedWithItsBloomFilter) {
   EXPECT_EQ(sel.events[0].key.timestamp, 299);
   EXPECT_EQ(sel.blocks_read, 1u);
   EXPECT_EQ(sel.blocks_skipped, 1u);
+  // Insights' scan sees the same events.
+  size_t seen = 0;
+  ForEachEvent(
+      *store_, {{kStream, "s"}}, INT64_MIN, INT64_MAX,
+      [](void* ctx, uint32_t, const EventRef&) {
+        ++*static_cast<size_t*>(ctx);
+        return true;
+      },
+      &seen);
+  EXPECT_EQ(seen, 300u);
 }
 
 // The Bloom filter holds every trigram of every message, whatever its length and position
 // (the filter is built eight bytes at a time): a search for any piece of a message of a closed
 // block reads that block.
-TEST_F(EventStoreTest, BloomFilterHoldsEveryTrigram) {
+TEST_P(BlockFormTest, BloomFilterHoldsEveryTrigram) {
   std::vector<std::string> msgs;
   uint32_t x = 12345;
   for (int i = 0; i < 300; ++i) {
@@ -134,8 +209,9 @@ TEST_F(EventStoreTest, BloomFilterHoldsEveryTrigram) {
 
 // Messages sharing runs with the one before at the same offsets (the filter skips the 8-byte
 // loads equal to the previous message's): every piece of every message still reads its block,
-// in a block built at once and in one merged from segments.
-TEST_F(EventStoreTest, BloomFilterHoldsEveryTrigramOfSimilarMessages) {
+// in a block built at once and in one closed after many batches (merged from segments in the
+// rows form).
+TEST_P(BlockFormTest, BloomFilterHoldsEveryTrigramOfSimilarMessages) {
   const std::string base =
       "{\"eventVersion\":\"1.11\",\"eventSource\":\"s3.amazonaws.com\",\"x\":\"";
   std::vector<std::string> msgs;
@@ -151,8 +227,7 @@ TEST_F(EventStoreTest, BloomFilterHoldsEveryTrigramOfSimilarMessages) {
     msgs.push_back(m);
   }
   for (bool whole : {true, false}) {
-    store_ = store::MakeMemoryStore();
-    blocks_ = StreamBlocks{};
+    Reset();
     std::vector<NewEvent> batch;
     for (int i = 0; i < 400; ++i) batch.push_back({i, msgs[static_cast<size_t>(i)]});
     if (whole) {
@@ -184,7 +259,7 @@ TEST_F(EventStoreTest, BloomFilterHoldsEveryTrigramOfSimilarMessages) {
   }
 }
 
-TEST_F(EventStoreTest, LargeBatchIsAWholeBlock) {
+TEST_P(BlockFormTest, LargeBatchIsAWholeBlockWithItsBloomFilter) {
   std::vector<std::string> msgs;
   for (int i = 0; i < 2500; ++i) msgs.push_back("event " + std::to_string(i));
   std::vector<NewEvent> batch;
@@ -192,10 +267,13 @@ TEST_F(EventStoreTest, LargeBatchIsAWholeBlock) {
   Put(batch);
   EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
   EXPECT_EQ(Rows(kBlocksTable), 1u);
+  EXPECT_EQ(Rows(kBlockBloomTable), 1u);
   EXPECT_EQ(blocks_.tail_segments, 0u);
-  // A small batch after it extends that block with a segment; reads see both.
+  // A small batch after it extends that block (its range of the file, or a segment row); reads
+  // see both.
   Put({{3000, "after the block"}});
-  EXPECT_EQ(Rows(kBlockSegmentsTable), 1u);
+  EXPECT_EQ(Rows(kBlocksTable), 1u);
+  EXPECT_EQ(Rows(kBlockSegmentsTable), InFile() ? 0u : 1u);
   auto p = filter::Pattern::Compile("after");
   ASSERT_TRUE(p.ok());
   Selection sel = All(&*p);
@@ -204,7 +282,7 @@ TEST_F(EventStoreTest, LargeBatchIsAWholeBlock) {
   EXPECT_EQ(All().events.size(), 2501u);
 }
 
-TEST_F(EventStoreTest, TermSearchFindsEveryMatchInPackedText) {
+TEST_P(BlockFormTest, TermSearchFindsEveryMatchInPackedText) {
   std::vector<std::string> msgs;
   for (int i = 0; i < 1000; ++i)
     msgs.push_back(i % 7 == 0 ? "x AccessDenied y " + std::to_string(i)
@@ -230,7 +308,7 @@ TEST_F(EventStoreTest, TermSearchFindsEveryMatchInPackedText) {
   EXPECT_FALSE(rest.more);
 }
 
-TEST_F(EventStoreTest, NewestAndTimeWindow) {
+TEST_P(BlockFormTest, NewestAndTimeWindow) {
   for (int i = 0; i < 50; ++i) Put({{i * 10, "m" + std::to_string(i)}});
   SelectQuery q;
   q.streams = {{kStream, "s"}};
@@ -249,125 +327,51 @@ TEST_F(EventStoreTest, NewestAndTimeWindow) {
   EXPECT_EQ(sel.events.front().message, "m10");
 }
 
-TEST_F(EventStoreTest, DeleteAndExpireRemoveSegmentsToo) {
+// Expired blocks go with their rows (and, in the file form, give back their ranges); deleting
+// the stream's blocks leaves none of their rows.
+TEST_P(BlockFormTest, ExpireAndDeleteRemoveEveryRowOfABlock) {
   std::string big(2000, 'y');
   for (int i = 0; i < 200; ++i) Put({{i, big}});
-  ASSERT_EQ(ListBlocks(*store_, kStream).size(), 2u);
+  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
+  ASSERT_EQ(metas.size(), 2u);
   std::vector<store::Write> writes;
-  EXPECT_EQ(DropExpired(*store_, kStream, 1000, writes), 1u);  // the open block stays
+  std::vector<Extent> released;
+  EXPECT_EQ(DropExpired(*store_, kStream, 1000, writes, &released), 1u);  // the open block stays
   ASSERT_TRUE(store_->Apply(writes).ok());
   EXPECT_EQ(ListBlocks(*store_, kStream).size(), 1u);
-  EXPECT_EQ(Rows(kBlocksTable), 0u);
   EXPECT_EQ(Rows(kBlockBloomTable), 0u);
+  if (InFile()) {
+    ASSERT_EQ(released.size(), 1u);
+    EXPECT_EQ(released[0].start, 0u);
+    ReleaseAfterCommit(*store_, released);  // no transaction: at once
+    std::string bytes;
+    ASSERT_TRUE(store_->Files().Read("f-1", 0, 16, bytes));
+    EXPECT_EQ(bytes, std::string(16, '\0'));
+  } else {
+    EXPECT_TRUE(released.empty());
+    EXPECT_EQ(Rows(kBlocksTable), 0u);  // the open block is still segment rows
+  }
+  EXPECT_EQ(All().events.size(), 200u - metas[0].count);  // the open block's events
+
   writes.clear();
   DeleteBlocks(*store_, kStream + ":", writes);
   ASSERT_TRUE(store_->Apply(writes).ok());
   EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
+  EXPECT_EQ(Rows(kBlocksTable), 0u);
   EXPECT_EQ(Rows(kBlockMetaTable), 0u);
+  EXPECT_TRUE(All().events.empty());
+  if (InFile()) {
+    RemoveFilesAfterCommit(*store_, {"f-1"});
+    std::string bytes;
+    EXPECT_FALSE(store_->Files().Read("f-1", 0, 1, bytes));
+  }
 }
 
 // The file form: the stream has an append file.
 class FileEventStoreTest : public EventStoreTest {
  protected:
   FileEventStoreTest() { blocks_.file = "f-1"; }
-  std::optional<Extent> BlockExtent(const std::string& key) {
-    auto row = store_->Get(kBlocksTable, key);
-    if (!row) return std::nullopt;
-    return Extent::Decode(*row);
-  }
 };
-
-TEST_F(FileEventStoreTest, SmallBatchesGrowTheOpenBlocksRangeInTheFile) {
-  Put({{10, "alpha one"}, {11, "beta two"}});
-  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
-  ASSERT_EQ(metas.size(), 1u);
-  EXPECT_EQ(metas[0].min_ts, 10);  // a block of one batch has its true meta
-  Put({{12, "gamma three"}});
-  Put({{9, "delta four"}});
-  EXPECT_EQ(Rows(kBlockSegmentsTable), 0u);
-  EXPECT_EQ(Rows(kBlocksTable), 1u);
-  metas = ListBlocks(*store_, kStream);
-  ASSERT_EQ(metas.size(), 1u);
-  EXPECT_EQ(metas[0].min_ts, INT64_MIN);  // the open marker
-  std::optional<Extent> x = BlockExtent(metas[0].key);
-  ASSERT_TRUE(x.has_value());
-  EXPECT_EQ(x->file, "f-1");
-  EXPECT_EQ(x->start, 0u);
-  EXPECT_EQ(x->end, blocks_.file_end);
-  std::string bytes;
-  ASSERT_TRUE(store_->Files().Read("f-1", 0, x->end, bytes));
-  BlockParts parts;
-  ASSERT_TRUE(parts.Open(bytes));
-  EXPECT_EQ(parts.size(), 3u);  // three batch layouts back to back
-
-  Selection sel = All();
-  ASSERT_EQ(sel.events.size(), 4u);
-  EXPECT_EQ(sel.events[0].message, "delta four");
-  EXPECT_EQ(sel.events[1].message, "alpha one");
-  EXPECT_EQ(sel.events[3].message, "gamma three");
-  EXPECT_EQ(sel.events[3].key.seq, 3u);
-  auto p = filter::Pattern::Compile("gamma");
-  ASSERT_TRUE(p.ok());
-  sel = All(&*p);
-  ASSERT_EQ(sel.events.size(), 1u);
-  EXPECT_EQ(sel.events[0].message, "gamma three");
-}
-
-TEST_F(FileEventStoreTest, FullOpenBlockClosesWithItsMetaAndBloomFilter) {
-  std::string big(1000, 'x');
-  for (int i = 0; i < 300; ++i) Put({{i, big + "#" + std::to_string(i)}});
-  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
-  ASSERT_EQ(metas.size(), 2u);
-  EXPECT_EQ(metas[0].segments, 0u);
-  EXPECT_GT(metas[1].segments, 0u);
-  EXPECT_EQ(metas[0].count + blocks_.tail_count, 300u);
-  EXPECT_EQ(metas[0].min_ts, 0);
-  EXPECT_EQ(metas[0].max_ts, static_cast<int64_t>(metas[0].count) - 1);
-  EXPECT_TRUE(store_->Get(kBlockBloomTable, metas[0].key).has_value());
-  std::optional<Extent> first = BlockExtent(metas[0].key);
-  std::optional<Extent> second = BlockExtent(metas[1].key);
-  ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->end, second->start);
-  EXPECT_EQ(second->end, blocks_.file_end);
-
-  Selection sel = All();
-  ASSERT_EQ(sel.events.size(), 300u);
-  for (int i = 0; i < 300; ++i) EXPECT_EQ(sel.events[i].message, big + "#" + std::to_string(i));
-  auto p = filter::Pattern::Compile("\"#299\"");
-  ASSERT_TRUE(p.ok());
-  sel = All(&*p);
-  ASSERT_EQ(sel.events.size(), 1u);
-  EXPECT_EQ(sel.blocks_read, 1u);
-  EXPECT_EQ(sel.blocks_skipped, 1u);
-  // Insights' scan sees the same events.
-  size_t seen = 0;
-  ForEachEvent(
-      *store_, {{kStream, "s"}}, INT64_MIN, INT64_MAX,
-      [](void* ctx, uint32_t, const EventRef&) {
-        ++*static_cast<size_t*>(ctx);
-        return true;
-      },
-      &seen);
-  EXPECT_EQ(seen, 300u);
-}
-
-TEST_F(FileEventStoreTest, LargeBatchIsAWholeBlockWithItsBloomFilter) {
-  std::vector<std::string> msgs;
-  for (int i = 0; i < 2500; ++i) msgs.push_back("event " + std::to_string(i));
-  std::vector<NewEvent> batch;
-  for (int i = 0; i < 2500; ++i) batch.push_back({i, msgs[i]});
-  Put(batch);
-  EXPECT_EQ(Rows(kBlockBloomTable), 1u);
-  EXPECT_EQ(blocks_.tail_segments, 0u);
-  Put({{3000, "after the block"}});
-  EXPECT_EQ(Rows(kBlocksTable), 1u);
-  auto p = filter::Pattern::Compile("after");
-  ASSERT_TRUE(p.ok());
-  Selection sel = All(&*p);
-  ASSERT_EQ(sel.events.size(), 1u);
-  EXPECT_EQ(sel.events[0].message, "after the block");
-  EXPECT_EQ(All().events.size(), 2501u);
-}
 
 // A batch whose transaction does not commit leaves its bytes past the committed end (the
 // stream's blocks as they were), where the next batch writes over them.
@@ -402,26 +406,6 @@ TEST_F(FileEventStoreTest, BlocksOfTheRowsFormStayReadableWhenTheStreamGetsAFile
   ASSERT_EQ(sel.events.size(), 4u);
   EXPECT_EQ(sel.events[0].message, "old one");
   EXPECT_EQ(sel.events[3].message, "new four");
-}
-
-TEST_F(FileEventStoreTest, ExpiredBlocksGiveBackTheirRanges) {
-  std::string big(2000, 'y');
-  for (int i = 0; i < 200; ++i) Put({{i, big}});
-  std::vector<BlockMeta> metas = ListBlocks(*store_, kStream);
-  ASSERT_EQ(metas.size(), 2u);
-  std::vector<store::Write> writes;
-  std::vector<Extent> released;
-  EXPECT_EQ(DropExpired(*store_, kStream, 1000, writes, &released), 1u);
-  ASSERT_EQ(released.size(), 1u);
-  EXPECT_EQ(released[0].start, 0u);
-  ASSERT_TRUE(store_->Apply(writes).ok());
-  ReleaseAfterCommit(*store_, released);  // no transaction: at once
-  std::string bytes;
-  ASSERT_TRUE(store_->Files().Read("f-1", 0, 16, bytes));
-  EXPECT_EQ(bytes, std::string(16, '\0'));
-  EXPECT_EQ(All().events.size(), 200u - metas[0].count);  // the open block's events
-  RemoveFilesAfterCommit(*store_, {"f-1"});
-  EXPECT_FALSE(store_->Files().Read("f-1", 0, 1, bytes));
 }
 
 // Bytes of the open block lost (a power loss before a checkpoint synced them): the stream goes
