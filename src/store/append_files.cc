@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -59,7 +60,8 @@ class DiskAppendFiles final : public AppendFiles {
 
   Status Write(std::string_view id, uint64_t offset, std::string_view bytes) override {
     if (!ValidAppendFileId(id)) return InternalFailure("append file: invalid id");
-    std::shared_ptr<OpenAppendFile> f = Open(id, /*create=*/true);
+    bool created = false;
+    std::shared_ptr<OpenAppendFile> f = Open(id, /*create=*/true, &created);
     if (!f) return AppendFileError("cannot open", id);
     const char* p = bytes.data();
     size_t left = bytes.size();
@@ -68,7 +70,11 @@ class DiskAppendFiles final : public AppendFiles {
       ssize_t n = ::pwrite(f->fd, p, left, at);
       if (n < 0) {
         if (errno == EINTR) continue;
-        return AppendFileError("cannot write", id);
+        AwsError error = AppendFileError("cannot write", id);
+        // The file this write created goes again: no row refers to it (a stream's first batch
+        // that fails leaves no file behind).
+        if (created) Remove(id);
+        return error;
       }
       p += n;
       left -= static_cast<size_t>(n);
@@ -190,7 +196,9 @@ class DiskAppendFiles final : public AppendFiles {
 
   std::string Path(std::string_view id) const { return dir_ + "/" + std::string(id); }
 
-  std::shared_ptr<OpenAppendFile> Open(std::string_view id, bool create) {
+  // `created_out` (if given) tells whether this call created the file.
+  std::shared_ptr<OpenAppendFile> Open(std::string_view id, bool create,
+                                       bool* created_out = nullptr) {
     {
       std::lock_guard lock(mu_);
       auto it = open_.find(id);
@@ -204,6 +212,7 @@ class DiskAppendFiles final : public AppendFiles {
       created = fd >= 0;
     }
     if (fd < 0) return nullptr;
+    if (created_out) *created_out = created;
     auto f = std::make_shared<OpenAppendFile>(fd);
     std::lock_guard lock(mu_);
     if (created) dir_dirty_ = true;
@@ -226,8 +235,22 @@ class MemoryAppendFiles final : public AppendFiles {
   Status Write(std::string_view id, uint64_t offset, std::string_view bytes) override {
     if (!ValidAppendFileId(id)) return InternalFailure("append file: invalid id");
     std::lock_guard lock(mu_);
-    std::string& f = files_[std::string(id)];
-    if (f.size() < offset + bytes.size()) f.resize(offset + bytes.size());
+    auto [it, created] = files_.try_emplace(std::string(id));
+    std::string& f = it->second;
+    const uint64_t end = offset + bytes.size();
+    bool written = end >= offset;  // not past the largest offset
+    if (written && f.size() < end) {
+      try {
+        f.resize(end);
+      } catch (const std::exception&) {  // longer than a string can be, or out of memory
+        written = false;
+      }
+    }
+    if (!written) {
+      // As on disk: a failed write leaves no file it created.
+      if (created) files_.erase(it);
+      return InternalFailure("append file " + std::string(id) + ": cannot write");
+    }
     std::memcpy(f.data() + offset, bytes.data(), bytes.size());
     return Ok();
   }

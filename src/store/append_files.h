@@ -32,6 +32,8 @@ class AppendFiles {
  public:
   virtual ~AppendFiles() = default;
   // Writes `bytes` at `offset` of file `id`, creating the file if needed (a gap reads as zeros).
+  // A write that fails leaves no file it created (and the bytes of an existing one as they were
+  // up to its committed end).
   virtual Status Write(std::string_view id, uint64_t offset, std::string_view bytes) = 0;
   // Bytes [offset, offset + length) of file `id` into `out`; false when the file is missing or
   // shorter.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "store/store.h"
 #include "testing/temp_dir.h"
@@ -119,6 +120,28 @@ TYPED_TEST(AppendFilesTest, RefusesIdsThatAreNotNames) {
   AppendFiles& f = *this->files_;
   EXPECT_FALSE(f.Write("../x", 0, "1").ok());
   EXPECT_FALSE(f.Write("", 0, "1").ok());
+}
+
+// A write that fails (here at an offset past the largest file) leaves no file it created: a new
+// stream's first batch that cannot be written leaves nothing behind. An existing file stays.
+TYPED_TEST(AppendFilesTest, AFailedFirstWriteLeavesNoFile) {
+  AppendFiles& f = *this->files_;
+  const uint64_t too_far = uint64_t{1} << 63;
+  EXPECT_FALSE(f.Write("new-1", too_far, "batch").ok());
+  std::string out;
+  EXPECT_FALSE(f.Read("new-1", 0, 0, out));
+  if constexpr (std::is_same_v<TypeParam, DiskFiles>) {
+    EXPECT_TRUE(fs::is_empty(fs::path(this->maker_.tmp.path()) / "logs"));
+  }
+  ASSERT_TRUE(f.Write("old-1", 0, "kept").ok());
+  EXPECT_FALSE(f.Write("old-1", too_far, "batch").ok());
+  ASSERT_TRUE(f.Read("old-1", 0, 4, out));
+  EXPECT_EQ(out, "kept");
+  // The id is free for the next first write.
+  ASSERT_TRUE(f.Write("new-1", 0, "next").ok());
+  ASSERT_TRUE(f.Read("new-1", 0, 4, out));
+  EXPECT_EQ(out, "next");
+  EXPECT_TRUE(f.Sync().ok());
 }
 
 TEST(SqliteAppendFilesTest, FilesLiveUnderLogsAndSurviveReopenUntilReset) {
