@@ -42,6 +42,9 @@ namespace {
 // access key, user, role and policy rows every signed request reads are decoded once while they
 // do not change. Keyed by text rather than invalidated by writes, so a write through any path
 // (another store included) is never missed. Bounded: emptied past kMaxBytes of text.
+// Beside the SQLite store's cache of row text (store/row_cache.h), not built on it: that one
+// holds text of every table and knows no JSON, and the memory store has none (why both stay:
+// docs/architecture.md, "Authorization").
 class DecodedRows {
  public:
   std::shared_ptr<const Value> Get(std::string_view table, std::string_view key,

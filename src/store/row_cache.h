@@ -6,6 +6,8 @@
 // by a thread without a transaction is put here only if no commit landed during the read.
 // Bounded: rows and blobs are least-recently-used lists with a byte budget each; scans are
 // dropped per table on every write to that table, and all together when there are too many.
+// Text only: identity keeps its own cache of decoded rows on top of any store, checked against
+// the text read here (identity/iam_rows.cc; why both: docs/architecture.md, "Authorization").
 #pragma once
 
 #include <cstddef>
