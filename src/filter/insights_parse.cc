@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/encoding.h"
 #include "filter/insights_ast.h"
 
 namespace orgtrail::filter::insights {
@@ -15,14 +16,6 @@ bool IdentStart(char c) {
 bool IdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '.' ||
          c == '$';
-}
-bool IEq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 const std::set<std::string, std::less<>> kFunctions = {
@@ -83,7 +76,7 @@ class Parser {
     Skip();
     size_t end = pos_;
     while (end < t_.size() && IdentChar(t_[end])) ++end;
-    if (!IEq(t_.substr(pos_, end - pos_), w)) return false;
+    if (!IEquals(t_.substr(pos_, end - pos_), w)) return false;
     pos_ = end;
     return true;
   }
@@ -426,37 +419,28 @@ class Parser {
     }
     return left;
   }
-  std::unique_ptr<Expr> Additive() {
-    auto left = Multiplicative();
+  // A left-associative run of `operand`s joined by the arithmetic operators `is_op` accepts.
+  template <typename Parse, typename IsOp>
+  std::unique_ptr<Expr> ArithmeticRun(Parse operand, IsOp is_op) {
+    auto left = operand();
     for (;;) {
       if (!left) return nullptr;
       Skip();
       char c = Peek();
-      if ((c == '+' || c == '-') && Peek(1) != '=') {
-        ++pos_;
-        auto right = Multiplicative();
-        if (!right) return nullptr;
-        left = Binary(Expr::kArith, std::string(1, c), std::move(left), std::move(right));
-      } else {
-        return left;
-      }
+      if (!is_op(c)) return left;
+      ++pos_;
+      auto right = operand();
+      if (!right) return nullptr;
+      left = Binary(Expr::kArith, std::string(1, c), std::move(left), std::move(right));
     }
   }
+  std::unique_ptr<Expr> Additive() {
+    return ArithmeticRun([this] { return Multiplicative(); },
+                         [this](char c) { return (c == '+' || c == '-') && Peek(1) != '='; });
+  }
   std::unique_ptr<Expr> Multiplicative() {
-    auto left = Unary();
-    for (;;) {
-      if (!left) return nullptr;
-      Skip();
-      char c = Peek();
-      if (c == '*' || c == '/' || c == '%') {
-        ++pos_;
-        auto right = Unary();
-        if (!right) return nullptr;
-        left = Binary(Expr::kArith, std::string(1, c), std::move(left), std::move(right));
-      } else {
-        return left;
-      }
-    }
+    return ArithmeticRun([this] { return Unary(); },
+                         [](char c) { return c == '*' || c == '/' || c == '%'; });
   }
   std::unique_ptr<Expr> Unary() {
     Skip();
