@@ -86,6 +86,12 @@ struct Literal {
 // The %regex% value of a condition starting at text[*pos] == '%', compiled (a kRegex Literal);
 // *pos moves past its closing '%'. Shared by JSON and space-delimited conditions.
 Result<Literal> ReadRegexLiteral(std::string_view text, size_t* pos);
+// The unquoted value of a condition starting at text[*pos]: the characters up to a blank or one
+// of `stops`, every one a term character; *pos moves past it. A number is a kNumber Literal;
+// another word is refused after a relational operator, else is `*word` (a kString Literal whose
+// wildcard form the caller sets). Shared by JSON and space-delimited conditions.
+Result<Literal> ReadBareLiteral(std::string_view text, size_t* pos, std::string_view stops,
+                                bool relational, std::string_view* word);
 
 // ---- the kinds ----
 struct TermMatcher {

@@ -93,6 +93,26 @@ bool ParseNumber(std::string_view s, double* out) {
   return true;
 }
 
+Result<Literal> ReadBareLiteral(std::string_view text, size_t* pos, std::string_view stops,
+                                bool relational, std::string_view* word) {
+  size_t start = *pos;
+  size_t i = start;
+  while (i < text.size() && !IsBlank(text[i]) && stops.find(text[i]) == std::string_view::npos) ++i;
+  *pos = i;
+  std::string_view run = text.substr(start, i - start);
+  if (run.empty()) return InvalidPattern();
+  for (char ch : run)
+    if (!IsTermChar(ch)) return InvalidCharacters(run);
+  Literal value;
+  if (ParseNumber(run, &value.number)) {
+    value.kind = Literal::kNumber;
+    return value;
+  }
+  if (relational) return InvalidPattern();
+  *word = run;
+  return value;
+}
+
 std::optional<std::string> ReadQuoted(std::string_view text, size_t* pos) {
   size_t i = *pos + 1;
   std::string out;

@@ -143,20 +143,9 @@ class DelimParser {
       ++regexes_;
       return c;
     }
-    size_t start = i_;
-    while (i_ < s_.size() && !IsBlank(s_[i_]) && s_[i_] != ',' && s_[i_] != ')' && s_[i_] != '&' &&
-           s_[i_] != '|')
-      ++i_;
-    std::string_view run = s_.substr(start, i_ - start);
-    if (run.empty()) return InvalidPattern();
-    for (char ch : run)
-      if (!IsTermChar(ch)) return InvalidCharacters(run);
-    if (ParseNumber(run, &c.value.number)) {
-      c.value.kind = Literal::kNumber;
-      return c;
-    }
-    if (relational) return InvalidPattern();
-    c.value.str = Wildcard::Glob(run);
+    std::string_view word;
+    ORGTRAIL_TRY(c.value, ReadBareLiteral(s_, &i_, ",)&|", relational, &word));
+    if (c.value.kind == Literal::kString) c.value.str = Wildcard::Glob(word);
     return c;
   }
 
