@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace orgtrail::services::logs {
 namespace {
 
@@ -18,6 +22,33 @@ inline void SetTrigramBit(unsigned char* bits, uint64_t b) {
   uint64_t h = ((b >> kShift) & 0xFFFFFF) * 0x9E3779B97F4A7C15ull;
   uint32_t a = static_cast<uint32_t>(h >> 47);
   bits[a >> 3] |= static_cast<unsigned char>(1u << (a & 7));
+}
+
+// The first byte at or after `from` where a[] and b[] differ, `n` when they agree up to `n`:
+// sixteen bytes at a time (SSE2, part of every x86-64), else eight.
+size_t FirstDifference(const unsigned char* a, const unsigned char* b, size_t from, size_t n) {
+  size_t i = from;
+#ifdef __SSE2__
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
+    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+    unsigned differ = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y))) ^ 0xFFFFu;
+    if (differ != 0) return i + static_cast<size_t>(__builtin_ctz(differ));
+  }
+#endif
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) {
+      for (; a[i] == b[i]; ++i) {
+      }
+      return i;
+    }
+  }
+  for (; i < n; ++i)
+    if (a[i] != b[i]) return i;
+  return n;
 }
 
 }  // namespace
@@ -39,11 +70,23 @@ void BloomAdd(std::string& bloom, std::string_view text, std::string_view prev) 
     SetTrigramBit<8>(bits, b);
     SetTrigramBit<0>(bits, b);
   };
-  for (; i + 8 <= shared; i += 6) {
-    uint64_t w, before;
+  // The loads at i, i+6, ... within both texts: one that differs from prev's holds a differing
+  // byte, so the equal ones are skipped by finding the next differing byte (sixteen bytes
+  // compared at a time) and moving to the first load that holds it. The loads hashed are those
+  // a load-by-load comparison would hash.
+  const auto* q = reinterpret_cast<const unsigned char*>(prev.data());
+  while (i + 8 <= shared) {
+    const size_t d = FirstDifference(p, q, i, shared);
+    if (d == shared) {
+      i += (shared - 8 - i) / 6 * 6 + 6;  // every load left within both texts is equal
+      break;
+    }
+    if (d >= i + 8) i += (d - i - 7 + 5) / 6 * 6;  // the first load at or after i holding d
+    if (i + 8 > shared) break;
+    uint64_t w;
     std::memcpy(&w, p + i, 8);
-    std::memcpy(&before, prev.data() + i, 8);
-    if (w != before) add6(w);
+    add6(w);
+    i += 6;
   }
   for (; i + 8 <= text.size(); i += 6) {
     uint64_t w;
