@@ -57,6 +57,7 @@ void Delivery::Start() {
   if (env_.journal != nullptr)
     env_.journal->OnAppend([this] {
       std::lock_guard<std::mutex> lock(mu_);
+      if (woken_) return;  // a pass is due already, and reads this append too
       woken_ = true;
       cv_.notify_one();
     });
@@ -92,19 +93,22 @@ void Delivery::Run() {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_ || woken_; });
       if (stop_) return;
-      bool woken = woken_;
-      woken_ = false;
-      if (woken) {
-        // Batch: at most one CloudWatch Logs delivery per interval.
+      if (woken_) {
+        // Batch: at most one CloudWatch Logs delivery per interval. woken_ stays set until the
+        // pass starts, so appends meanwhile do not wake this thread again.
         auto due = last_cwl + std::chrono::milliseconds(options_.cwl_interval_ms);
         if (cv_.wait_until(lock, due, [this] { return stop_; })) return;
       }
+      woken_ = false;  // appends from here on are read by this pass or wake the next one
     }
+    // Passes follow one another every interval from their starts, so a long pass (S3 files)
+    // does not delay the next one: delivery stays close behind the journal's last rows, which it
+    // reads from memory while they are held.
+    last_cwl = Steady::now();
     int64_t hour = env_.clock.NowMillis() / kHourMs;
     bool s3 = Steady::now() - last_s3 >= std::chrono::milliseconds(options_.trail_interval_ms) ||
               hour != last_hour;
     DeliverPass(s3);
-    last_cwl = Steady::now();
     if (s3) {
       DeliverDigests(false);  // full hours, and the final digests of stopped or deleted trails
       last_s3 = Steady::now();
