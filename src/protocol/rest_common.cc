@@ -312,4 +312,10 @@ int SuccessStatus(const spec::Service& service, const spec::Operation& op) {
   return op.response_code;
 }
 
+void EndHeadResponse(http::Response& resp, long long content_length) {
+  resp.content_length =
+      content_length >= 0 ? content_length : static_cast<long long>(resp.body.size());
+  resp.body.clear();
+}
+
 }  // namespace orgtrail::protocol::rest

@@ -12,6 +12,7 @@
 // Values follow core/value.h: timestamps are epoch seconds, blobs raw bytes.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,5 +77,18 @@ void WriteNonBodyOutput(const spec::Shape& output, const Value& out, http::Respo
 // Success status of an operation: the model's responseCode, except where the service's real
 // behaviour differs from its model (spec/wire.md §4).
 int SuccessStatus(const spec::Service& service, const spec::Operation& op);
+
+// A HEAD answer (spec/wire.md §6.4): the length of the body a GET would have (the output's
+// Content-Length member when it set one, else the body's) announced, the body dropped.
+void EndHeadResponse(http::Response& resp, long long content_length);
+
+// The row of `table` (a protocol's names for the generic protocol-level codes, spec/wire.md
+// §6.6: rows with a `generic` member) for `code`, or nullptr.
+template <typename Row, size_t N>
+const Row* FindGenericCode(const Row (&table)[N], std::string_view code) {
+  for (const Row& row : table)
+    if (row.generic == code) return &row;
+  return nullptr;
+}
 
 }  // namespace orgtrail::protocol::rest

@@ -190,11 +190,7 @@ http::Response SerializeRestJsonOutput(const Route& route, const Value& out,
   if (resp.status == 204 || resp.status == 304) resp.body.clear();
   if (!resp.body.empty() && !resp.FindHeader("Content-Type"))
     resp.SetHeader("Content-Type", std::string(kContentTypeJson));
-  if (ctx.head) {
-    resp.content_length =
-        content_length >= 0 ? content_length : static_cast<long long>(resp.body.size());
-    resp.body.clear();
-  }
+  if (ctx.head) rest::EndHeadResponse(resp, content_length);
   return resp;
 }
 
@@ -203,11 +199,9 @@ http::Response SerializeRestJsonError(const Route& route, const AwsError& err,
   ErrorFacts facts = ResolveError(route.service, err);
   std::string type = facts.type.empty() ? err.code : facts.type;
   int status = facts.status;
-  for (const LambdaCode& c : kLambdaCodes) {
-    if (c.generic != type) continue;
-    type = std::string(c.type);
-    if (err.status == 0) status = c.status;
-    break;
+  if (const LambdaCode* c = rest::FindGenericCode(kLambdaCodes, type)) {
+    type = std::string(c->type);
+    if (err.status == 0) status = c->status;
   }
   if (status == 0) status = facts.sender_fault ? 400 : 500;
 

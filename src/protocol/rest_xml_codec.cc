@@ -502,11 +502,7 @@ http::Response SerializeRestXmlOutput(const Route& route, const Value& out,
   }
   // A ranged GetObject answers 206 (RFC 9110 §15.3.7); the model has no statusCode member.
   if (resp.status == 200 && resp.FindHeader("Content-Range")) resp.status = 206;
-  if (ctx.head) {
-    resp.content_length =
-        content_length >= 0 ? content_length : static_cast<long long>(resp.body.size());
-    resp.body.clear();
-  }
+  if (ctx.head) rest::EndHeadResponse(resp, content_length);
   return resp;
 }
 
@@ -516,12 +512,10 @@ http::Response SerializeRestXmlError(const Route& route, const AwsError& err,
   std::string code = facts.query_code.empty() ? err.code : facts.query_code;
   int status = facts.status;
   std::string message = facts.message;
-  for (const S3Code& c : kS3Codes) {
-    if (c.generic != code) continue;
-    code = std::string(c.code);
-    if (err.status == 0) status = c.status;
-    if (message.empty()) message = std::string(c.message);
-    break;
+  if (const S3Code* c = rest::FindGenericCode(kS3Codes, code)) {
+    code = std::string(c->code);
+    if (err.status == 0) status = c->status;
+    if (message.empty()) message = std::string(c->message);
   }
   if (status == 0) status = facts.sender_fault ? 400 : 500;
 
