@@ -17,6 +17,17 @@ inline std::string_view NextLine(std::string_view& in) {
   return line;
 }
 
+// The first line of `in`, "<METHOD> <request-target>", as `req`'s method and target; `in` moves
+// past it. False when the line has no space.
+inline bool ReadRequestLine(std::string_view& in, http::Request& req) {
+  std::string_view line = NextLine(in);
+  size_t sp = line.find(' ');
+  if (sp == std::string_view::npos) return false;
+  req.method = std::string(line.substr(0, sp));
+  req.SetTarget(std::string(line.substr(sp + 1)));
+  return true;
+}
+
 // "<Name>: <value>" lines up to an empty line become headers; what follows is the body.
 inline void ReadHeadersAndBody(std::string_view in, http::Request& req) {
   while (!in.empty()) {

@@ -4,17 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz_models.h"
 #include "protocol/codec.h"
 #include "protocol/raw_member.h"
-
-namespace {
-
-const orgtrail::spec::Catalog& Models() {
-  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
-  return *catalog;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace orgtrail;
@@ -31,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.headers = {{"X-Amz-Target", std::string(target)},
                  {"Content-Type", "application/x-amz-json-1.1"}};
   req.body = std::string(body);
-  protocol::Route route = protocol::RouteRequest(req, Models(), "");
+  protocol::Route route = protocol::RouteRequest(req, orgtrail::fuzz::Models(), "");
   protocol::ResponseContext ctx{"fuzz", "", false};
   Result<Value> parsed = protocol::ParseInput(req, route);
   if (parsed.ok()) {

@@ -5,16 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "fuzz_models.h"
 #include "protocol/codec.h"
-
-namespace {
-
-const orgtrail::spec::Catalog& Models() {
-  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
-  return *catalog;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace orgtrail;
@@ -23,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.SetTarget("/");
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   req.body.assign(reinterpret_cast<const char*>(data), size);
-  protocol::Route route = protocol::RouteRequest(req, Models(), "");
+  protocol::Route route = protocol::RouteRequest(req, orgtrail::fuzz::Models(), "");
   protocol::ResponseContext ctx{"fuzz", "", false};
   Result<Value> parsed = protocol::ParseInput(req, route);
   if (parsed.ok()) {

@@ -10,14 +10,10 @@
 
 #include "core/json.h"
 #include "fuzz_input.h"
+#include "fuzz_models.h"
 #include "protocol/internal.h"
 
 namespace {
-
-const orgtrail::spec::Catalog& Models() {
-  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
-  return *catalog;
-}
 
 void CheckJson(const orgtrail::http::Response& r) {
   const std::string* type = r.FindHeader("Content-Type");
@@ -30,17 +26,12 @@ void CheckJson(const orgtrail::http::Response& r) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace orgtrail;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::string_view request_line = orgtrail::fuzz::NextLine(in);
-  size_t sp = request_line.find(' ');
-  if (sp == std::string_view::npos) return 0;
-
   http::Request req;
-  req.method = std::string(request_line.substr(0, sp));
-  req.SetTarget(std::string(request_line.substr(sp + 1)));
+  if (!orgtrail::fuzz::ReadRequestLine(in, req)) return 0;
   req.headers.push_back({"Host", "127.0.0.1:4566"});
   orgtrail::fuzz::ReadHeadersAndBody(in, req);
 
-  const spec::Service* lambda = Models().Find("lambda");
+  const spec::Service* lambda = orgtrail::fuzz::Models().Find("lambda");
   if (!lambda) std::abort();
   protocol::Route route;
   route.service = lambda;

@@ -10,14 +10,10 @@
 #include <string_view>
 
 #include "fuzz_input.h"
+#include "fuzz_models.h"
 #include "protocol/internal.h"
 
 namespace {
-
-const orgtrail::spec::Catalog& Models() {
-  static const auto* catalog = orgtrail::spec::Catalog::LoadEmbedded().value().release();
-  return *catalog;
-}
 
 void CheckWellFormed(const std::string& body) {
   if (body.empty() || body.front() != '<') return;  // raw payloads
@@ -30,17 +26,12 @@ void CheckWellFormed(const std::string& body) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace orgtrail;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::string_view request_line = orgtrail::fuzz::NextLine(in);
-  size_t sp = request_line.find(' ');
-  if (sp == std::string_view::npos) return 0;
-
   http::Request req;
-  req.method = std::string(request_line.substr(0, sp));
-  req.SetTarget(std::string(request_line.substr(sp + 1)));
+  if (!orgtrail::fuzz::ReadRequestLine(in, req)) return 0;
   req.headers.push_back({"Host", std::string(orgtrail::fuzz::NextLine(in))});
   orgtrail::fuzz::ReadHeadersAndBody(in, req);
 
-  const spec::Service* s3 = Models().Find("s3");
+  const spec::Service* s3 = orgtrail::fuzz::Models().Find("s3");
   if (!s3) std::abort();
   protocol::Route route;
   protocol::internal::RouteRest(req, *s3, route);
