@@ -33,6 +33,25 @@ AwsError NoSuchVersion(std::string_view arn, std::string_view version_id) {
                                       " does not exist or is not attachable.");
 }
 
+// Policy `policy_arn` if it may be changed (customer managed).
+Result<ManagedPolicy> ChangeablePolicy(const Iam& iam, std::string_view account_id,
+                                       std::string_view policy_arn) {
+  ORGTRAIL_TRY(ManagedPolicy p, iam.GetPolicy(account_id, policy_arn));
+  if (p.aws_managed()) return NotModifiableAwsPolicy(policy_arn);
+  return p;
+}
+
+// The same, when it has a version `version_id`.
+Result<ManagedPolicy> ChangeablePolicyWithVersion(const Iam& iam, store::Store& store,
+                                                  std::string_view account_id,
+                                                  std::string_view policy_arn,
+                                                  std::string_view version_id) {
+  ORGTRAIL_TRY(ManagedPolicy p, ChangeablePolicy(iam, account_id, policy_arn));
+  if (!store.Get(kVersions, Key(account_id, p.name, version_id)))
+    return NoSuchVersion(policy_arn, version_id);
+  return p;
+}
+
 }  // namespace
 
 Result<ManagedPolicy> Iam::CreatePolicy(std::string_view account_id, std::string_view name,
@@ -109,8 +128,7 @@ std::vector<ManagedPolicy> Iam::ListPolicies(std::string_view account_id, Policy
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html
 Status Iam::DeletePolicy(std::string_view account_id, std::string_view policy_arn) {
   std::lock_guard lock(mu_);
-  ORGTRAIL_TRY(ManagedPolicy p, GetPolicy(account_id, policy_arn));
-  if (p.aws_managed()) return NotModifiableAwsPolicy(policy_arn);
+  ORGTRAIL_TRY(ManagedPolicy p, ChangeablePolicy(*this, account_id, policy_arn));
   if (AttachmentCount(account_id, policy_arn) > 0 || BoundaryUsageCount(account_id, policy_arn) > 0)
     return AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
   std::vector<store::Row> versions = store_.Scan(kVersions, Key(account_id, p.name) + "/");
@@ -131,8 +149,7 @@ Result<PolicyVersion> Iam::CreatePolicyVersion(std::string_view account_id,
                                                std::string_view policy_arn,
                                                std::string_view document, bool set_as_default) {
   std::lock_guard lock(mu_);
-  ORGTRAIL_TRY(ManagedPolicy p, GetPolicy(account_id, policy_arn));
-  if (p.aws_managed()) return NotModifiableAwsPolicy(policy_arn);
+  ORGTRAIL_TRY(ManagedPolicy p, ChangeablePolicy(*this, account_id, policy_arn));
   if (store_.Scan(kVersions, Key(account_id, p.name) + "/").size() >=
       static_cast<size_t>(kMaxPolicyVersions))
     return AwsError("LimitExceeded",
@@ -191,10 +208,8 @@ Result<std::vector<PolicyVersion>> Iam::ListPolicyVersions(std::string_view acco
 Status Iam::DeletePolicyVersion(std::string_view account_id, std::string_view policy_arn,
                                 std::string_view version_id) {
   std::lock_guard lock(mu_);
-  ORGTRAIL_TRY(ManagedPolicy p, GetPolicy(account_id, policy_arn));
-  if (p.aws_managed()) return NotModifiableAwsPolicy(policy_arn);
-  if (!store_.Get(kVersions, Key(account_id, p.name, version_id)))
-    return NoSuchVersion(policy_arn, version_id);
+  ORGTRAIL_TRY(ManagedPolicy p,
+               ChangeablePolicyWithVersion(*this, store_, account_id, policy_arn, version_id));
   if (version_id == p.default_version)
     return AwsError("DeleteConflict", "Cannot delete the default version of a policy.");
   return store_.Delete(kVersions, Key(account_id, p.name, version_id));
@@ -203,10 +218,8 @@ Status Iam::DeletePolicyVersion(std::string_view account_id, std::string_view po
 Status Iam::SetDefaultPolicyVersion(std::string_view account_id, std::string_view policy_arn,
                                     std::string_view version_id) {
   std::lock_guard lock(mu_);
-  ORGTRAIL_TRY(ManagedPolicy p, GetPolicy(account_id, policy_arn));
-  if (p.aws_managed()) return NotModifiableAwsPolicy(policy_arn);
-  if (!store_.Get(kVersions, Key(account_id, p.name, version_id)))
-    return NoSuchVersion(policy_arn, version_id);
+  ORGTRAIL_TRY(ManagedPolicy p,
+               ChangeablePolicyWithVersion(*this, store_, account_id, policy_arn, version_id));
   p.default_version = std::string(version_id);
   p.updated_ms = clock_.NowMillis();
   return store_.Put(iam_internal::kPolicies, Key(account_id, p.name), PolicyToRow(p).ToJson());
