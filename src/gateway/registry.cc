@@ -54,6 +54,20 @@ AwsError NotImplementedInternally(std::string_view service, std::string_view ope
       false);
 }
 
+// A call one service makes to another (CallInternal), as it is authorized and served.
+Call InternalCall(Env& env, Registry& registry, const auth::Principal& principal,
+                  std::string_view service, std::string_view operation, std::string_view region) {
+  return Call{env,
+              registry,
+              principal,
+              std::string(service),
+              std::string(operation),
+              std::string(region),
+              env.ids.Uuid(),
+              /*http=*/nullptr,
+              /*internal=*/true};
+}
+
 }  // namespace
 
 Status Registry::AuthorizeInternal(Env& env, const auth::Principal& principal,
@@ -61,14 +75,7 @@ Status Registry::AuthorizeInternal(Env& env, const auth::Principal& principal,
                                    const Value& input, std::string_view region) {
   const OperationRow* row = Find(service, operation);
   if (!row) return NotImplementedInternally(service, operation);
-  Call call{env,
-            *this,
-            principal,
-            std::string(service),
-            std::string(operation),
-            std::string(region),
-            env.ids.Uuid()};
-  call.internal = true;
+  Call call = InternalCall(env, *this, principal, service, operation, region);
   protocol::Route route;
   route.service = catalog_ ? catalog_->Find(service) : nullptr;
   if (!route.service) return InternalFailure("registry: no model for " + std::string(service));
@@ -83,14 +90,7 @@ Result<Value> Registry::CallInternal(Env& env, const auth::Principal& principal,
   if (!row) return NotImplementedInternally(service, operation);
   if (authorize)
     ORGTRAIL_CHECK(AuthorizeInternal(env, principal, service, operation, input, region));
-  Call call{env,
-            *this,
-            principal,
-            std::string(service),
-            std::string(operation),
-            std::string(region),
-            env.ids.Uuid()};
-  call.internal = true;
+  Call call = InternalCall(env, *this, principal, service, operation, region);
   return row->handler(call, input);
 }
 
