@@ -7,50 +7,24 @@
 #include <vector>
 
 #include "core/json.h"
-#include "protocol/internal.h"
-#include "spec/catalog.h"
+#include "protocol/rest_testing.h"
 
 namespace orgtrail::protocol {
 namespace {
 
-class RestJsonTest : public ::testing::Test {
+class RestJsonTest : public RestModelsTest {
  protected:
-  static void SetUpTestSuite() {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value().release();
-  }
-  static const spec::Service& Lambda() { return *catalog_->Find("lambda"); }
-
-  static http::Request Req(const std::string& method, const std::string& target,
-                           std::vector<http::Header> headers = {}, std::string body = "") {
-    http::Request req;
-    req.method = method;
-    req.SetTarget(target);
-    req.headers = std::move(headers);
-    req.body = std::move(body);
-    return req;
-  }
   static Result<Value> Parse(const http::Request& req) {
-    Route route;
-    internal::RouteRest(req, Lambda(), route);
-    return internal::ParseRestJsonInput(req, route);
+    return internal::ParseRestJsonInput(req, RouteOf(Lambda(), req));
   }
   static Route RouteFor(const std::string& op) {
-    Route route;
-    route.service = &Lambda();
-    route.protocol = spec::Protocol::kRestJson;
-    route.operation = Lambda().FindOperation(op);
-    route.operation_name = op;
-    return route;
+    return RouteTo(Lambda(), spec::Protocol::kRestJson, op);
   }
   static ResponseContext Ctx() {
     ResponseContext ctx;
     ctx.request_id = "7f3c0a52-0000-4000-8000-000000000001";
     return ctx;
   }
-
-  static inline spec::Catalog* catalog_ = nullptr;
 };
 
 TEST_F(RestJsonTest, ListFunctionsOutput) {

@@ -6,31 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "protocol/internal.h"
-#include "spec/catalog.h"
+#include "protocol/rest_testing.h"
 
 namespace orgtrail::protocol {
 namespace {
 
-class RestRouterTest : public ::testing::Test {
+class RestRouterTest : public RestModelsTest {
  protected:
-  static void SetUpTestSuite() {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value().release();
-  }
-  static const spec::Service& S3() { return *catalog_->Find("s3"); }
-  static const spec::Service& Lambda() { return *catalog_->Find("lambda"); }
-
   static Route RouteOf(const spec::Service& svc, const std::string& method,
                        const std::string& target, std::vector<http::Header> headers = {}) {
-    http::Request req;
-    req.method = method;
-    req.SetTarget(target);
-    req.headers = std::move(headers);
-    Route route;
-    internal::RouteRest(req, svc, route);
-    return route;
+    return RestModelsTest::RouteOf(svc, Req(method, target, std::move(headers)));
   }
   static std::string S3Op(const std::string& method, const std::string& target,
                           std::vector<http::Header> headers = {}) {
@@ -39,8 +24,6 @@ class RestRouterTest : public ::testing::Test {
   static std::string LambdaOp(const std::string& method, const std::string& target) {
     return RouteOf(Lambda(), method, target).operation_name;
   }
-
-  static inline spec::Catalog* catalog_ = nullptr;
 };
 
 struct Row {

@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/internal.h"
+#include "protocol/rest_testing.h"
 #include "protocol/xml_writer.h"
-#include "spec/catalog.h"
 
 namespace orgtrail::protocol {
 namespace {
@@ -16,36 +15,11 @@ constexpr int64_t kT = 1795705445;  // 2026-11-26T15:04:05Z
 const std::string kDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 const std::string kNs = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 
-class RestXmlTest : public ::testing::Test {
+class RestXmlTest : public RestModelsTest {
  protected:
-  static void SetUpTestSuite() {
-    auto c = spec::Catalog::LoadEmbedded();
-    ASSERT_TRUE(c.ok());
-    catalog_ = std::move(c).value().release();
-  }
-  static const spec::Service& S3() { return *catalog_->Find("s3"); }
-
-  static http::Request Req(const std::string& method, const std::string& target,
-                           std::vector<http::Header> headers = {}, std::string body = "") {
-    http::Request req;
-    req.method = method;
-    req.SetTarget(target);
-    req.headers = std::move(headers);
-    req.body = std::move(body);
-    return req;
-  }
-  static Route RouteOf(const http::Request& req) {
-    Route route;
-    internal::RouteRest(req, S3(), route);
-    return route;
-  }
+  static Route RouteOf(const http::Request& req) { return RestModelsTest::RouteOf(S3(), req); }
   static Route RouteFor(const std::string& op) {
-    Route route;
-    route.service = &S3();
-    route.protocol = spec::Protocol::kRestXml;
-    route.operation = S3().FindOperation(op);
-    route.operation_name = op;
-    return route;
+    return RouteTo(S3(), spec::Protocol::kRestXml, op);
   }
   static Result<Value> Parse(const http::Request& req) {
     return internal::ParseRestXmlInput(req, RouteOf(req));
@@ -57,8 +31,6 @@ class RestXmlTest : public ::testing::Test {
     ctx.head = head;
     return ctx;
   }
-
-  static inline spec::Catalog* catalog_ = nullptr;
 };
 
 TEST_F(RestXmlTest, ListObjectsV2OutputExact) {
