@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "auth/verify.h"
+#include "core/encoding.h"
 #include "core/time_format.h"
 #include "http/message.h"
 
@@ -142,6 +144,31 @@ inline http::Request StreamingExample(std::string body,
     headers.push_back({"Content-Length", "66824"});
   if (trailer) headers.push_back({"x-amz-trailer", "x-amz-checksum-crc32c"});
   return MakeRequest("PUT", "/examplebucket/chunkObject.txt", std::move(headers), std::move(body));
+}
+
+// An S3 PUT of the aws-chunked `body` with an unsigned trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER,
+// as CLI v1 sends it), signed at `now_ms` with the test suite's key.
+inline http::Request UnsignedTrailerRequest(std::string body, int64_t now_ms,
+                                            std::string trailer = "x-amz-checksum-crc32",
+                                            std::string decoded_length = "12",
+                                            std::string encoding = "aws-chunked") {
+  http::Request req = MakeRequest("PUT", "/b/hello.txt",
+                                  {{"Host", "127.0.0.1:4566"},
+                                   {"Content-Encoding", std::move(encoding)},
+                                   {"X-Amz-Trailer", std::move(trailer)},
+                                   {"X-Amz-Decoded-Content-Length", std::move(decoded_length)},
+                                   {"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+                                   {"x-amz-sdk-checksum-algorithm", "CRC32"}},
+                                  std::move(body));
+  SignRequest(req, kSuiteKey, kSuiteSecret, "us-east-1", "s3", now_ms);
+  return req;
+}
+
+// A CRC32 or CRC32C as its x-amz-checksum-* header shows it: the big-endian bytes, base64.
+inline std::string ChecksumBase64(uint32_t crc) {
+  std::string be(4, '\0');
+  for (int i = 0; i < 4; ++i) be[i] = static_cast<char>(crc >> (24 - 8 * i));
+  return Base64Encode(be);
 }
 
 }  // namespace orgtrail::auth::testing

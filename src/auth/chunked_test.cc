@@ -11,6 +11,7 @@ namespace orgtrail::auth {
 namespace {
 
 using testing::AmzMs;
+using testing::ChecksumBase64;
 using testing::ErrorOf;
 using testing::FieldOf;
 using testing::HeaderOf;
@@ -23,6 +24,7 @@ using testing::MakeRequest;
 using testing::Options;
 using testing::SignedBody;
 using testing::StreamingExample;
+using testing::UnsignedTrailerRequest;
 using testing::VerifiedOf;
 
 const int64_t kNow = AmzMs("20260301T100000Z");
@@ -31,19 +33,12 @@ const int64_t kNow = AmzMs("20260301T100000Z");
 constexpr std::string_view kHelloChunked =
     "c\r\nhello world\n\r\n0\r\nx-amz-checksum-crc32:rwg7LQ==\r\n\r\n";
 
+// An unsigned-trailer request at kNow (auth_testing.h).
 http::Request UnsignedTrailer(std::string body, std::string trailer = "x-amz-checksum-crc32",
                               std::string decoded_length = "12",
                               std::string encoding = "aws-chunked") {
-  http::Request req = MakeRequest("PUT", "/b/hello.txt",
-                                  {{"Host", "127.0.0.1:4566"},
-                                   {"Content-Encoding", encoding},
-                                   {"X-Amz-Trailer", trailer},
-                                   {"X-Amz-Decoded-Content-Length", decoded_length},
-                                   {"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
-                                   {"x-amz-sdk-checksum-algorithm", "CRC32"}},
-                                  std::move(body));
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kNow);
-  return req;
+  return UnsignedTrailerRequest(std::move(body), kNow, std::move(trailer),
+                                std::move(decoded_length), std::move(encoding));
 }
 
 TEST(UnsignedTrailer, DecodesTheCliBytes) {
@@ -70,16 +65,11 @@ TEST(UnsignedTrailer, KeepsOtherContentEncodingsAndFixesContentLength) {
 TEST(UnsignedTrailer, EveryChecksumAlgorithm) {
   Keys keys;
   const std::string data = "The quick brown fox jumps over the lazy dog";
-  auto be32 = [](uint32_t v) {
-    std::string out(4, '\0');
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(v >> (24 - 8 * i));
-    return out;
-  };
   struct Case {
     std::string name, value;
   };
-  for (const Case& c : {Case{"x-amz-checksum-crc32", Base64Encode(be32(Crc32(data)))},
-                        Case{"x-amz-checksum-crc32c", Base64Encode(be32(Crc32c(data)))},
+  for (const Case& c : {Case{"x-amz-checksum-crc32", ChecksumBase64(Crc32(data))},
+                        Case{"x-amz-checksum-crc32c", ChecksumBase64(Crc32c(data))},
                         Case{"x-amz-checksum-sha1", Base64Encode(Sha1(data))},
                         Case{"x-amz-checksum-sha256", Base64Encode(Sha256(data))}}) {
     // Two chunks, and a trailer value after "name: " with a space.

@@ -18,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::AmzMs;
+using testing::ChecksumBase64;
 using testing::ErrorOf;
 using testing::HeaderOf;
 using testing::kChunk1;
@@ -29,6 +30,7 @@ using testing::MakeRequest;
 using testing::Options;
 using testing::SignedBody;
 using testing::StreamingExample;
+using testing::UnsignedTrailerRequest;
 using testing::VerifiedOf;
 
 const int64_t kSpoolNow = AmzMs("20260301T100000Z");
@@ -97,24 +99,10 @@ http::Request Crc32TrailerRequest(std::string body, std::string_view crc32) {
   std::string framed = HexEncode(std::string(1, static_cast<char>(body.size() >> 8))) +
                        HexEncode(std::string(1, static_cast<char>(body.size() & 0xff))) + "\r\n" +
                        body + "\r\n0\r\nx-amz-checksum-crc32:" + std::string(crc32) + "\r\n\r\n";
-  http::Request req = MakeRequest("PUT", "/b/k",
-                                  {{"Host", "127.0.0.1:4566"},
-                                   {"Content-Encoding", "aws-chunked"},
-                                   {"X-Amz-Trailer", "x-amz-checksum-crc32"},
-                                   {"X-Amz-Decoded-Content-Length", decoded},
-                                   {"X-Amz-Content-SHA256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
-                                   {"x-amz-sdk-checksum-algorithm", "CRC32"}},
-                                  std::move(framed));
-  SignRequest(req, "AKIDEXAMPLE", testing::kSuiteSecret, "us-east-1", "s3", kSpoolNow);
-  return req;
+  return UnsignedTrailerRequest(std::move(framed), kSpoolNow, "x-amz-checksum-crc32", decoded);
 }
 
-std::string Crc32Base64(std::string_view data) {
-  uint32_t c = Crc32(data);
-  std::string be;
-  for (int i = 0; i < 4; ++i) be.push_back(static_cast<char>(c >> (24 - 8 * i)));
-  return Base64Encode(be);
-}
+std::string Crc32Base64(std::string_view data) { return ChecksumBase64(Crc32(data)); }
 
 TEST(SpooledPayload, UnsignedTrailerChecksumVerifiedFromTheStream) {
   SpoolDir dir;
