@@ -184,6 +184,12 @@ class Parser {
 
   bool ProjectionList(Command& c, Command::Kind kind, bool allow_alias) {
     c.kind = kind;
+    return Projections(c, allow_alias);
+  }
+
+  // Comma-separated expressions into c.projections, each named by its field or its text, or by
+  // `as <alias>` where allowed.
+  bool Projections(Command& c, bool allow_alias) {
     do {
       Skip();
       size_t start = pos_;
@@ -233,22 +239,7 @@ class Parser {
       }
       c.aggregates.push_back(std::move(a));
     } while (Eat(","));
-    if (EatWord("by")) {
-      do {
-        Skip();
-        size_t start = pos_;
-        Projection p;
-        p.expr = ExprOr();
-        if (!p.expr) return false;
-        p.name = p.expr->kind == Expr::kField ? p.expr->name : Source(start);
-        if (EatWord("as")) {
-          auto alias = Ident();
-          if (!alias) return false;
-          p.name = *alias;
-        }
-        c.projections.push_back(std::move(p));
-      } while (Eat(","));
-    }
+    if (EatWord("by")) return Projections(c, /*allow_alias=*/true);
     return true;
   }
 
