@@ -23,6 +23,16 @@ AwsError InvalidCharacters(std::string_view term);  // "Invalid character(s) in 
 
 // ---- lexical classes of the grammar ----
 inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+// Moves *pos past the blanks at s[*pos].
+inline void SkipBlanks(std::string_view s, size_t* pos) {
+  while (*pos < s.size() && IsBlank(s[*pos])) ++*pos;
+}
+// Whether `token` starts at s[*pos]; if so, *pos moves past it.
+inline bool TakeToken(std::string_view s, size_t* pos, std::string_view token) {
+  if (s.substr(*pos, token.size()) != token) return false;
+  *pos += token.size();
+  return true;
+}
 // term-char: printable ASCII 0x21-0x7E except " ( ) { } [ ] %
 bool IsTermChar(char c);
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }

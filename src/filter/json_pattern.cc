@@ -129,14 +129,8 @@ class Parser {
   int regexes() const { return regexes_; }
 
  private:
-  void SkipWs() {
-    while (i_ < s_.size() && IsBlank(s_[i_])) ++i_;
-  }
-  bool Take(std::string_view tok) {
-    if (s_.substr(i_, tok.size()) != tok) return false;
-    i_ += tok.size();
-    return true;
-  }
+  void SkipWs() { SkipBlanks(s_, &i_); }
+  bool Take(std::string_view tok) { return TakeToken(s_, &i_, tok); }
 
   Result<Node> Or(int depth) {
     ORGTRAIL_TRY(Node first, And(depth));

@@ -51,14 +51,8 @@ class DelimParser {
   std::vector<std::string>& literals() { return literals_; }
 
  private:
-  void SkipWs() {
-    while (i_ < s_.size() && IsBlank(s_[i_])) ++i_;
-  }
-  bool Take(std::string_view tok) {
-    if (s_.substr(i_, tok.size()) != tok) return false;
-    i_ += tok.size();
-    return true;
-  }
+  void SkipWs() { SkipBlanks(s_, &i_); }
+  bool Take(std::string_view tok) { return TakeToken(s_, &i_, tok); }
 
   Result<std::string> Name() {
     size_t start = i_;
