@@ -3,6 +3,7 @@
 // pages); docs/cloudtrail-record.md states the result.
 #include "events/record.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -230,6 +231,41 @@ std::string_view Username(const auth::Principal& p) {
 // which costs a fraction of a writer call per field. Values of the request and response go
 // through the writer (Converted).
 
+// A record's text is appended through a cursor into room made ahead (the string resized a
+// KiB at a time, then cut to what was written): each piece is a bounds check and a copy, most
+// of them of a constant size, instead of a call into the string library per piece.
+class RecordOut {
+ public:
+  // Room to the string's capacity (the record's reserve), or a step.
+  explicit RecordOut(std::string& s) : s_(s), at_(s.size()) {
+    s_.resize(std::max(s_.capacity(), at_ + kStep / 4));
+  }
+  ~RecordOut() { s_.resize(at_); }
+  RecordOut(const RecordOut&) = delete;
+  RecordOut& operator=(const RecordOut&) = delete;
+
+  size_t size() const { return at_; }
+  void append(const char* p, size_t n) {
+    std::memcpy(Room(n), p, n);
+    at_ += n;
+  }
+  void append(std::string_view v) { append(v.data(), v.size()); }
+  void push_back(char c) {
+    *Room(1) = c;
+    ++at_;
+  }
+  void resize(size_t n) { at_ = std::min(at_, n); }  // cuts only
+
+ private:
+  static constexpr size_t kStep = 1024;
+  char* Room(size_t n) {
+    if (s_.size() - at_ < n) s_.resize(std::max(s_.size() * 2, at_ + n + kStep));
+    return s_.data() + at_;
+  }
+  std::string& s_;
+  size_t at_;  // the end of what was written
+};
+
 // Whether the 8 bytes at `p` are all plain (printable ASCII but for the quote and the
 // backslash): no byte below 0x20 or from 0x80, none equal to '"' or '\\'.
 bool PlainWord(const char* p) {
@@ -258,7 +294,7 @@ bool Plain(std::string_view s) {
 }
 
 // Appends `s` as a JSON string, byte for byte what WriteJson(Value(s)) writes.
-void AppendString(std::string& out, std::string_view s) {
+void AppendString(RecordOut& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   const size_t start = out.size();
   out.push_back('"');
@@ -334,7 +370,7 @@ struct MemberName {
 
 // Appends `,"name":<string>` (`first`: without the comma).
 template <MemberName kName>
-void Member(std::string& out, std::string_view value, bool first = false) {
+void Member(RecordOut& out, std::string_view value, bool first = false) {
   out.append(kName.text + first, kName.kSize - first);
   AppendString(out, value);
 }
@@ -342,7 +378,7 @@ void Member(std::string& out, std::string_view value, bool first = false) {
 // Appends `,"name":"<time>"` in ISO 8601 to the second (FormatIso8601Seconds's text, written in
 // place: the times of a record need no escaping).
 template <MemberName kName>
-void MemberTime(std::string& out, int64_t ms, bool first = false) {
+void MemberTime(RecordOut& out, int64_t ms, bool first = false) {
   using namespace std::chrono;
   const sys_seconds t{seconds(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)};
   const sys_days day = floor<days>(t);
@@ -370,7 +406,7 @@ void MemberTime(std::string& out, int64_t ms, bool first = false) {
 }
 
 // §5.2.
-void UserIdentity(std::string& out, const auth::Principal& p) {
+void UserIdentity(RecordOut& out, const auth::Principal& p) {
   auto attributes = [&] {
     out.append(",\"attributes\":{");
     MemberTime<"creationDate">(out, p.session_issued_ms, true);
@@ -424,7 +460,7 @@ void UserIdentity(std::string& out, const auth::Principal& p) {
 }
 
 // requestParameters / responseElements through the writer (§5.3).
-void AppendParameters(std::string& out, const Value& v) {
+void AppendParameters(RecordOut& out, const Value& v) {
   if (!v.is_map() || v.size() == 0) {  // the common case: no parameters
     out.append("null");
     return;
@@ -446,7 +482,7 @@ struct RecordParts {
 };
 
 // Appends one record, fields in the order of spec §5.1.
-void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, std::string& out) {
+void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, RecordOut& out) {
   const auth::Principal& p = call.principal;
   const bool service_caller = p.type == auth::PrincipalType::kAWSService;
   static_assert(kEventVersion == "1.11");
@@ -522,9 +558,12 @@ Value RecordParameters(const Value& input) {
 }
 
 Value BuildUserIdentity(const auth::Principal& p) {
-  std::string out;
-  UserIdentity(out, p);
-  return Reparsed(out);
+  std::string text;
+  {
+    RecordOut out(text);
+    UserIdentity(out, p);
+  }
+  return Reparsed(text);
 }
 
 std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids,
@@ -563,7 +602,8 @@ std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const Cr
     // lists.
     r.json.reserve(999);
     if (head != nullptr) head(r, r.json);
-    WriteRecord(call, {c, r.region, r.resources, r.event_id, r.account_id, shared}, r.json);
+    RecordOut text(r.json);
+    WriteRecord(call, {c, r.region, r.resources, r.event_id, r.account_id, shared}, text);
   };
   write(b);
   if (cross) {
