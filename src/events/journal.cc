@@ -192,7 +192,10 @@ void Journal::Record(const gateway::ApiCall& call) {
   const uint64_t generation = generation_.load(std::memory_order_acquire);
   // The record is built here, on the request thread, straight from the call: nothing of the
   // call is copied, each record is written as its finished row, and only the rows are queued.
-  std::vector<BuiltRecord> built = BuildRecordsText(call, cross, journal_row::AppendHeader);
+  // The thread's scratch: its callers' userIdentity text, written again only for a new caller.
+  thread_local RecordScratch scratch;
+  std::vector<BuiltRecord> built =
+      BuildRecordsText(call, cross, journal_row::AppendHeader, &scratch);
   if (!call.read_only) {
     // A call that may have changed state: journaled now, in the transaction the gateway holds
     // around the call (or in one of its own), so the record commits with the change.

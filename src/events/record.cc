@@ -459,6 +459,35 @@ void UserIdentity(RecordOut& out, const auth::Principal& p) {
   out.push_back('}');
 }
 
+// Whether UserIdentity writes the same text for both callers: every field it reads is equal.
+bool SameIdentity(const auth::Principal& a, const auth::Principal& b) {
+  return a.type == b.type && a.temporary == b.temporary &&
+         a.session_issued_ms == b.session_issued_ms && a.mfa_authenticated == b.mfa_authenticated &&
+         a.arn == b.arn && a.user_id == b.user_id && a.access_key_id == b.access_key_id &&
+         a.account_id == b.account_id && a.user_name == b.user_name && a.service == b.service &&
+         a.role_id == b.role_id && a.role_arn == b.role_arn && a.role_name == b.role_name &&
+         a.source_identity == b.source_identity;
+}
+
+// The userIdentity element, from the thread's scratch when it has it for this caller.
+void AppendUserIdentity(RecordOut& out, const auth::Principal& p, RecordScratch* scratch) {
+  if (scratch == nullptr) {
+    UserIdentity(out, p);
+    return;
+  }
+  if (!scratch->valid || !SameIdentity(scratch->principal, p)) {
+    scratch->valid = false;
+    scratch->user_identity.clear();
+    {
+      RecordOut text(scratch->user_identity);
+      UserIdentity(text, p);
+    }
+    scratch->principal = p;
+    scratch->valid = true;
+  }
+  out.append(scratch->user_identity);
+}
+
 // requestParameters / responseElements through the writer (§5.3).
 void AppendParameters(RecordOut& out, const Value& v) {
   if (!v.is_map() || v.size() == 0) {  // the common case: no parameters
@@ -479,6 +508,7 @@ struct RecordParts {
   std::string_view event_id;
   std::string_view recipient;
   std::string_view shared_event_id;  // "" when not cross-account
+  RecordScratch* scratch;            // nullptr: none
 };
 
 // Appends one record, fields in the order of spec §5.1.
@@ -487,7 +517,7 @@ void WriteRecord(const gateway::ApiCall& call, const RecordParts& r, RecordOut& 
   const bool service_caller = p.type == auth::PrincipalType::kAWSService;
   static_assert(kEventVersion == "1.11");
   out.append(R"({"eventVersion":"1.11","userIdentity":)");
-  UserIdentity(out, p);
+  AppendUserIdentity(out, p, r.scratch);
   MemberTime<"eventTime">(out, call.event_time_ms);
   Member<"eventSource">(out, call.event_source);
   Member<"eventName">(out, call.event_name);
@@ -567,7 +597,7 @@ Value BuildUserIdentity(const auth::Principal& p) {
 }
 
 std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids,
-                                          RecordHead head) {
+                                          RecordHead head, RecordScratch* scratch) {
   std::vector<BuiltRecord> out;
   Classification c = Classify(call.service, call.event_name);
   if (!c.recorded) return out;
@@ -603,7 +633,7 @@ std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const Cr
     r.json.reserve(999);
     if (head != nullptr) head(r, r.json);
     RecordOut text(r.json);
-    WriteRecord(call, {c, r.region, r.resources, r.event_id, r.account_id, shared}, text);
+    WriteRecord(call, {c, r.region, r.resources, r.event_id, r.account_id, shared, scratch}, text);
   };
   write(b);
   if (cross) {

@@ -91,19 +91,30 @@ struct CrossAccountIds {
   std::string shared_event_id;
 };
 
+// What one recording thread keeps from record to record (its owner keeps one per thread: the
+// builder has no state of its own): the userIdentity text of the last caller, written again
+// only when the caller changes.
+struct RecordScratch {
+  bool valid = false;
+  auth::Principal principal;  // the caller `user_identity` was written for
+  std::string user_identity;
+};
+
 // The record(s) of one call: none when the operation is not recorded (§5.5 "Not recorded"),
 // one normally, two for a cross-account call (the caller's account's, then the resource
 // account's; same sharedEventID, different eventIDs). The records' facts view `call` and `ids`.
 std::vector<BuiltRecord> BuildRecords(const gateway::ApiCall& call, const CrossAccountIds& ids);
 // The same without `record`: the JSON text is written straight from the call, after `head` (the
 // journal's path, which so builds each finished row in one string; BuildRecords parses that
-// text back for `record`).
+// text back for `record`). With `scratch`, the userIdentity text of the caller of the thread's
+// previous record is used again when it is the same caller.
 std::vector<BuiltRecord> BuildRecordsText(const gateway::ApiCall& call, const CrossAccountIds& ids,
-                                          RecordHead head = nullptr);
+                                          RecordHead head = nullptr,
+                                          RecordScratch* scratch = nullptr);
 // The records would view a call that is gone.
 std::vector<BuiltRecord> BuildRecords(gateway::ApiCall&&, const CrossAccountIds&) = delete;
 std::vector<BuiltRecord> BuildRecordsText(gateway::ApiCall&&, const CrossAccountIds&,
-                                          RecordHead = nullptr) = delete;
+                                          RecordHead = nullptr, RecordScratch* = nullptr) = delete;
 
 // Parts of BuildRecords, exposed for tests and for the delivery side.
 Value BuildUserIdentity(const auth::Principal& principal);

@@ -305,6 +305,46 @@ TEST(RecordTest, EscapesAtEveryOffsetOfALongString) {
 }
 
 // The record's times are written in place: the same text as FormatIso8601Seconds.
+// A thread's scratch gives the text written without it, whatever the order of callers: the
+// userIdentity of the previous caller is used again only when every field it shows is the same.
+TEST(RecordTest, ScratchGivesTheSameTextAsNone) {
+  std::vector<gateway::ApiCall> calls;
+  gateway::ApiCall user = IamUserCall();
+  calls.push_back(user);
+  calls.push_back(user);
+  gateway::ApiCall other_key = user;
+  other_key.principal.access_key_id = "AKIAI44QH8DHBEXAMPLE";
+  calls.push_back(other_key);
+  gateway::ApiCall root = user;
+  root.principal.type = auth::PrincipalType::kRoot;
+  root.principal.arn = "arn:aws:iam::222222222222:root";
+  root.principal.user_name.clear();
+  calls.push_back(root);
+  gateway::ApiCall session = user;
+  session.principal.type = auth::PrincipalType::kAssumedRole;
+  session.principal.temporary = true;
+  session.principal.session_issued_ms = kTime - 60000;
+  session.principal.role_arn = "arn:aws:iam::222222222222:role/Admin";
+  session.principal.role_id = "AROAEXAMPLE";
+  session.principal.role_name = "Admin";
+  calls.push_back(session);
+  gateway::ApiCall later = session;
+  later.principal.session_issued_ms += 1000;
+  calls.push_back(later);
+  gateway::ApiCall mfa = later;
+  mfa.principal.mfa_authenticated = true;
+  calls.push_back(mfa);
+  calls.push_back(user);
+  RecordScratch scratch;
+  for (const gateway::ApiCall& call : calls) {
+    auto plain = BuildRecordsText(call, {});
+    auto kept = BuildRecordsText(call, {}, nullptr, &scratch);
+    ASSERT_EQ(plain.size(), 1u);
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].json, plain[0].json);
+  }
+}
+
 TEST(RecordTest, EventTimeIsIso8601ToTheSecond) {
   for (int64_t ms : {int64_t{0}, int64_t{-1}, int64_t{-86400001}, int64_t{951782400999},
                      int64_t{1721427117123}, int64_t{253402300799999}, int64_t{253402300800000}}) {
