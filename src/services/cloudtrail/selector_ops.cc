@@ -55,13 +55,14 @@ Status ValidateBasic(const Value& selectors) {
 }
 
 Status ValidateAdvanced(const Value& selectors) {
-  static const std::set<std::string> kFields = {"eventCategory",  "readOnly",
-                                                "eventSource",    "eventName",
-                                                "resources.type", "resources.ARN",
-                                                "errorCode",      "userIdentity.arn",
-                                                "eventType",      "sessionCredentialFromConsole"};
-  static const char* kOps[] = {"Equals",    "StartsWith",    "EndsWith",
-                               "NotEquals", "NotStartsWith", "NotEndsWith"};
+  static const std::set<std::string> fields_known = {
+      "eventCategory",  "readOnly",
+      "eventSource",    "eventName",
+      "resources.type", "resources.ARN",
+      "errorCode",      "userIdentity.arn",
+      "eventType",      "sessionCredentialFromConsole"};
+  static constexpr const char* kOps[] = {"Equals",    "StartsWith",    "EndsWith",
+                                         "NotEquals", "NotStartsWith", "NotEndsWith"};
   if (selectors.size() > 500) return BadSelectors("Too many advanced event selectors.");
   size_t values = 0;
   for (const Value& s : selectors.AsList()) {
@@ -71,7 +72,7 @@ Status ValidateAdvanced(const Value& selectors) {
     bool has_category = false;
     for (const Value& f : fields.AsList()) {
       std::string field = f.GetString("Field");
-      if (kFields.count(field) == 0)
+      if (fields_known.count(field) == 0)
         return BadSelectors("Value " + field + " for parameter Field is invalid.");
       if (field == "eventCategory") has_category = true;
       bool any = false;

@@ -215,10 +215,10 @@ Result<Value> ListMetrics(Call& call, const Value& input) {
   auto keep = [&](const ListedMetric& m) {
     if (m.last_ms < since) return false;
     if (!name.empty() && m.metric.name != name) return false;
-    for (const auto& [k, v] : wanted) {
+    for (const auto& want : wanted) {
       auto it = std::find_if(m.metric.dims.begin(), m.metric.dims.end(),
-                             [&k](const auto& d) { return d.first == k; });
-      if (it == m.metric.dims.end() || (v && it->second != *v)) return false;
+                             [&want](const auto& d) { return d.first == want.first; });
+      if (it == m.metric.dims.end() || (want.second && it->second != *want.second)) return false;
     }
     return true;
   };
