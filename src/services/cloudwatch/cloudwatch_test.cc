@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/principal.h"
+#include "core/encoding.h"
 #include "core/json.h"
 #include "services/cloudwatch/metric_store.h"
 #include "testing/in_process.h"
@@ -204,6 +205,15 @@ TEST_F(CloudWatchTest, GetMetricDataScanByAndPages) {
   ASSERT_EQ(r2["Values"].size(), 2u);
   EXPECT_EQ(r2["Values"].AsList()[1].AsDouble(), 4);
   EXPECT_FALSE(page2.body.Has("NextToken"));
+  // A token is the filters' hash and a count: any other count is refused, changing nothing.
+  std::string text = Base64UrlDecode(token).value();
+  for (const char* count : {"-1", "-9223372036854775808", "3x", ""}) {
+    std::string forged = Base64UrlEncode(text.substr(0, 17) + count);
+    Reply bad = Call("GetMetricData", q + R"(,"ScanBy":"TimestampAscending","MaxDatapoints":3,)" +
+                                          R"("NextToken":")" + forged + "\"}");
+    EXPECT_EQ(bad.status, 400) << count << bad.raw;
+    EXPECT_EQ(bad.Code(), "InvalidNextToken") << count;
+  }
 
   Reply expr = Call(
       "GetMetricData",

@@ -1,5 +1,6 @@
 // GetMetricData (spec/notifications.md §1.4): MetricStat queries; metric math is refused.
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "core/crypto.h"
@@ -70,10 +71,11 @@ Result<Value> GetMetricData(Call& call, const Value& input) {
   int64_t skip = 0;
   if (input.Has("NextToken")) {
     std::optional<std::string> raw = Base64UrlDecode(input.GetString("NextToken"));
-    if (!raw || raw->size() < 18 || raw->substr(0, 16) != hash || (*raw)[16] != '\n')
+    const char* raw_end = raw ? raw->data() + raw->size() : nullptr;
+    if (!raw || raw->size() < 18 || raw->substr(0, 16) != hash || (*raw)[16] != '\n' ||
+        std::from_chars(raw->data() + 17, raw_end, skip).ptr != raw_end || skip < 0)
       return AwsError("InvalidNextToken",
                       "The service found that the provided NextToken is invalid.");
-    skip = std::strtoll(raw->c_str() + 17, nullptr, 10);
   }
 
   MetricStore store = Metrics(call);
