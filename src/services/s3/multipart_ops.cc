@@ -123,19 +123,9 @@ Result<Value> UploadPartCopy(Call& call, const Value& input) {
   const uint64_t size = static_cast<uint64_t>(src["Size"].AsInt());
   uint64_t first = 0, length = size;
   if (const Value* range = input.Find("CopySourceRange")) {
-    std::string_view r = Trim(range->AsString());
-    unsigned long long a = 0, b = 0;
-    if (!StartsWith(r, "bytes=") ||
-        std::sscanf(std::string(r.substr(6)).c_str(), "%llu-%llu", &a, &b) != 2 || b < a)
-      return errors::InvalidArgument(
-          "The x-amz-copy-source-range value must be of the form bytes=first-last where first "
-          "and last are the zero-based offsets of the first and last bytes to copy",
-          "x-amz-copy-source-range", range->AsString());
-    if (b >= size)
-      return errors::InvalidRequest(
-          "The specified copy source is not supported as a byte-range copy source.");
-    first = a;
-    length = b - a + 1;
+    ORGTRAIL_TRY(ByteRange r, ParseCopySourceRange(range->AsString(), size));
+    first = r.first;
+    length = r.last - r.first + 1;
   }
   auto bytes = call.env.store.Blobs().Read(src.GetString("Blob"), first, length);
   if (!bytes) return InternalFailure("object body missing");

@@ -68,11 +68,8 @@ std::optional<uint64_t> ParseU64(std::string_view s) {
   return v;
 }
 
-// "bytes=a-b", "bytes=a-", "bytes=-n". nullopt: ignore the header (as S3 does for syntax it
-// does not understand); an unsatisfiable range is an error.
-struct ByteRange {
-  uint64_t first = 0, last = 0;
-};
+}  // namespace
+
 Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t size) {
   header = Trim(header);
   if (!StartsWith(header, "bytes=")) return std::optional<ByteRange>();
@@ -103,6 +100,8 @@ Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t si
   if (r.first >= size) return errors::InvalidRange(std::string(header), size);
   return std::optional<ByteRange>(r);
 }
+
+namespace {
 
 // Members of Get/HeadObject output that come from the stored row.
 Value ObjectHeaders(const Value& obj, const Value& input, const Bucket& bucket) {
@@ -314,6 +313,25 @@ Result<std::array<std::string, 3>> ParseCopySource(std::string_view source) {
                                    std::string(source));
   return std::array<std::string, 3>{std::string(d.substr(0, slash)),
                                     std::string(d.substr(slash + 1)), version};
+}
+
+Result<ByteRange> ParseCopySourceRange(std::string_view header, uint64_t size) {
+  std::string_view r = Trim(header);
+  size_t dash = r.find('-', 6);
+  std::optional<uint64_t> first, last;
+  if (StartsWith(r, "bytes=") && dash != std::string_view::npos) {
+    first = ParseU64(r.substr(6, dash - 6));
+    last = ParseU64(r.substr(dash + 1));
+  }
+  if (!first || !last || *last < *first)
+    return errors::InvalidArgument(
+        "The x-amz-copy-source-range value must be of the form bytes=first-last where first "
+        "and last are the zero-based offsets of the first and last bytes to copy",
+        "x-amz-copy-source-range", std::string(header));
+  if (*last >= size)
+    return errors::InvalidRequest(
+        "The specified copy source is not supported as a byte-range copy source.");
+  return ByteRange{*first, *last};
 }
 
 Result<Value> CopySourceObject(Call& call, const Value& input, std::string* version_out) {

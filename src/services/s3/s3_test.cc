@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "services/s3/s3_testing.h"
+#include "services/s3/state.h"
 
 namespace orgtrail::gateway {
 namespace {
@@ -166,6 +167,30 @@ TEST_F(S3Test, BlobStoreNamesNeverComeFromKeys) {
     EXPECT_EQ(S3("GET", "/esc/" + key).body, "body of " + key);
   }
   EXPECT_EQ(S3("PUT", "/esc/" + std::string(1025, 'k'), "x").status, 400);
+}
+
+TEST(S3HeaderTest, CopySourceRangeTakesOnlyDecimalOffsets) {
+  using services::s3::ParseCopySourceRange;
+  auto ok = ParseCopySourceRange(" bytes=2-4 ", 10);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->first, 2u);
+  EXPECT_EQ(ok->last, 4u);
+  for (const char* bad : {"bytes=0--0", "bytes=-1-3", "bytes=+1-3", "bytes= 1-3", "bytes=1-3x",
+                          "bytes=1-", "bytes=-3", "bytes=4-2", "items=0-1", "bytes=0-1,2-3"}) {
+    auto r = ParseCopySourceRange(bad, 10);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "InvalidArgument") << bad;
+  }
+  EXPECT_EQ(ParseCopySourceRange("bytes=0-10", 10).error().code, "InvalidRequest");
+}
+
+TEST(S3HeaderTest, RangeStaysInsideTheObject) {
+  using services::s3::ParseRange;
+  EXPECT_EQ(ParseRange("bytes=-20", 10).value()->first, 0u);
+  EXPECT_EQ(ParseRange("bytes=5-99", 10).value()->last, 9u);
+  EXPECT_FALSE(ParseRange("bytes=a-b", 10).value().has_value());
+  EXPECT_EQ(ParseRange("bytes=10-", 10).error().code, "InvalidRange");
+  EXPECT_EQ(ParseRange("bytes=0-", 0).error().code, "InvalidRange");
 }
 
 }  // namespace

@@ -123,6 +123,16 @@ Status UpdateObject(gateway::Call& call, const Bucket& bucket, const std::string
 namespace orgtrail::services::s3 {
 // x-amz-copy-source "bucket/key?versionId=v" → {bucket, key, version}.
 Result<std::array<std::string, 3>> ParseCopySource(std::string_view source);
+// Inclusive byte offsets in an object.
+struct ByteRange {
+  uint64_t first = 0, last = 0;
+};
+// Range "bytes=a-b", "bytes=a-", "bytes=-n" against an object of `size` bytes. nullopt: ignore
+// the header (as S3 does for syntax it does not understand); an unsatisfiable range is an error.
+Result<std::optional<ByteRange>> ParseRange(std::string_view header, uint64_t size);
+// x-amz-copy-source-range "bytes=first-last" (decimal digits only) against a source of `size`
+// bytes: InvalidArgument when malformed, InvalidRequest when past the end.
+Result<ByteRange> ParseCopySourceRange(std::string_view header, uint64_t size);
 // The source object of CopyObject / UploadPartCopy with the CopySourceIf* conditions applied.
 Result<Value> CopySourceObject(gateway::Call& call, const Value& input, std::string* version_out);
 }  // namespace orgtrail::services::s3
