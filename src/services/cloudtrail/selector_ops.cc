@@ -3,6 +3,7 @@
 #include <set>
 
 #include "services/cloudtrail/cloudtrail.h"
+#include "services/cloudtrail/selector_checks.h"
 #include "services/cloudtrail/trail_state.h"
 
 namespace orgtrail::services::cloudtrail {
@@ -22,7 +23,9 @@ Value DefaultSelectors() {
                                .Set("ExcludeManagementEventSources", Value::MakeList())});
 }
 
-Status ValidateBasic(const Value& selectors) {
+}  // namespace
+
+Status ValidateEventSelectors(const Value& selectors) {
   if (selectors.size() > 5)
     return BadSelectors("You have exceeded the maximum of 5 event selectors.");
   size_t values = 0;
@@ -54,7 +57,7 @@ Status ValidateBasic(const Value& selectors) {
   return Ok();
 }
 
-Status ValidateAdvanced(const Value& selectors) {
+Status ValidateAdvancedEventSelectors(const Value& selectors) {
   static const std::set<std::string> fields_known = {
       "eventCategory",  "readOnly",
       "eventSource",    "eventName",
@@ -91,6 +94,8 @@ Status ValidateAdvanced(const Value& selectors) {
   return Ok();
 }
 
+namespace {
+
 // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
 Result<Value> PutEventSelectors(Call& call, const Value& input) {
   ORGTRAIL_TRY(Trail trail, ResolveTrail(call, input.GetString("TrailName"), Access::kWrite));
@@ -102,7 +107,7 @@ Result<Value> PutEventSelectors(Call& call, const Value& input) {
                     "both.");
   Value out = Value::MakeMap().Set("TrailARN", trail.Arn());
   if (basic != nullptr) {
-    ORGTRAIL_CHECK(ValidateBasic(*basic));
+    ORGTRAIL_CHECK(ValidateEventSelectors(*basic));
     Value normalized = Value::MakeList();
     for (const Value& s : basic->AsList())
       normalized.Append(
@@ -117,7 +122,7 @@ Result<Value> PutEventSelectors(Call& call, const Value& input) {
     trail.advanced = false;
     out.Set("EventSelectors", std::move(normalized));
   } else {
-    ORGTRAIL_CHECK(ValidateAdvanced(*advanced));
+    ORGTRAIL_CHECK(ValidateAdvancedEventSelectors(*advanced));
     trail.event_selectors = *advanced;
     trail.advanced = true;
     out.Set("AdvancedEventSelectors", *advanced);
