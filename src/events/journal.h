@@ -210,6 +210,9 @@ class Journal {
   int64_t newest_ms_ = 0;          // the newest event time journaled (the pruning horizon)
   int64_t oldest_ms_ = INT64_MAX;  // the oldest event time kept (INT64_MAX: none known)
   Group queue_;                    // read-only records waiting for the group commit
+  // The end of queue_'s text when it last changed: where the next row will most likely go,
+  // prefetched by a request thread before it builds its record (only an address: never read).
+  std::atomic<std::uintptr_t> tail_hint_{0};
   size_t group_bytes_ = 0;         // the text of the last group committed (room for the next)
   size_t group_count_ = 0;         // and its records
   std::condition_variable space_;  // the queue has room again
