@@ -71,6 +71,7 @@ fuzz: deps
 	  name=$$(basename $$f); corpus=$(FUZZ_BUILD)/corpus/$$name; mkdir -p $$corpus; \
 	  seeds=""; [ -d fuzz/corpus/$$name ] && seeds=fuzz/corpus/$$name; \
 	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/fuzz/ubsan.supp \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$corpus $$seeds > $(FUZZ_BUILD)/$$name.log 2>&1 \
 	    || { tail -n 40 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
 	  grep -E 'stat::number_of_executed_units|Done' $(FUZZ_BUILD)/$$name.log | tail -n 2; \
